@@ -1,0 +1,56 @@
+import os from 'node:os';
+import { selectPhysicalMacs, type InterfaceTable } from './mac-filter.js';
+
+/** What the server matches a device on (DESIGN §4): NT account, PC name and physical MACs. */
+export interface DeviceIdentity {
+  ntUsername: string;
+  ntDomain: string;
+  pcName: string;
+  macAddresses: string[];
+}
+
+/** Everything identity reads from the machine; each can be injected (tests, non-Windows hosts). */
+export interface IdentitySources {
+  env: Record<string, string | undefined>;
+  hostname: string;
+  /** os.userInfo().username; a function because it throws on hosts without a passwd entry. */
+  userName: () => string;
+  networkInterfaces: InterfaceTable;
+}
+
+function defaultSources(): IdentitySources {
+  return {
+    env: process.env,
+    hostname: os.hostname(),
+    userName: () => os.userInfo().username,
+    networkInterfaces: os.networkInterfaces(),
+  };
+}
+
+function safeUserName(sources: IdentitySources): string {
+  try {
+    return sources.userName();
+  } catch {
+    return sources.env.USER ?? sources.env.LOGNAME ?? 'unknown';
+  }
+}
+
+/**
+ * On Windows USERNAME/USERDOMAIN are the NT account. Elsewhere there is no NT domain; like a
+ * Windows local account, the machine name stands in for it so the pair stays unique.
+ */
+export function collectDeviceIdentity(overrides: Partial<IdentitySources> = {}): DeviceIdentity {
+  const sources: IdentitySources = { ...defaultSources(), ...overrides };
+  const shortHostname = sources.hostname.split('.')[0] || sources.hostname || 'unknown';
+  return {
+    ntUsername: sources.env.USERNAME || safeUserName(sources),
+    ntDomain: sources.env.USERDOMAIN || shortHostname.toUpperCase(),
+    pcName: shortHostname,
+    macAddresses: selectPhysicalMacs(sources.networkInterfaces),
+  };
+}
+
+/** e.g. "Windows 11 Pro 10.0.22631" or "Linux 6.8.0 (x64)"; sent as app.os. */
+export function describeOperatingSystem(): string {
+  return `${os.version()} ${os.release()} (${os.arch()})`;
+}

@@ -1,0 +1,89 @@
+import { decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
+import { SIGNATURE_ALGORITHMS, type TrustedKeyStore } from './trusted-keys.js';
+
+export const TOKEN_ISSUER = 'nomina';
+
+/** The licence token's claims, exactly as the server issues them (DESIGN §4). */
+export interface LicenceClaims {
+  sub: string;
+  lic: string;
+  dev: string | null;
+  code: string;
+  valid: boolean;
+  ent: string[];
+  vu: string | null;
+  tel: 'on' | 'off';
+  nonce: string;
+  iat: number;
+  exp: number;
+  iss: string;
+  aud: string | string[];
+}
+
+export type TokenRejection =
+  | 'MALFORMED' | 'UNKNOWN_KEY' | 'BAD_SIGNATURE' | 'WRONG_ISSUER' | 'WRONG_AUDIENCE' | 'WRONG_NONCE' | 'EXPIRED' | 'BAD_CLAIMS';
+
+export type TokenVerification =
+  | { ok: true; claims: LicenceClaims; kid: string }
+  | { ok: false; reason: TokenRejection; kid: string | null };
+
+export interface TokenExpectations {
+  keys: TrustedKeyStore;
+  product: string;
+  /** The nonce this client sent; omitted only when re-reading a cached token offline. */
+  nonce?: string;
+  now: Date;
+}
+
+const isString = (value: unknown): value is string => typeof value === 'string';
+const isStringOrNull = (value: unknown): value is string | null => value === null || typeof value === 'string';
+
+function asLicenceClaims(payload: JWTPayload): LicenceClaims | null {
+  const p = payload as Record<string, unknown>;
+  const wellTyped =
+    isString(p.sub) && isString(p.lic) && isStringOrNull(p.dev) && isString(p.code) && typeof p.valid === 'boolean' &&
+    Array.isArray(p.ent) && p.ent.every(isString) && isStringOrNull(p.vu) && (p.tel === 'on' || p.tel === 'off') &&
+    isString(p.nonce) && typeof p.iat === 'number' && typeof p.exp === 'number';
+  return wellTyped ? (payload as unknown as LicenceClaims) : null;
+}
+
+function rejectionFor(error: unknown): TokenRejection {
+  if (error instanceof errors.JWTExpired) return 'EXPIRED';
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === 'iss') return 'WRONG_ISSUER';
+    if (error.claim === 'aud') return 'WRONG_AUDIENCE';
+    return 'BAD_CLAIMS';
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JOSEAlgNotAllowed) return 'BAD_SIGNATURE';
+  return 'MALFORMED';
+}
+
+/**
+ * Trust comes from the signature by a trusted key, the echoed nonce (this answer was made for this
+ * request, not replayed) and `exp` (the end of the offline grace) — never from the transport.
+ */
+export async function verifyLicenceToken(token: string, expect: TokenExpectations): Promise<TokenVerification> {
+  let kid: string | null = null;
+  try {
+    kid = decodeProtectedHeader(token).kid ?? null;
+  } catch {
+    return { ok: false, reason: 'MALFORMED', kid };
+  }
+  const key = expect.keys.getKey(kid ?? undefined);
+  if (!key) return { ok: false, reason: 'UNKNOWN_KEY', kid };
+  try {
+    const { payload } = await jwtVerify(token, key, {
+      issuer: TOKEN_ISSUER,
+      audience: expect.product,
+      algorithms: SIGNATURE_ALGORITHMS,
+      currentDate: expect.now,
+      requiredClaims: ['iat', 'exp', 'nonce'],
+    });
+    const claims = asLicenceClaims(payload);
+    if (!claims) return { ok: false, reason: 'BAD_CLAIMS', kid };
+    if (expect.nonce !== undefined && claims.nonce !== expect.nonce) return { ok: false, reason: 'WRONG_NONCE', kid };
+    return { ok: true, claims, kid: kid! };
+  } catch (error) {
+    return { ok: false, reason: rejectionFor(error), kid };
+  }
+}

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { defineRoute, staffOnly } from '../http/route';
+import { verifyAuditChain } from './verify-audit-chain';
+import { presentAuditEntry } from './present-audit-entry';
+
+const AuditQuery = z.strictObject({
+  subjectId: z.uuid().optional(),
+  actorId: z.string().max(64).optional(),
+  action: z.string().max(64).optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  /** entries with a sequence number below this one (paging backwards from the newest) */
+  before: z.coerce.bigint().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+export const auditRoutes = [
+  defineRoute({
+    method: 'get', path: '/v1/audit', tag: 'audit', access: staffOnly('auditor', 'privacy_officer'), query: AuditQuery,
+    summary: 'Read the audit trail, newest first (this read is itself audited)',
+    async handler({ services, query, staff, purpose, requestId }) {
+      const entries = await services.prisma.auditEntry.findMany({
+        where: {
+          subjectId: query.subjectId, actorId: query.actorId, action: query.action,
+          at: { gte: query.from ? new Date(query.from) : undefined, lte: query.to ? new Date(query.to) : undefined },
+          seq: query.before ? { lt: query.before } : undefined,
+        },
+        orderBy: { seq: 'desc' },
+        take: query.limit,
+      });
+      await services.audit.record({
+        actor: { type: 'staff', id: staff.id }, action: 'audit.read', subjectId: query.subjectId ?? null, purpose, requestId,
+        details: { filters: { ...query, before: query.before?.toString() } },
+      });
+      const items = await Promise.all(entries.map((entry) => presentAuditEntry(services, entry)));
+      const last = entries.at(-1);
+      return { body: { items, nextBefore: entries.length === query.limit && last ? last.seq.toString() : null } };
+    },
+  }),
+  defineRoute({
+    method: 'get', path: '/v1/audit/verify', tag: 'audit', access: staffOnly('auditor', 'privacy_officer', 'admin'),
+    summary: 'Verify the hash chain; reports the first broken link',
+    async handler({ services }) {
+      return { body: await verifyAuditChain(services.prisma) };
+    },
+  }),
+];

@@ -1,0 +1,67 @@
+/**
+ * The `nomina` command. It opens the same database as the service (so, on the embedded
+ * database, stop the service first: one process at a time may open the data directory).
+ */
+import { Command } from 'commander';
+import { verifyAuditChain } from '../audit/verify-audit-chain';
+import { buildServices, type Services } from '../services';
+import { createStaffUser } from '../staff/create-staff-user';
+import { configOrExit, openMigratedDatabase, startupLogger } from '../startup';
+import { StaffRoleSchema } from '../staff/staff.schemas';
+import { readPassword } from './read-password';
+
+async function withServices<T>(work: (services: Services) => Promise<T>): Promise<T> {
+  const { config } = configOrExit(process.env);
+  const logger = startupLogger({ ...config, logLevel: process.env.LOG_LEVEL ?? 'warn' });
+  const db = await openMigratedDatabase(config, logger);
+  const services = buildServices(config, db, logger);
+  try {
+    return await work(services);
+  } finally {
+    await services.close();
+    await db.close();
+  }
+}
+
+const program = new Command('nomina').description('Nomina licence and privacy service').showHelpAfterError();
+
+program.command('migrate').description('apply pending database migrations').action(async () => {
+  await withServices(async () => console.log('database is up to date'));
+});
+
+const staff = program.command('staff').description('staff accounts');
+staff.command('create')
+  .requiredOption('--email <email>', 'work e-mail address')
+  .requiredOption('--role <role...>', 'support, privacy_officer, admin or auditor (repeatable)')
+  .option('--password <password>', 'password (asked for when omitted)')
+  .action(async (options: { email: string; role: string[]; password?: string }) => {
+    const roles = options.role.map((r) => StaffRoleSchema.parse(r));
+    const password = options.password ?? (await readPassword('password (12+ characters): '));
+    if (password.length < 12) throw new Error('the password needs at least 12 characters');
+    await withServices(async (services) => {
+      const user = await createStaffUser(services.prisma, { email: options.email, password, roles });
+      await services.audit.record({ actor: { type: 'system', id: 'cli' }, action: 'staff.create', resource: { type: 'staff', id: user.id }, details: { roles } });
+      console.log(`created staff user ${user.email} (${roles.join(', ')}) id=${user.id}`);
+    });
+  });
+
+const audit = program.command('audit').description('the audit trail');
+audit.command('verify').description('verify the hash chain; exit 1 on the first broken link').action(async () => {
+  const report = await withServices((services) => verifyAuditChain(services.prisma));
+  if (report.ok) console.log(`audit chain intact: ${report.checked} entries verified`);
+  else {
+    console.error(`audit chain BROKEN at seq ${report.firstBroken?.seq}: ${report.firstBroken?.reason} (${report.checked} entries verified before it)`);
+    process.exitCode = 1;
+  }
+});
+
+const keys = program.command('keys').description('encryption keys');
+keys.command('rewrap').description('re-wrap every subject data key with the current (first) master key').action(async () => {
+  const count = await withServices((services) => services.subjects.rewrapAll(services.prisma));
+  console.log(`re-wrapped ${count} subject key(s)`);
+});
+
+program.parseAsync(process.argv).catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

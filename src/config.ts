@@ -1,0 +1,111 @@
+/**
+ * Configuration: one schema, read once at start-up. Every problem is listed, not just the first,
+ * so an operator fixes them in one go. Nothing else in the code reads process.env.
+ */
+import { z } from 'zod';
+import { loadOrCreateDevSecrets, parseSecrets, type Secrets } from './crypto/secrets';
+
+const optionalString = z.string().trim().min(1).optional();
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  NOMINA_DATA_DIR: z.string().min(1).default('./data'),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  MAIL_FROM: z.string().default('Nomina <privacy@nomina.invalid>'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: z.string().default('loopback'),
+  STAFF_TOKEN_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  NOMINA_MASTER_KEYS: optionalString,
+  NOMINA_INDEX_KEY: optionalString,
+  NOMINA_KEY_PEPPER: optionalString,
+  NOMINA_TELEMETRY_KEY: optionalString,
+  NOMINA_TOKEN_SECRET: optionalString,
+  NOMINA_BOOTSTRAP_ADMIN_EMAIL: z.email().optional(),
+  NOMINA_BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+});
+
+const SECRET_VARIABLES = ['NOMINA_MASTER_KEYS', 'NOMINA_INDEX_KEY', 'NOMINA_KEY_PEPPER', 'NOMINA_TELEMETRY_KEY', 'NOMINA_TOKEN_SECRET'] as const;
+
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  host: string;
+  port: number;
+  databaseUrl?: string;
+  dataDir: string;
+  redisUrl?: string;
+  smtpUrl?: string;
+  mailFrom: string;
+  logLevel: string;
+  trustProxy: string;
+  staffTokenTtlSeconds: number;
+  secrets: Secrets;
+  bootstrapAdmin?: { email: string; password: string };
+}
+
+export type ConfigResult =
+  | { ok: true; config: Config; notices: string[] }
+  | { ok: false; problems: string[] };
+
+/**
+ * Reads the configuration from `env`. In development, missing secrets are generated once and
+ * stored in the data directory (the returned notices say so); in production they are required.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
+  const problems: string[] = [];
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
+  }
+  const values = parsed.success ? parsed.data : undefined;
+  const production = (env.NODE_ENV ?? 'development') === 'production';
+  if (production) {
+    for (const name of SECRET_VARIABLES) if (!env[name]) problems.push(`${name}: required when NODE_ENV=production`);
+  }
+  if (Boolean(env.NOMINA_BOOTSTRAP_ADMIN_EMAIL) !== Boolean(env.NOMINA_BOOTSTRAP_ADMIN_PASSWORD)) {
+    problems.push('NOMINA_BOOTSTRAP_ADMIN_EMAIL and NOMINA_BOOTSTRAP_ADMIN_PASSWORD: set both or neither');
+  }
+  const secretsResult = parseSecrets({
+    masterKeys: env.NOMINA_MASTER_KEYS,
+    indexKey: env.NOMINA_INDEX_KEY,
+    keyPepper: env.NOMINA_KEY_PEPPER,
+    telemetryKey: env.NOMINA_TELEMETRY_KEY,
+    tokenSecret: env.NOMINA_TOKEN_SECRET,
+  });
+  problems.push(...secretsResult.problems);
+  if (problems.length > 0 || !values) return { ok: false, problems };
+
+  const notices: string[] = [];
+  let secrets = secretsResult.secrets;
+  if (!secrets) {
+    const generated = loadOrCreateDevSecrets(values.NOMINA_DATA_DIR, secretsResult.partial);
+    secrets = generated.secrets;
+    notices.push(generated.created
+      ? `development secrets generated and stored in ${generated.path}; set NOMINA_* secrets in production`
+      : `development secrets read from ${generated.path}`);
+  }
+  return {
+    ok: true,
+    notices,
+    config: {
+      env: values.NODE_ENV,
+      host: values.HOST,
+      port: values.PORT,
+      databaseUrl: values.DATABASE_URL,
+      dataDir: values.NOMINA_DATA_DIR,
+      redisUrl: values.REDIS_URL,
+      smtpUrl: values.SMTP_URL,
+      mailFrom: values.MAIL_FROM,
+      logLevel: values.LOG_LEVEL,
+      trustProxy: values.TRUST_PROXY,
+      staffTokenTtlSeconds: values.STAFF_TOKEN_TTL_MINUTES * 60,
+      secrets,
+      bootstrapAdmin: values.NOMINA_BOOTSTRAP_ADMIN_EMAIL && values.NOMINA_BOOTSTRAP_ADMIN_PASSWORD
+        ? { email: values.NOMINA_BOOTSTRAP_ADMIN_EMAIL, password: values.NOMINA_BOOTSTRAP_ADMIN_PASSWORD }
+        : undefined,
+    },
+  };
+}

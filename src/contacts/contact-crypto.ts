@@ -1,0 +1,38 @@
+/**
+ * Maps a contact's personal fields to and from their encrypted columns (`<field>Enc`).
+ * The e-mail also gets a blind index for lookups.
+ */
+import type { Contact } from '../generated/prisma/client';
+import type { Services } from '../services';
+import type { Tx } from '../audit/audit-trail';
+import { PERSONAL_FIELDS, type PersonalField } from './contacts.schemas';
+
+export type ContactPersonalData = Record<PersonalField, string | null>;
+
+type EncryptedColumns = Partial<Record<`${PersonalField}Enc`, string | null>> & { emailIndex?: string };
+
+export async function encryptContactFields(
+  services: Services, db: Tx, contactId: string, fields: Partial<Record<PersonalField, string | null | undefined>>,
+): Promise<EncryptedColumns> {
+  const key = await services.subjects.ensureKey(db, contactId);
+  const columns: EncryptedColumns = {};
+  for (const field of PERSONAL_FIELDS) {
+    const value = fields[field];
+    if (value === undefined) continue;
+    columns[`${field}Enc`] = value === null ? null : services.subjects.encryptWith(key, contactId, `contact.${field}`, value);
+  }
+  if (fields.email) columns.emailIndex = services.blindIndex.of('email', fields.email);
+  return columns;
+}
+
+/** Decrypts every personal field; null when the subject's key was destroyed (erased). */
+export async function decryptContact(services: Services, contact: Contact): Promise<ContactPersonalData | null> {
+  const key = await services.subjects.loadKey(services.prisma, contact.id);
+  if (!key) return null;
+  const data = {} as ContactPersonalData;
+  for (const field of PERSONAL_FIELDS) {
+    const sealed = contact[`${field}Enc`];
+    data[field] = sealed ? services.subjects.decryptWith(key, contact.id, `contact.${field}`, sealed) : null;
+  }
+  return data;
+}

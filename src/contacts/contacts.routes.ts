@@ -1,0 +1,66 @@
+import { defineRoute, staffOnly } from '../http/route';
+import { IdParams, page } from '../http/common-schemas';
+import { notFound } from '../http/problem';
+import { viewFor } from '../staff/personal-data-view';
+import { encryptContactFields } from './contact-crypto';
+import { ContactListQuery, CreateContactBody, UpdateContactBody } from './contacts.schemas';
+import { createContact } from './create-contact';
+import { presentContact } from './present-contact';
+
+const READERS = ['support', 'admin', 'privacy_officer'] as const;
+
+export const contactRoutes = [
+  defineRoute({
+    method: 'post', path: '/v1/contacts', tag: 'contacts', access: staffOnly('support', 'admin'), body: CreateContactBody,
+    summary: 'Create a contact (a person at a customer); personal fields are encrypted at rest',
+    response: { status: 201, description: 'created' },
+    async handler({ services, body, staff, requestId }) {
+      const contact = await createContact(services, body, { type: 'staff', id: staff.id }, requestId);
+      return { status: 201, body: await presentContact(services, contact, viewFor(staff, 'creation', 'one')) };
+    },
+  }),
+  defineRoute({
+    method: 'get', path: '/v1/contacts', tag: 'contacts', access: staffOnly(...READERS), query: ContactListQuery,
+    summary: "List a customer's contacts (masked for support); each contact read is audited",
+    async handler({ services, query, staff, purpose, requestId }) {
+      const contacts = await services.prisma.contact.findMany({
+        where: { customerId: query.customerId, id: query.after ? { gt: query.after } : undefined },
+        orderBy: { id: 'asc' },
+        take: query.limit,
+      });
+      const view = viewFor(staff, purpose, 'list');
+      for (const contact of contacts) {
+        await services.audit.record({ actor: { type: 'staff', id: staff.id }, action: 'contact.list', subjectId: contact.id, resource: { type: 'contact', id: contact.id }, purpose, requestId, details: { view } });
+      }
+      const items = await Promise.all(contacts.map((c) => presentContact(services, c, view)));
+      return { body: page(items, query.limit) };
+    },
+  }),
+  defineRoute({
+    method: 'get', path: '/v1/contacts/:id', tag: 'contacts', access: staffOnly(...READERS), params: IdParams,
+    summary: 'Get one contact; support sees it unmasked only with an X-Purpose header (audited with the purpose)',
+    async handler({ services, params, staff, purpose, requestId }) {
+      const contact = await services.prisma.contact.findUnique({ where: { id: params.id } });
+      if (!contact) throw notFound('contact');
+      const view = viewFor(staff, purpose, 'one');
+      await services.audit.record({ actor: { type: 'staff', id: staff.id }, action: 'contact.read', subjectId: contact.id, resource: { type: 'contact', id: contact.id }, purpose, requestId, details: { view } });
+      return { body: await presentContact(services, contact, view) };
+    },
+  }),
+  defineRoute({
+    method: 'patch', path: '/v1/contacts/:id', tag: 'contacts', access: staffOnly(...READERS), params: IdParams, body: UpdateContactBody,
+    summary: "Correct a contact's data (audited with the names of the changed fields, never their values)",
+    async handler({ services, params, body, staff, purpose, requestId }) {
+      const { roles, ...fields } = body;
+      const updated = await services.prisma.$transaction(async (tx) => {
+        const contact = await tx.contact.findUnique({ where: { id: params.id }, select: { id: true } });
+        if (!contact) throw notFound('contact');
+        const columns = await encryptContactFields(services, tx, contact.id, fields);
+        const row = await tx.contact.update({ where: { id: contact.id }, data: { ...(columns as Record<string, string>), ...(roles ? { roles } : {}) } });
+        await services.audit.record({ actor: { type: 'staff', id: staff.id }, action: 'contact.update', subjectId: contact.id, resource: { type: 'contact', id: contact.id }, purpose, requestId, details: { fields: Object.keys(body) } }, tx);
+        return row;
+      });
+      return { body: await presentContact(services, updated, viewFor(staff, purpose, 'one')) };
+    },
+  }),
+];

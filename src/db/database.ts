@@ -1,0 +1,61 @@
+/**
+ * The database in its two forms (DESIGN §9): PostgreSQL when DATABASE_URL is set, otherwise
+ * embedded PostgreSQL (PGlite, in-process) in the data directory. Same schema, same migrations,
+ * same Prisma client; only the driver adapter differs.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { Pool } from 'pg';
+import { PrismaClient } from '../generated/prisma/client';
+import { connectPg, connectPglite, type SqlConnection } from './sql-connection';
+
+export type DatabaseKind = 'postgres' | 'embedded';
+
+export interface Database {
+  kind: DatabaseKind;
+  prisma: PrismaClient;
+  /** A raw connection for migrations and maintenance; release it after use. */
+  connect(): Promise<SqlConnection>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions { databaseUrl?: string; dataDir: string; poolSize?: number }
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openEmbedded(options.dataDir);
+}
+
+function openPostgres(url: string, max: number): Database {
+  const pool = new Pool({ connectionString: url, max });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    kind: 'postgres',
+    prisma,
+    connect: () => connectPg(pool),
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+async function openEmbedded(dataDir: string): Promise<Database> {
+  // Loaded lazily: PGlite is an ES module with a WebAssembly build; PostgreSQL users never pay for it.
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { PrismaPGlite } = await import('pglite-prisma-adapter');
+  const dir = dataDir === 'memory://' ? dataDir : path.resolve(dataDir, 'pgdata');
+  if (dir !== 'memory://') mkdirSync(dir, { recursive: true });
+  const pglite = await PGlite.create(dir);
+  // Same class at runtime; its ESM and CJS typings differ, hence the casts.
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite as never) });
+  return {
+    kind: 'embedded',
+    prisma,
+    connect: async () => connectPglite(pglite as never),
+    async close() {
+      await prisma.$disconnect();
+      await pglite.close();
+    },
+  };
+}

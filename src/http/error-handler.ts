@@ -1,0 +1,64 @@
+/**
+ * The one error handler: everything that goes wrong in a request ends here and leaves as
+ * application/problem+json with the request id. Internals (stack traces, SQL, Prisma messages)
+ * are logged, never sent.
+ */
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { ZodError } from 'zod';
+import type { Logger } from '../logger';
+import { AppError, problemBody, type FieldError } from './problem';
+
+export function zodToAppError(error: ZodError, root: '' | '/query' | '/params' = ''): AppError {
+  const errors: FieldError[] = [];
+  for (const issue of error.issues) {
+    const base = root + issue.path.map((p) => '/' + String(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) errors.push({ pointer: `${base}/${key}`, detail: 'unknown field' });
+    } else {
+      errors.push({ pointer: base || '/', detail: issue.message });
+    }
+  }
+  return new AppError('VALIDATION_FAILED', errors.map((e) => `${e.pointer}: ${e.detail}`).join('; ').slice(0, 500), { errors });
+}
+
+/** Maps errors thrown by body-parser, Prisma and zod to AppErrors. */
+export function toAppError(error: unknown): AppError | null {
+  if (error instanceof AppError) return error;
+  if (error instanceof ZodError) return zodToAppError(error);
+  const e = error as { type?: string; code?: string; status?: number; expose?: boolean };
+  switch (e?.type) {
+    case 'entity.parse.failed': return new AppError('MALFORMED_JSON', 'the body could not be parsed as JSON');
+    case 'entity.too.large': return new AppError('PAYLOAD_TOO_LARGE', 'the body exceeds the size limit of this route');
+    case 'encoding.unsupported':
+    case 'charset.unsupported': return new AppError('UNSUPPORTED_MEDIA_TYPE', 'send UTF-8 encoded JSON');
+    case 'request.aborted': return new AppError('VALIDATION_FAILED', 'the request was aborted');
+  }
+  // Prisma: unique violation and "record to update not found". Mapped on the code only: the
+  // shape of `meta` differs between driver adapters.
+  if (e?.code === 'P2002') return new AppError('ALREADY_EXISTS', 'a resource with these unique fields already exists');
+  if (e?.code === 'P2025') return new AppError('NOT_FOUND', 'not found');
+  if (e?.code === 'P2003') return new AppError('CONFLICT', 'a related resource prevents this change');
+  return null;
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const requestId = String(res.locals.requestId ?? '');
+    let appError = toAppError(error);
+    if (!appError) {
+      logger.error({ err: error, requestId, route: req.route?.path }, 'unhandled error');
+      appError = new AppError('INTERNAL', 'an internal error occurred; quote the request id when reporting it');
+    }
+    // A body the parser refused arrives here as the original AppError (thrown in `verify`).
+    if ((error as { type?: string })?.type === 'entity.verify.failed' && (error as { cause?: unknown }).cause) {
+      appError = toAppError((error as { cause: unknown }).cause) ?? appError;
+    }
+    if (res.headersSent) return;
+    for (const [name, value] of Object.entries(appError.options.headers ?? {})) res.setHeader(name, value);
+    res.status(appError.status).type('application/problem+json').send(JSON.stringify(problemBody(appError, requestId)));
+  };
+}
+
+export const routeNotFound: RequestHandler = (req, _res, next) => {
+  next(new AppError('ROUTE_NOT_FOUND', `no route for ${req.method} ${req.path.slice(0, 200)}`));
+};

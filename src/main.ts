@@ -1,0 +1,44 @@
+/**
+ * The service: configuration → database (migrated) → services → HTTP. Stops gracefully on
+ * SIGINT/SIGTERM: stop accepting, finish requests in flight, close the database.
+ */
+import { createApp } from './app';
+import { buildServices } from './services';
+import { bootstrapAdmin } from './staff/bootstrap-admin';
+import { configOrExit, openMigratedDatabase, startupLogger } from './startup';
+
+async function main(): Promise<void> {
+  const { config, notices } = configOrExit(process.env);
+  const logger = startupLogger(config);
+  for (const notice of notices) logger.warn(notice);
+  const db = await openMigratedDatabase(config, logger);
+  const services = buildServices(config, db, logger);
+  await bootstrapAdmin(services);
+
+  const server = createApp(services).listen(config.port, config.host, () => {
+    logger.info({ port: config.port, host: config.host, database: db.kind }, `Nomina listening on http://${config.host}:${config.port}`);
+  });
+  server.keepAliveTimeout = 65_000;
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    server.close(async () => {
+      await services.close();
+      await db.close();
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error) => {
+  console.error('Nomina failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,15 @@
+/**
+ * Every HTTP route of the service. The authorisation-matrix test walks this table, so a route
+ * added here without an access rule — or with one nobody tested — fails the build.
+ */
+import { auditRoutes } from './audit/audit.routes';
+import { catalogueRoutes } from './catalogue/catalogue.routes';
+import { contactRoutes } from './contacts/contacts.routes';
+import { customerRoutes } from './customers/customers.routes';
+import type { RouteDefinition } from './http/route';
+import { opsRoutes } from './ops/ops.routes';
+import { staffRoutes } from './staff/staff.routes';
+
+export function allRoutes(): RouteDefinition[] {
+  return [...opsRoutes, ...staffRoutes, ...auditRoutes, ...customerRoutes, ...contactRoutes, ...catalogueRoutes];
+}

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+
+export const StaffRoleSchema = z.enum(['support', 'privacy_officer', 'admin', 'auditor']);
+
+export const LoginBody = z.strictObject({
+  email: z.email().max(254),
+  password: z.string().min(1).max(1024),
+});
+
+export const CreateStaffBody = z.strictObject({
+  email: z.email().max(254),
+  password: z.string().min(12, 'at least 12 characters').max(1024),
+  roles: z.array(StaffRoleSchema).min(1).max(4),
+});
+
+export const StaffIdParams = z.strictObject({ id: z.uuid() });
+
+export const StaffView = z.object({
+  id: z.uuid(), email: z.string(), roles: z.array(StaffRoleSchema), disabled: z.boolean(), createdAt: z.string(),
+});

@@ -1,0 +1,34 @@
+/**
+ * What the service and the CLI share at start-up: configuration, logger, database with
+ * migrations applied.
+ */
+import { loadConfig, type Config } from './config';
+import { openDatabase, type Database } from './db/database';
+import { applyMigrations } from './db/migrations';
+import { createLogger, type Logger } from './logger';
+
+export function configOrExit(env: NodeJS.ProcessEnv): { config: Config; notices: string[] } {
+  const result = loadConfig(env);
+  if (!result.ok) {
+    console.error(`Nomina cannot start; fix the configuration:\n${result.problems.map((p) => `  - ${p}`).join('\n')}`);
+    process.exit(78); // EX_CONFIG
+  }
+  return result;
+}
+
+export async function openMigratedDatabase(config: Config, logger: Logger): Promise<Database> {
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const conn = await db.connect();
+  try {
+    const report = await applyMigrations(conn);
+    for (const warning of report.warnings) logger.warn(warning);
+    if (report.applied.length > 0) logger.info({ applied: report.applied }, 'migrations applied');
+  } finally {
+    await conn.release();
+  }
+  return db;
+}
+
+export function startupLogger(config: Config): Logger {
+  return createLogger(config.logLevel);
+}
