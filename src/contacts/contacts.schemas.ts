@@ -25,7 +25,8 @@ export const ContactFields = z.strictObject({
 export const CreateContactBody = ContactFields.extend({ customerId: z.uuid() });
 export type CreateContactBody = z.infer<typeof CreateContactBody>;
 
-export const UpdateContactBody = ContactFields.partial().refine((b) => Object.keys(b).length > 0, 'send at least one field');
+// Rebuilt without defaults: a PATCH that omits `roles` must not reset them.
+export const UpdateContactBody = ContactFields.partial().extend({ roles: z.array(ContactRoleSchema).min(1).max(4).optional() }).refine((b) => Object.keys(b).length > 0, 'send at least one field');
 export type UpdateContactBody = z.infer<typeof UpdateContactBody>;
 
 export const ContactListQuery = z.strictObject({

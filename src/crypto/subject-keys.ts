@@ -34,11 +34,8 @@ export class SubjectCrypto {
     if (existing) return existing;
     const key = randomBytes(32);
     const { wrapped, keyId } = this.keyring.wrap(key, `subject:${subjectId}`);
-    await db.subjectKey.upsert({
-      where: { subjectId },
-      create: { subjectId, wrappedKey: Buffer.from(wrapped), masterKeyId: keyId },
-      update: {},
-    });
+    // INSERT … ON CONFLICT DO NOTHING: concurrent first uses must not fail on the primary key.
+    await db.subjectKey.createMany({ data: [{ subjectId, wrappedKey: Buffer.from(wrapped), masterKeyId: keyId }], skipDuplicates: true });
     // Another request may have won the race: read back whichever key was stored.
     const stored = await this.loadKey(db, subjectId);
     if (!stored) throw new SubjectKeyDestroyedError(subjectId);

@@ -1,0 +1,73 @@
+import { verifyAuditChain } from '../../src/audit/verify-audit-chain';
+import { buildContact } from '../support/factories';
+import { createHarness, type Harness } from '../support/harness';
+
+let h: Harness;
+beforeEach(async () => { h = await createHarness(); });
+afterEach(() => h.close());
+
+async function seedEntries(count: number) {
+  for (let i = 0; i < count; i++) {
+    await h.services.audit.record({ actor: { type: 'system', id: 'test' }, action: `test.event.${i}`, details: { i } });
+  }
+}
+
+describe('the audit trail', () => {
+  it('chains concurrent appends into one unbroken chain', async () => {
+    await Promise.all(Array.from({ length: 30 }, (_, i) => h.services.audit.record({ actor: { type: 'system' }, action: `parallel.${i}` })));
+    const report = await verifyAuditChain(h.services.prisma);
+    expect(report).toEqual({ ok: true, checked: 30 });
+  });
+
+  it('detects an entry edited by SQL', async () => {
+    await seedEntries(5);
+    await h.services.prisma.$executeRawUnsafe(`UPDATE audit_entries SET action = 'innocent' WHERE seq = (SELECT min(seq) + 2 FROM audit_entries)`);
+    const report = await verifyAuditChain(h.services.prisma);
+    expect(report.ok).toBe(false);
+    expect(report.checked).toBe(2);
+    expect(report.firstBroken?.reason).toMatch(/changed/);
+  });
+
+  it('detects edited details', async () => {
+    await seedEntries(3);
+    await h.services.prisma.$executeRawUnsafe(`UPDATE audit_entries SET details = '{"i":99}' WHERE seq = (SELECT min(seq) FROM audit_entries)`);
+    expect((await verifyAuditChain(h.services.prisma)).firstBroken?.reason).toMatch(/details/);
+  });
+
+  it('detects a deleted entry in the middle', async () => {
+    await seedEntries(5);
+    await h.services.prisma.$executeRawUnsafe(`DELETE FROM audit_entries WHERE seq = (SELECT min(seq) + 1 FROM audit_entries)`);
+    const report = await verifyAuditChain(h.services.prisma);
+    expect(report.ok).toBe(false);
+    expect(report.firstBroken?.reason).toMatch(/removed/);
+  });
+
+  it('detects the newest entries deleted', async () => {
+    await seedEntries(4);
+    await h.services.prisma.$executeRawUnsafe(`DELETE FROM audit_entries WHERE seq = (SELECT max(seq) FROM audit_entries)`);
+    const report = await verifyAuditChain(h.services.prisma);
+    expect(report.ok).toBe(false);
+    expect(report.firstBroken?.reason).toMatch(/head/);
+  });
+
+  it("lets a subject's details be erased without breaking the chain", async () => {
+    const contact = await buildContact(h);
+    await h.services.audit.record({ actor: { type: 'staff', id: 'x' }, action: 'contact.read', subjectId: contact.id, details: { note: 'Jan called' } });
+    const stored = await h.services.prisma.auditEntry.findFirst({ where: { action: 'contact.read' } });
+    expect(stored?.details).not.toContain('Jan called'); // sealed with the subject's key
+    await h.services.prisma.auditEntry.updateMany({ where: { subjectId: contact.id }, data: { details: null } });
+    expect((await verifyAuditChain(h.services.prisma)).ok).toBe(true);
+  });
+
+  it('serves the trail and its verification to auditors, and records the read', async () => {
+    await seedEntries(3);
+    const auditor = await h.staffUser('auditor');
+    const list = await h.api.get('/v1/audit?limit=2').set(h.auth(auditor.token)).set('X-Purpose', 'quarterly review').expect(200);
+    expect(list.body.items).toHaveLength(2);
+    expect(list.body.nextBefore).toEqual(list.body.items[1].seq);
+    const verify = await h.api.get('/v1/audit/verify').set(h.auth(auditor.token)).expect(200);
+    expect(verify.body.ok).toBe(true);
+    const read = await h.services.prisma.auditEntry.findFirst({ where: { action: 'audit.read', actorId: auditor.id } });
+    expect(read?.purpose).toBe('quarterly review');
+  });
+});

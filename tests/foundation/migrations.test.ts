@@ -1,0 +1,72 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { openDatabase } from '../../src/db/database';
+import { applyMigrations, pendingMigrations, readMigrationFiles } from '../../src/db/migrations';
+import { databaseUrl, withAdminClient } from '../setup/test-database';
+import { dropTestDatabase } from '../support/harness';
+
+describe('migrations on PostgreSQL', () => {
+  const name = `nomina_t_migr_${Date.now()}`;
+  afterAll(() => dropTestDatabase(name));
+
+  it('migrates an empty database, then finds nothing to do on an already-migrated one', async () => {
+    await withAdminClient((admin) => admin.query(`CREATE DATABASE "${name}"`));
+    const db = await openDatabase({ databaseUrl: databaseUrl(name), dataDir: 'unused' });
+    const conn = await db.connect();
+    try {
+      const files = readMigrationFiles();
+      expect(await pendingMigrations(conn)).toEqual(files.map((f) => f.name));
+      const first = await applyMigrations(conn);
+      expect(first.applied).toEqual(files.map((f) => f.name));
+      const second = await applyMigrations(conn);
+      expect(second).toEqual({ applied: [], alreadyApplied: files.length, warnings: [] });
+      const history = await conn.query<{ migration_name: string; checksum: string; applied_steps_count: number }>(
+        'SELECT migration_name, checksum, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name',
+      );
+      expect(history.map((r) => [r.migration_name, r.checksum])).toEqual(files.map((f) => [f.name, f.checksum]));
+    } finally {
+      await conn.release();
+      await db.close();
+    }
+  });
+
+  it('rolls a failing migration back entirely and records nothing', async () => {
+    const broken = `nomina_t_broken_${Date.now()}`;
+    await withAdminClient((admin) => admin.query(`CREATE DATABASE "${broken}"`));
+    const db = await openDatabase({ databaseUrl: databaseUrl(broken), dataDir: 'unused' });
+    const conn = await db.connect();
+    try {
+      const bad = [{ name: '20000101000000_bad', sql: 'CREATE TABLE half_done (id int); SELECT no_such_function();', checksum: 'x' }];
+      await expect(applyMigrations(conn, bad)).rejects.toThrow(/rolled back/);
+      expect(await conn.query(`SELECT to_regclass('half_done') AS t`)).toEqual([{ t: null }]);
+      expect(await conn.query(`SELECT count(*)::int AS n FROM "_prisma_migrations"`)).toEqual([{ n: 0 }]);
+    } finally {
+      await conn.release();
+      await db.close();
+      await dropTestDatabase(broken);
+    }
+  });
+});
+
+describe('migrations on embedded PostgreSQL (PGlite)', () => {
+  it('migrates a fresh data directory and keeps data across a restart', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'nomina-pglite-'));
+    try {
+      let db = await openDatabase({ dataDir: dir });
+      let conn = await db.connect();
+      expect((await applyMigrations(conn)).applied.length).toBe(readMigrationFiles().length);
+      await db.prisma.product.create({ data: { code: 'EMB', name: 'Embedded' } });
+      await db.close();
+
+      db = await openDatabase({ dataDir: dir });
+      conn = await db.connect();
+      expect((await applyMigrations(conn)).applied).toEqual([]);
+      expect(await pendingMigrations(conn)).toEqual([]);
+      expect((await db.prisma.product.findUnique({ where: { code: 'EMB' } }))?.name).toBe('Embedded');
+      await db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
