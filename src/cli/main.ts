@@ -23,7 +23,7 @@ async function withServices<T>(work: (services: Services) => Promise<T>): Promis
   }
 }
 
-const program = new Command('nomina').description('Nomina licence and privacy service').showHelpAfterError();
+export const program = new Command('nomina').description('Nomina licence and privacy service').showHelpAfterError();
 
 program.command('migrate').description('apply pending database migrations').action(async () => {
   await withServices(async () => console.log('database is up to date'));
@@ -61,7 +61,9 @@ keys.command('rewrap').description('re-wrap every subject data key with the curr
   console.log(`re-wrapped ${count} subject key(s)`);
 });
 
-program.parseAsync(process.argv).catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+if (require.main === module) {
+  program.parseAsync(process.argv).catch((error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}
