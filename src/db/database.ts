@@ -28,6 +28,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 
 function openPostgres(url: string, max: number): Database {
   const pool = new Pool({ connectionString: url, max });
+  // An idle connection closed by the server (restart, failover, pg_terminate_backend) must not
+  // crash the process: the pool drops it and opens a new one on the next query.
+  pool.on('error', () => {});
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     kind: 'postgres',
