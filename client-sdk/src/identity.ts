@@ -50,7 +50,9 @@ export function collectDeviceIdentity(overrides: Partial<IdentitySources> = {}):
   };
 }
 
-/** e.g. "Windows 11 Pro 10.0.22631" or "Linux 6.8.0 (x64)"; sent as app.os. */
+/** e.g. "Windows 11 Pro 10.0.22631 (x64)" or "Linux 6.8.0 (x64)"; sent as app.os and osVersion. */
 export function describeOperatingSystem(): string {
-  return `${os.version()} ${os.release()} (${os.arch()})`;
+  // On Windows os.version() is the edition; elsewhere it is a long kernel build string.
+  const name = process.platform === 'win32' ? os.version() : os.type();
+  return `${name} ${os.release()} (${os.arch()})`.slice(0, 64);
 }

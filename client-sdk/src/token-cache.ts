@@ -5,6 +5,8 @@ const TOKEN_FILE = 'licence-token.json';
 
 export interface CachedToken {
   token: string;
+  /** SHA-256 of the canonical key the token answered, so a different key never reuses it. */
+  keyDigest: string;
   savedAt: string;
 }
 
@@ -21,11 +23,12 @@ export class TokenCache {
 
   load(): CachedToken | null {
     const saved = readJsonFile(this.file) as Partial<CachedToken> | undefined;
-    return typeof saved?.token === 'string' ? { token: saved.token, savedAt: String(saved.savedAt) } : null;
+    if (typeof saved?.token !== 'string' || typeof saved.keyDigest !== 'string') return null;
+    return { token: saved.token, keyDigest: saved.keyDigest, savedAt: String(saved.savedAt) };
   }
 
-  save(token: string, now: Date): void {
-    writeFileAtomic(this.file, JSON.stringify({ token, savedAt: now.toISOString() }));
+  save(token: string, keyDigest: string, now: Date): void {
+    writeFileAtomic(this.file, JSON.stringify({ token, keyDigest, savedAt: now.toISOString() }));
   }
 
   clear(): void {

@@ -1,0 +1,51 @@
+import type { TelemetryLevel } from './telemetry/levels.js';
+import type { LicenceClaims } from './token.js';
+
+/** Codes the SDK adds to the server's (VALID, NOT_FOUND, EXPIRED, …) for answers it makes itself. */
+export type OfflineCode = 'OFFLINE_NO_TOKEN' | 'OFFLINE_GRACE_EXPIRED' | 'CLOCK_ROLLBACK' | 'UNTRUSTED_RESPONSE';
+
+export interface LicenceVerdict {
+  valid: boolean;
+  /** The server's code (DESIGN §4) or an OfflineCode. */
+  code: string;
+  detail: string;
+  warnings: string[];
+  entitlements: string[];
+  /** True when answered from the cached token because the server could not be reached. */
+  offline: boolean;
+  /** End of the offline grace: the cached token's `exp`. */
+  expiresAt: Date | null;
+  /** The licence's own end (validUntil), if it has one. */
+  validUntil: Date | null;
+  /** The effective telemetry level after the app, the administrator and the server had their say. */
+  telemetry: TelemetryLevel;
+  licenceId: string | null;
+  deviceId: string | null;
+}
+
+export type VerdictWithoutTelemetry = Omit<LicenceVerdict, 'telemetry'>;
+
+export function verdictFromClaims(
+  claims: LicenceClaims,
+  context: { offline: boolean; detail: string; warnings: string[]; now: Date },
+): VerdictWithoutTelemetry {
+  const validUntil = claims.vu ? new Date(claims.vu) : null;
+  // Offline, the licence can run out while the grace has not: the signed validUntil decides.
+  const expiredSinceIssued = context.offline && claims.valid && validUntil !== null && context.now >= validUntil;
+  return {
+    valid: claims.valid && !expiredSinceIssued,
+    code: expiredSinceIssued ? 'EXPIRED' : claims.code,
+    detail: context.detail,
+    warnings: context.warnings,
+    entitlements: claims.valid && !expiredSinceIssued ? [...claims.ent] : [],
+    offline: context.offline,
+    expiresAt: new Date(claims.exp * 1000),
+    validUntil,
+    licenceId: claims.lic,
+    deviceId: claims.dev,
+  };
+}
+
+export function refusal(code: string, detail: string, warnings: string[], offline: boolean): VerdictWithoutTelemetry {
+  return { valid: false, code, detail, warnings, entitlements: [], offline, expiresAt: null, validUntil: null, licenceId: null, deviceId: null };
+}
