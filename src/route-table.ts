@@ -9,7 +9,8 @@ import { customerRoutes } from './customers/customers.routes';
 import type { RouteDefinition } from './http/route';
 import { opsRoutes } from './ops/ops.routes';
 import { staffRoutes } from './staff/staff.routes';
+import { licensingRoutes } from './validation/licensing.routes';
 
 export function allRoutes(): RouteDefinition[] {
-  return [...opsRoutes, ...staffRoutes, ...auditRoutes, ...customerRoutes, ...contactRoutes, ...catalogueRoutes];
+  return [...opsRoutes, ...staffRoutes, ...auditRoutes, ...customerRoutes, ...contactRoutes, ...catalogueRoutes, ...licensingRoutes];
 }

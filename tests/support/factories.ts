@@ -37,3 +37,22 @@ export async function buildPolicy(h: Harness, overrides: Partial<{ productId: st
     data: { productId, name: overrides.name ?? `Policy ${unique()}`, maxMachines: overrides.maxMachines ?? 2, maxUsers: overrides.maxUsers ?? 1, entitlements: ['core'] },
   });
 }
+
+import { issueLicence } from '../../src/licences/issue-licence';
+
+/**
+ * A licence issued through the real use case, with its own product, policy and holder unless
+ * given: `const { licence, key, product } = await buildLicence(h, { policy: { maxMachines: 1 } })`.
+ * `key` is the clear key, as the holder received it.
+ */
+export async function buildLicence(h: Harness, overrides: {
+  policy?: Partial<{ maxMachines: number; maxUsers: number; offlineGraceHours: number; transfersPer30Days: number; expiringSoonDays: number; durationDays: number | null; entitlements: string[]; telemetry: 'on' | 'off' }>;
+  productId?: string; holderId?: string; validFrom?: Date; validUntil?: Date | null;
+} = {}) {
+  const productId = overrides.productId ?? (await buildProduct(h)).id;
+  const product = await h.services.prisma.product.findUniqueOrThrow({ where: { id: productId } });
+  const policy = await h.services.prisma.policy.create({ data: { productId, name: `Policy ${unique()}`, entitlements: ['core'], ...overrides.policy } });
+  const holderId = overrides.holderId ?? (await buildContact(h)).id;
+  const { licence, key } = await issueLicence(h.services, { policyId: policy.id, holderId, validFrom: overrides.validFrom, validUntil: overrides.validUntil }, { type: 'system', id: 'test' });
+  return { licence, key, policy, product, holderId };
+}

@@ -1,0 +1,58 @@
+import { IdParams } from '../http/common-schemas';
+import { AppError, notFound } from '../http/problem';
+import { defineRoute, staffOnly } from '../http/route';
+import { DeviceParams, StaffReleaseBody } from '../licences/licences.schemas';
+import { verifyLicenceToken } from '../signing/verify-licence-token';
+import { viewFor } from '../staff/personal-data-view';
+import { presentDevices } from './present-device';
+import { releaseDevice } from './release-device';
+
+const READERS = ['support', 'admin', 'privacy_officer'] as const;
+
+function bearer(header: string | undefined): string | null {
+  const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+  return match ? match[1] : null;
+}
+
+export const deviceRoutes = [
+  defineRoute({
+    method: 'get', path: '/v1/licences/:id/devices', tag: 'devices', access: staffOnly(...READERS), params: IdParams,
+    summary: "A licence's devices, released ones included; support sees identifiers only with an X-Purpose header (audited)",
+    async handler({ services, params, staff, purpose, requestId }) {
+      const licence = await services.prisma.licence.findUnique({ where: { id: params.id }, select: { id: true, holderId: true } });
+      if (!licence) throw notFound('licence');
+      const devices = await services.prisma.device.findMany({ where: { licenceId: licence.id }, include: { macs: { orderBy: { firstSeenAt: 'asc' } } }, orderBy: { firstSeenAt: 'asc' } });
+      const view = viewFor(staff, purpose, 'one');
+      await services.audit.record({ actor: { type: 'staff', id: staff.id }, action: 'licence.devices.read', subjectId: licence.holderId, resource: { type: 'licence', id: licence.id }, purpose, requestId, details: { view } });
+      return { body: { items: await presentDevices(services, licence.holderId, devices, view) } };
+    },
+  }),
+  defineRoute({
+    method: 'post', path: '/v1/licences/:id/devices/:deviceId/actions/release', tag: 'devices', access: staffOnly('support', 'admin'),
+    params: DeviceParams, body: StaffReleaseBody,
+    summary: "Release a device (frees its seat); `overrideTransferBudget` goes beyond the policy's transfer budget (audited)",
+    async handler({ services, params, body, staff, purpose, requestId }) {
+      const { device, holderId } = await releaseDevice(services, {
+        licenceId: params.id, deviceId: params.deviceId, by: `staff:${staff.id}`, overrideTransferBudget: body.overrideTransferBudget,
+        actor: { type: 'staff', id: staff.id }, reason: body.reason, purpose, requestId,
+      });
+      const [presented] = await presentDevices(services, holderId, [device], viewFor(staff, purpose, 'one'));
+      return { body: presented };
+    },
+  }),
+  defineRoute({
+    method: 'post', path: '/v1/devices/release', tag: 'devices', access: { kind: 'licence' },
+    summary: "The SDK frees this device's seat, with the licence token of a valid verdict as bearer credential",
+    response: { status: 204, description: 'released (or already released)' },
+    async handler({ services, req, requestId }) {
+      const token = bearer(req.headers.authorization);
+      if (!token) throw new AppError('UNAUTHENTICATED', 'send the licence token in the Authorization header');
+      const claims = await verifyLicenceToken(services, token);
+      if (!claims) throw new AppError('UNAUTHENTICATED', 'the licence token is invalid or expired');
+      // A refusal's token must not release the device it names (e.g. an unbound user's USER_MISMATCH).
+      if (!claims.valid || !claims.deviceId) throw new AppError('LICENCE_NOT_USABLE', 'only the token of a valid verdict for a device can release it');
+      await releaseDevice(services, { licenceId: claims.licenceId, deviceId: claims.deviceId, by: 'sdk', actor: { type: 'licence', id: claims.licenceId }, requestId });
+      return { status: 204 };
+    },
+  }),
+];

@@ -1,0 +1,55 @@
+import type { Actor } from '../audit/audit-trail';
+import { AppError, notFound } from '../http/problem';
+import type { Services } from '../services';
+import { deviceMetrics } from './device-metrics';
+import { checkTransferBudget, TRANSFER_WINDOW_MS } from './transfer-budget';
+
+export interface ReleaseInput {
+  licenceId: string;
+  deviceId: string;
+  /** who released it: "sdk", "staff:<id>" or "subject" (stored on the device) */
+  by: 'sdk' | 'subject' | `staff:${string}`;
+  /** staff only: release beyond the transfer budget (audited as an override) */
+  overrideTransferBudget?: boolean;
+  actor: Actor;
+  reason?: string | null;
+  purpose?: string | null;
+  requestId?: string;
+}
+
+/**
+ * Frees a device's seat. Under the licence's row lock, like activation, so concurrent releases
+ * cannot both spend the last transfer. Releasing a released device changes nothing and spends
+ * nothing. Released rows stay as the history the budget counts, so a released device that
+ * activates again is a new device row.
+ */
+export async function releaseDevice(services: Services, input: ReleaseInput) {
+  const now = services.now();
+  const result = await services.prisma.$transaction(async (tx) => {
+    const [licence] = await tx.$queryRaw<{ holderId: string; transfersPer30Days: number }[]>`
+      SELECT l."holderId", p."transfersPer30Days" FROM licences l JOIN policies p ON p.id = l."policyId"
+      WHERE l.id = ${input.licenceId}::uuid FOR UPDATE OF l`;
+    if (!licence) throw notFound('licence');
+    const device = await tx.device.findFirst({ where: { id: input.deviceId, licenceId: input.licenceId }, include: { macs: true } });
+    if (!device) throw notFound('device');
+    if (device.releasedAt) return { device, holderId: licence.holderId, changed: false };
+    const released = await tx.device.findMany({
+      where: { licenceId: input.licenceId, releasedAt: { gt: new Date(now.getTime() - TRANSFER_WINDOW_MS) } }, select: { releasedAt: true },
+    });
+    const budget = checkTransferBudget(released.map((d) => d.releasedAt!), licence.transfersPer30Days, now);
+    const override = !budget.allowed && input.overrideTransferBudget === true;
+    if (!budget.allowed && !override) {
+      throw new AppError('TRANSFER_BUDGET_EXHAUSTED', `this licence allows ${licence.transfersPer30Days} device release(s) in 30 days`, {
+        extra: { nextTransferAt: budget.nextTransferAt?.toISOString() ?? null },
+      });
+    }
+    const updated = await tx.device.update({ where: { id: device.id }, data: { releasedAt: now, releasedBy: input.by }, include: { macs: true } });
+    await services.audit.record({
+      actor: input.actor, action: 'device.release', subjectId: licence.holderId, resource: { type: 'device', id: device.id },
+      purpose: input.purpose, requestId: input.requestId, details: { licenceId: input.licenceId, by: input.by, override, reason: input.reason ?? null },
+    }, tx);
+    return { device: updated, holderId: licence.holderId, changed: true };
+  });
+  if (result.changed) deviceMetrics(services).releases.inc({ by: input.by.startsWith('staff') ? 'staff' : input.by });
+  return result;
+}

@@ -1,0 +1,25 @@
+import { defineRoute, publicAccess } from '../http/route';
+import { keyLookup } from '../licences/licence-keys';
+import { validateLicence } from './validate-licence';
+import { ValidateBody } from './validate.schemas';
+
+// An app validates at start-up: a key seen 60 times a minute is a script. An address is shared
+// by a whole office behind NAT, hence the larger budget.
+export const VALIDATE_PER_KEY = { points: 60, durationSeconds: 60 };
+export const VALIDATE_PER_ADDRESS = { points: 1200, durationSeconds: 60 };
+
+export const validateRoutes = [
+  defineRoute({
+    method: 'post', path: '/v1/validate', tag: 'validation', access: publicAccess, body: ValidateBody,
+    // 32 identifiers fit easily; anything bigger is refused (413) before it is parsed.
+    bodyLimit: '32kb',
+    summary: 'Validate a licence key on a device: always 200 with a verdict code and a signed licence token (DESIGN §4, §12)',
+    async handler({ services, body, req, requestId }) {
+      const lookup = keyLookup(services.config.secrets.keyPepper, body.key);
+      await services.rateLimits.consume('validate-address', VALIDATE_PER_ADDRESS, req.ip ?? 'unknown');
+      await services.rateLimits.consume('validate-key', VALIDATE_PER_KEY, lookup.digest);
+      const verdict = await validateLicence(services, body, lookup, { clientAddress: req.ip ?? null, requestId });
+      return { body: verdict, headers: { 'Cache-Control': 'no-store' } };
+    },
+  }),
+];
