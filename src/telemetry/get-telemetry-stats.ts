@@ -10,7 +10,8 @@
  */
 import type { Services } from '../services';
 import { notFound } from '../http/problem';
-import { monthRange, monthStart } from './months';
+import { DEFAULT_TELEMETRY_RETENTION_MONTHS } from './expire-telemetry';
+import { monthRange, monthStart, retentionCutoff } from './months';
 import { monthsBetween, telemetryPseudonym } from './pseudonym';
 import { dayStart, ROLLUP_DIMENSIONS } from './rollup-telemetry';
 import { buildCells, MIN_CELL_USERS, type RawCell, type RollupCell } from './stats-cells';
@@ -67,12 +68,17 @@ async function customerPseudonyms(services: Services, customerId: string, from: 
   return contacts.flatMap((c) => months.map((m) => telemetryPseudonym(key, c.id, m)));
 }
 
-/** Where raw events begin: the oldest monthly partition left by expiry. */
+/**
+ * Where raw events may begin: the retention cutoff's month, or an older partition that the
+ * retention run has not dropped yet. Before that, only roll-ups remain.
+ */
 async function rawDataStart(services: Services, now: Date): Promise<Date> {
+  const retained = monthStart(retentionCutoff(now, DEFAULT_TELEMETRY_RETENTION_MONTHS));
   const conn = await services.db.connect();
   try {
     const partitions = await listPartitions(conn);
-    return partitions.length > 0 ? monthRange(partitions[0].month).from : monthStart(now);
+    const oldest = partitions.length > 0 ? monthRange(partitions[0].month).from : retained;
+    return oldest < retained ? oldest : retained;
   } finally {
     await conn.release();
   }

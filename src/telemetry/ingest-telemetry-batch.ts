@@ -15,6 +15,7 @@ export interface IngestResult { accepted: number; rejected: number; duplicate: b
 interface SenderFacts {
   status: 'active' | 'suspended' | 'revoked';
   productId: string;
+  productCode: string;
   holderId: string;
   telemetryObjectedAt: Date | null;
   restrictedAt: Date | null;
@@ -25,9 +26,9 @@ interface SenderFacts {
 // so an objection stops collection at once, not after a cache expires.
 async function senderFacts(services: Services, licenceId: string): Promise<SenderFacts | null> {
   const rows = await services.prisma.$queryRaw<SenderFacts[]>`
-    SELECT l.status::text AS status, l."productId"::text AS "productId", l."holderId"::text AS "holderId",
+    SELECT l.status::text AS status, l."productId"::text AS "productId", pr.code AS "productCode", l."holderId"::text AS "holderId",
            c."telemetryObjectedAt", c."restrictedAt", p.telemetry::text AS "policyTelemetry"
-      FROM licences l JOIN contacts c ON c.id = l."holderId" JOIN policies p ON p.id = l."policyId"
+      FROM licences l JOIN contacts c ON c.id = l."holderId" JOIN policies p ON p.id = l."policyId" JOIN products pr ON pr.id = l."productId"
      WHERE l.id = ${licenceId}::uuid`;
   return rows[0] ?? null;
 }
@@ -51,13 +52,28 @@ WITH batch AS (
 SELECT (SELECT count(*) FROM batch)::int AS "newBatch", (SELECT count(*) FROM stored)::int AS "stored"`;
 
 export async function ingestTelemetryBatch(
-  services: Services, sender: { licenceId: string }, batch: TelemetryBatchBody, now: Date,
+  services: Services, sender: { licenceId: string; productCode?: string }, batch: TelemetryBatchBody, now: Date,
 ): Promise<IngestResult> {
   const metrics = telemetryMetrics(services);
   const stopTimer = metrics.ingestDuration.startTimer();
+  try {
+    return await ingest(services, sender, batch, now, metrics);
+  } finally {
+    stopTimer();
+  }
+}
+
+async function ingest(
+  services: Services, sender: { licenceId: string; productCode?: string }, batch: TelemetryBatchBody, now: Date,
+  metrics: ReturnType<typeof telemetryMetrics>,
+): Promise<IngestResult> {
   const facts = await senderFacts(services, sender.licenceId);
   if (!facts) throw new AppError('UNAUTHENTICATED', 'the licence of this token no longer exists');
   if (facts.status !== 'active') throw new AppError('LICENCE_NOT_USABLE', `the licence is ${facts.status}`);
+  // The token's audience is the product the app asked about; events are filed under the licence's.
+  if (sender.productCode !== undefined && sender.productCode.toUpperCase() !== facts.productCode.toUpperCase()) {
+    throw new AppError('LICENCE_NOT_USABLE', 'the licence token was issued for another product');
+  }
 
   const decision = collectionDecision(facts);
   if (!decision.collect) {
@@ -81,7 +97,6 @@ export async function ingestTelemetryBatch(
   } finally {
     await conn.release();
   }
-  stopTimer();
   if (outcome.newBatch === 0) {
     metrics.duplicates.inc();
     metrics.batches.inc({ outcome: 'duplicate' });

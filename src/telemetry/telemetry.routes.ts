@@ -1,0 +1,31 @@
+import { AppError } from '../http/problem';
+import { defineRoute, staffOnly } from '../http/route';
+import { getTelemetryStats } from './get-telemetry-stats';
+import { ingestTelemetryBatch } from './ingest-telemetry-batch';
+import { telemetrySender } from './licence-sender';
+import { MAX_BATCH_BYTES, MAX_EVENTS_PER_BATCH, TelemetryAccepted, TelemetryBatchBody, TelemetryStatsQuery } from './telemetry.schemas';
+
+export const telemetryRoutes = [
+  defineRoute({
+    method: 'post', path: '/v1/telemetry', tag: 'telemetry', access: { kind: 'licence' }, body: TelemetryBatchBody, bodyLimit: MAX_BATCH_BYTES,
+    summary: `Ingest a batch of at most ${MAX_EVENTS_PER_BATCH} usage events (256 kB), stored under a monthly pseudonym; `
+      + 'a replayed batchId stores nothing; events in the future or older than 30 days are counted as rejected',
+    response: { status: 202, description: 'accepted (or a duplicate, or telemetry off for this holder)', schema: TelemetryAccepted },
+    async handler({ services, req, body }) {
+      const sender = await telemetrySender(services, req, body.product);
+      if (body.events.length > MAX_EVENTS_PER_BATCH) {
+        throw new AppError('PAYLOAD_TOO_LARGE', `at most ${MAX_EVENTS_PER_BATCH} events per batch; split it`);
+      }
+      const result = await ingestTelemetryBatch(services, sender, body, services.now());
+      return { status: 202, body: { accepted: result.accepted, rejected: result.rejected, duplicate: result.duplicate, telemetry: result.telemetry } };
+    },
+  }),
+  defineRoute({
+    method: 'get', path: '/v1/telemetry/stats', tag: 'telemetry', access: staffOnly('support', 'admin', 'privacy_officer'), query: TelemetryStatsQuery,
+    summary: 'Usage aggregates per feature, version, OS or day: events, active users (distinct monthly pseudonyms), '
+      + 'durations p50/p90; cells of fewer than 5 users are suppressed; optional customerId',
+    async handler({ services, query }) {
+      return { body: await getTelemetryStats(services, query, services.now()) };
+    },
+  }),
+];
