@@ -5,6 +5,7 @@
 import { createApp } from './app';
 import { buildServices } from './services';
 import { bootstrapAdmin } from './staff/bootstrap-admin';
+import { startTelemetryMaintenance } from './telemetry/telemetry-maintenance';
 import { configOrExit, openMigratedDatabase, startupLogger } from './startup';
 
 async function main(): Promise<void> {
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
   const db = await openMigratedDatabase(config, logger);
   const services = buildServices(config, db, logger);
   await bootstrapAdmin(services);
+  startTelemetryMaintenance(services); // telemetry partitions ahead and daily roll-ups (unref'd timer)
 
   const server = createApp(services).listen(config.port, config.host, () => {
     logger.info({ port: config.port, host: config.host, database: db.kind }, `Nomina listening on http://${config.host}:${config.port}`);

@@ -8,6 +8,7 @@ import { applyMigrations } from '../../src/db/migrations';
 import { createLogger } from '../../src/logger';
 import { buildServices, type Services } from '../../src/services';
 import { expireTelemetry } from '../../src/telemetry/expire-telemetry';
+import { runTelemetryMaintenance } from '../../src/telemetry/telemetry-maintenance';
 import { createPartitionsAhead, ensurePartitions, listPartitions } from '../../src/telemetry/telemetry-partitions';
 import { createHarness, type Harness } from '../support/harness';
 import { testConfig } from '../support/test-config';
@@ -98,6 +99,14 @@ function partitionScenario(engine: string, open: () => Promise<{ services: Servi
       // A second run finds nothing left to do and keeps the roll-ups.
       expect(await expireTelemetry(services, now)).toMatchObject({ eventsExpired: 0, partitions: [] });
       expect(await services.prisma.telemetryDailyRollup.count({ where: { productId } })).toBe(8);
+    });
+
+    it('daily maintenance creates next months\' partitions and rolls up settled days', async () => {
+      await writeEvents(services, productId, '2026-10-28', 5);
+      const result = await runTelemetryMaintenance(services, new Date('2026-12-01T03:00:00Z'));
+      expect(result.partitionsCreated).toEqual(['2027-02']);
+      const rolled = await services.prisma.telemetryDailyRollup.findMany({ where: { productId, dimension: 'day', day: new Date('2026-10-28T00:00:00Z') } });
+      expect(rolled.map((r) => [r.events, r.activeUsers])).toEqual([[5, 5]]);
     });
   });
 }
