@@ -4,6 +4,7 @@
  */
 import { createApp } from './app';
 import { buildServices } from './services';
+import { startPrivacyServices } from './privacy/privacy-background';
 import { bootstrapAdmin } from './staff/bootstrap-admin';
 import { startTelemetryMaintenance } from './telemetry/telemetry-maintenance';
 import { configOrExit, openMigratedDatabase, startupLogger } from './startup';
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
   const services = buildServices(config, db, logger);
   await bootstrapAdmin(services);
   startTelemetryMaintenance(services); // telemetry partitions ahead and daily roll-ups (unref'd timer)
+  startPrivacyServices(services); // request/breach gauges and the daily retention run (unref'd timer)
 
   const server = createApp(services).listen(config.port, config.host, () => {
     logger.info({ port: config.port, host: config.host, database: db.kind }, `Nomina listening on http://${config.host}:${config.port}`);

@@ -8,10 +8,11 @@ import { contactRoutes } from './contacts/contacts.routes';
 import { customerRoutes } from './customers/customers.routes';
 import type { RouteDefinition } from './http/route';
 import { opsRoutes } from './ops/ops.routes';
+import { privacyRoutes } from './privacy/routes';
 import { staffRoutes } from './staff/staff.routes';
 import { telemetryRoutes } from './telemetry/telemetry.routes';
 import { licensingRoutes } from './validation/licensing.routes';
 
 export function allRoutes(): RouteDefinition[] {
-  return [...opsRoutes, ...staffRoutes, ...auditRoutes, ...customerRoutes, ...contactRoutes, ...catalogueRoutes, ...telemetryRoutes, ...licensingRoutes];
+  return [...opsRoutes, ...staffRoutes, ...auditRoutes, ...customerRoutes, ...contactRoutes, ...catalogueRoutes, ...telemetryRoutes, ...licensingRoutes, ...privacyRoutes];
 }

@@ -9,6 +9,7 @@ import { createStaffUser } from '../staff/create-staff-user';
 import { configOrExit, openMigratedDatabase, startupLogger } from '../startup';
 import { StaffRoleSchema } from '../staff/staff.schemas';
 import { readPassword } from './read-password';
+import { runRetention } from '../retention/run-retention';
 
 async function withServices<T>(work: (services: Services) => Promise<T>): Promise<T> {
   const { config } = configOrExit(process.env);
@@ -54,6 +55,14 @@ audit.command('verify').description('verify the hash chain; exit 1 on the first 
     process.exitCode = 1;
   }
 });
+
+const retention = program.command('retention').description('retention of personal data');
+retention.command('run').description('erase subjects 2 years after their agreement ended; expire validation events and telemetry')
+  .option('--dry-run', 'count what would be removed, change nothing')
+  .action(async (options: { dryRun?: boolean }) => {
+    const run = await withServices((services) => runRetention(services, { dryRun: Boolean(options.dryRun), trigger: 'cli', onProgress: (line) => console.log(line) }));
+    console.log(`retention run ${run.id} ${options.dryRun ? '(dry run) ' : ''}finished; signed receipt stored (GET /v1/retention/runs)`);
+  });
 
 const keys = program.command('keys').description('encryption keys');
 keys.command('rewrap').description('re-wrap every subject data key with the current (first) master key').action(async () => {

@@ -8,6 +8,7 @@ export const PROBLEMS = {
   MALFORMED_JSON: { status: 400, title: 'The body is not valid JSON' },
   UNAUTHENTICATED: { status: 401, title: 'Authentication is required' },
   INVALID_CREDENTIALS: { status: 401, title: 'E-mail or password is wrong' },
+  INVALID_CODE: { status: 401, title: 'The verification code is not valid' },
   FORBIDDEN: { status: 403, title: 'Not allowed for this role' },
   LICENCE_NOT_USABLE: { status: 403, title: 'The licence cannot be used' },
   PURPOSE_REQUIRED: { status: 403, title: 'State a purpose to see personal data' },

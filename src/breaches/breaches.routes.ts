@@ -1,0 +1,69 @@
+/**
+ * The breach register (Art. 33(5)): every breach is recorded, notified or not, with the facts,
+ * effects and measures. Staff must describe categories and counts, not people: the register holds
+ * no subject's personal data.
+ */
+import { z } from 'zod';
+import type { BreachRecord } from '../generated/prisma/client';
+import { IdParams, isoDate, text } from '../http/common-schemas';
+import { notFound } from '../http/problem';
+import { defineRoute, staffOnly } from '../http/route';
+import { notificationDeadline, notificationState } from './breach-deadline';
+
+const BreachBody = z.strictObject({
+  title: text(200),
+  description: text(5000),
+  awareAt: isoDate,
+  categories: z.array(text(100)).min(1).max(30),
+  approxSubjects: z.number().int().min(0),
+  approxRecords: z.number().int().min(0),
+  measures: text(5000),
+  authorityNotifiedAt: isoDate.optional(),
+  subjectsNotifiedAt: isoDate.optional(),
+});
+const UpdateBreachBody = z.strictObject({ authorityNotifiedAt: isoDate.optional(), subjectsNotifiedAt: isoDate.optional(), measures: text(5000).optional() })
+  .refine((b) => Object.keys(b).length > 0, 'send at least one field');
+const BreachQuery = z.strictObject({ state: z.enum(['pending', 'overdue', 'notified', 'notified_late']).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) });
+
+export function presentBreach(b: BreachRecord, now: Date) {
+  return {
+    id: b.id, title: b.title, description: b.description, awareAt: b.awareAt.toISOString(), categories: b.categories,
+    approxSubjects: b.approxSubjects, approxRecords: b.approxRecords, measures: b.measures,
+    notificationDeadline: notificationDeadline(b.awareAt).toISOString(), notificationState: notificationState(b, now),
+    authorityNotifiedAt: b.authorityNotifiedAt?.toISOString() ?? null, subjectsNotifiedAt: b.subjectsNotifiedAt?.toISOString() ?? null,
+    recordedById: b.recordedById, createdAt: b.createdAt.toISOString(),
+  };
+}
+
+export const breachRoutes = [
+  defineRoute({
+    method: 'post', path: '/v1/breaches', tag: 'breaches', access: staffOnly('privacy_officer'), body: BreachBody,
+    summary: 'Record a personal-data breach; the 72-hour notification deadline is computed from awareAt', response: { status: 201, description: 'recorded' },
+    async handler({ services, body, staff, requestId }) {
+      const breach = await services.prisma.breachRecord.create({ data: { ...body, recordedById: staff.id } });
+      await services.audit.record({ actor: { type: 'staff', id: staff.id }, action: 'breach.record', resource: { type: 'breach', id: breach.id }, requestId });
+      return { status: 201, body: presentBreach(breach, services.now()) };
+    },
+  }),
+  defineRoute({
+    method: 'get', path: '/v1/breaches', tag: 'breaches', access: staffOnly('privacy_officer', 'admin', 'auditor'), query: BreachQuery,
+    summary: 'The breach register, newest first, with each notification deadline and state',
+    async handler({ services, query }) {
+      const now = services.now();
+      const rows = await services.prisma.breachRecord.findMany({ orderBy: { awareAt: 'desc' }, take: query.state ? 1000 : query.limit });
+      const items = rows.map((b) => presentBreach(b, now)).filter((b) => !query.state || b.notificationState === query.state).slice(0, query.limit);
+      return { body: { items } };
+    },
+  }),
+  defineRoute({
+    method: 'patch', path: '/v1/breaches/:id', tag: 'breaches', access: staffOnly('privacy_officer'), params: IdParams, body: UpdateBreachBody,
+    summary: 'Record the notification of the authority or of the subjects, or update the measures',
+    async handler({ services, params, body, staff, requestId }) {
+      const exists = await services.prisma.breachRecord.count({ where: { id: params.id } });
+      if (!exists) throw notFound('breach');
+      const breach = await services.prisma.breachRecord.update({ where: { id: params.id }, data: body });
+      await services.audit.record({ actor: { type: 'staff', id: staff.id }, action: 'breach.update', resource: { type: 'breach', id: breach.id }, requestId, details: { fields: Object.keys(body) } });
+      return { body: presentBreach(breach, services.now()) };
+    },
+  }),
+];

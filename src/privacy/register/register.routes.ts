@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { defineRoute, publicAccess } from '../../http/route';
+import { registerDocument } from './catalogue';
+import { renderRegisterHtml } from './render-register';
+
+const RegisterQuery = z.strictObject({ format: z.enum(['json', 'html']).optional() });
+
+export const registerRoutes = [
+  defineRoute({
+    method: 'get', path: '/v1/privacy/register', tag: 'privacy', access: publicAccess, query: RegisterQuery,
+    summary: 'The register of processing activities (Art. 30), public for transparency: JSON, or HTML with ?format=html or Accept: text/html',
+    async handler({ query, req, res }) {
+      const html = query.format === 'html' || (query.format === undefined && req.accepts(['application/json', 'text/html']) === 'text/html');
+      if (!html) return { body: registerDocument() };
+      res.status(200).type('text/html; charset=utf-8').send(renderRegisterHtml());
+    },
+  }),
+];

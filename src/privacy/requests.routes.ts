@@ -1,0 +1,87 @@
+/** The privacy officer's side: the request queue with deadlines, actions, phone/letter requests, subject export and processing choices. */
+import { z } from 'zod';
+import { IdParams } from '../http/common-schemas';
+import { notFound } from '../http/problem';
+import { defineRoute, staffOnly } from '../http/route';
+import { streamExport } from './export/stream-export';
+import {
+  CompleteBody, ContactIdParams, ExtendBody, LogRequestBody, ProcessingChoicesBody, RejectBody, RequestQueueQuery, VerifyIdentityBody,
+} from './privacy.schemas';
+import { permissionsFor } from './processing-permissions';
+import { listRequests } from './requests/list-requests';
+import { logRequest } from './requests/log-request';
+import { presentRequestForStaff } from './requests/present-request';
+import { completeRequest, extendRequest, rejectRequest, startRequest, verifyIdentity } from './requests/request-actions';
+import { setProcessingChoices } from './requests/set-processing-choices';
+
+const DPO = staffOnly('privacy_officer');
+const ActionParams = z.strictObject({ id: z.uuid() });
+
+export const requestRoutes = [
+  defineRoute({
+    method: 'get', path: '/v1/privacy/requests', tag: 'privacy', access: DPO, query: RequestQueueQuery,
+    summary: 'The request queue: filter by status (or "open"), type, overdue, due within N days',
+    async handler({ services, query }) {
+      const rows = await listRequests(services, query);
+      const now = services.now();
+      return { body: { items: rows.map((r) => presentRequestForStaff(r, now)), nextAfter: rows.length === query.limit ? rows[rows.length - 1].id : null } };
+    },
+  }),
+  defineRoute({
+    method: 'post', path: '/v1/privacy/requests', tag: 'privacy', access: DPO, body: LogRequestBody,
+    summary: 'Log a request received by phone, letter or e-mail, with how identity was checked',
+    response: { status: 201, description: 'logged' },
+    async handler({ services, body, staff, purpose, requestId }) {
+      return { status: 201, body: presentRequestForStaff(await logRequest(services, body, staff, purpose, requestId), services.now()) };
+    },
+  }),
+  defineRoute({
+    method: 'get', path: '/v1/privacy/requests/:id', tag: 'privacy', access: DPO, params: IdParams, summary: 'One request',
+    async handler({ services, params }) {
+      const row = await services.prisma.privacyRequest.findUnique({ where: { id: params.id } });
+      if (!row) throw notFound('request');
+      return { body: presentRequestForStaff(row, services.now()) };
+    },
+  }),
+  defineRoute({
+    method: 'post', path: '/v1/privacy/requests/:id/actions/verify-identity', tag: 'privacy', access: DPO, params: ActionParams, body: VerifyIdentityBody,
+    summary: 'Record how the requester’s identity was verified',
+    async handler(ctx) { return { body: presentRequestForStaff(await verifyIdentity(ctx, ctx.params.id, ctx.body.method)) }; },
+  }),
+  defineRoute({
+    method: 'post', path: '/v1/privacy/requests/:id/actions/start', tag: 'privacy', access: DPO, params: ActionParams,
+    summary: 'Start working on a verified request',
+    async handler(ctx) { return { body: presentRequestForStaff(await startRequest(ctx, ctx.params.id)) }; },
+  }),
+  defineRoute({
+    method: 'post', path: '/v1/privacy/requests/:id/actions/extend', tag: 'privacy', access: DPO, params: ActionParams, body: ExtendBody,
+    summary: 'Extend the deadline by 1 or 2 months, before the first deadline, with a reason e-mailed to the subject',
+    async handler(ctx) { return { body: presentRequestForStaff(await extendRequest(ctx, ctx.params.id, ctx.body.months, ctx.body.reason)) }; },
+  }),
+  defineRoute({
+    method: 'post', path: '/v1/privacy/requests/:id/actions/complete', tag: 'privacy', access: DPO, params: ActionParams, body: CompleteBody,
+    summary: 'Complete a request; for an erasure this erases (endRunningLicences: the decision to end running licences)',
+    async handler(ctx) { return { body: presentRequestForStaff(await completeRequest(ctx, ctx.params.id, ctx.body)) }; },
+  }),
+  defineRoute({
+    method: 'post', path: '/v1/privacy/requests/:id/actions/reject', tag: 'privacy', access: DPO, params: ActionParams, body: RejectBody,
+    summary: 'Reject a request with a reason e-mailed to the subject (with the complaint route)',
+    async handler(ctx) { return { body: presentRequestForStaff(await rejectRequest(ctx, ctx.params.id, ctx.body.reason)) }; },
+  }),
+  defineRoute({
+    method: 'get', path: '/v1/privacy/subjects/:contactId/export', tag: 'privacy', access: DPO, params: ContactIdParams,
+    summary: 'The full export of a subject, for a request received by phone or letter (audited with the purpose)',
+    async handler({ services, params, staff, purpose, requestId, res }) {
+      await services.audit.record({ actor: { type: 'staff', id: staff.id }, action: 'subject.export', subjectId: params.contactId, resource: { type: 'contact', id: params.contactId }, purpose, requestId });
+      await streamExport(services, params.contactId, res);
+    },
+  }),
+  defineRoute({
+    method: 'patch', path: '/v1/privacy/subjects/:contactId/processing', tag: 'privacy', access: DPO, params: ContactIdParams, body: ProcessingChoicesBody,
+    summary: 'Apply or lift a restriction or objections (lifting is the privacy officer’s decision)',
+    async handler({ services, params, body, staff, purpose, requestId }) {
+      const contact = await setProcessingChoices(services, params.contactId, body, { staffId: staff.id, purpose, requestId });
+      return { body: { contactId: contact.id, restrictedAt: contact.restrictedAt, objections: { telemetry: contact.telemetryObjectedAt, directMarketing: contact.marketingObjectedAt, fraudProfiling: contact.profilingObjectedAt }, permissions: permissionsFor(contact) } };
+    },
+  }),
+];

@@ -1,0 +1,46 @@
+/**
+ * The registry of subject-data stores, in erasure order: dependants before what they depend on
+ * (device MACs before devices before licences), the contact row after everything that points
+ * to it, and the data key last of all — until then a crash can still resume and re-read
+ * what it needs.
+ */
+import type { SubjectDataStore } from '../subject-data';
+import { auditEntriesStore } from './audit-entries.store';
+import { billingRecordsStore } from './billing-records.store';
+import { contactsStore } from './contacts.store';
+import { deviceMacsStore } from './device-macs.store';
+import { devicesStore } from './devices.store';
+import { erasureJobsStore } from './erasure-jobs.store';
+import { fraudAlertsStore } from './fraud-alerts.store';
+import { fraudObservationsStore } from './fraud-observations.store';
+import { licenceUsersStore } from './licence-users.store';
+import { licencesStore } from './licences.store';
+import { privacyRequestsStore } from './privacy-requests.store';
+import { subjectKeyStore } from './subject-key.store';
+import { telemetryEventsStore } from './telemetry-events.store';
+import { validationEventsStore } from './validation-events.store';
+import { verificationCodesStore } from './verification-codes.store';
+
+export const SUBJECT_DATA_STORES: readonly SubjectDataStore[] = [
+  verificationCodesStore,
+  telemetryEventsStore,
+  validationEventsStore,
+  fraudAlertsStore,
+  fraudObservationsStore,
+  deviceMacsStore,
+  devicesStore,
+  licenceUsersStore,
+  licencesStore,
+  billingRecordsStore,
+  privacyRequestsStore,
+  auditEntriesStore,
+  contactsStore,
+  erasureJobsStore,
+  subjectKeyStore,
+];
+
+/** Export order: the person first, then what hangs off them. */
+export const EXPORT_ORDER: readonly SubjectDataStore[] = [
+  contactsStore, licencesStore, licenceUsersStore, devicesStore, deviceMacsStore, validationEventsStore, telemetryEventsStore,
+  fraudAlertsStore, fraudObservationsStore, privacyRequestsStore, auditEntriesStore, verificationCodesStore, billingRecordsStore, erasureJobsStore, subjectKeyStore,
+];

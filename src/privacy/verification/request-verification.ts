@@ -1,0 +1,58 @@
+/**
+ * Step 1 of identity verification (DESIGN §7): a one-time code sent to the e-mail address on
+ * record. Whether or not the address belongs to anyone, the caller sees the same answer after
+ * the same work — a lookup, an argon2id hash, an insert — and the mail leaves in the background,
+ * so neither the answer nor its timing tells whether the address exists. Codes are also stored
+ * for unknown addresses (nobody receives them, so nobody can use them).
+ */
+import { randomInt } from 'node:crypto';
+import { mailerFor, sendInBackground } from '../../mail/mailer';
+import type { Services } from '../../services';
+import { hashPassword } from '../../staff/passwords';
+
+export const CODE_TTL_MS = 10 * 60_000;
+export const MAX_ATTEMPTS = 5;
+export const CODE_DIGITS = 8;
+/** codes are deleted this long after creation (retention of the identity_verification category) */
+export const CODE_RETENTION_MS = 24 * 3600_000;
+
+export const VERIFICATION_PER_ADDRESS = { points: 5, durationSeconds: 3600 };
+export const VERIFICATION_PER_CLIENT = { points: 20, durationSeconds: 3600 };
+
+export function newCode(): string {
+  return String(randomInt(0, 10 ** CODE_DIGITS)).padStart(CODE_DIGITS, '0');
+}
+
+/** What people type: "1234 5678", "1234-5678". */
+export function normaliseCode(input: string): string {
+  return input.replace(/[\s-]/g, '');
+}
+
+export async function requestVerification(services: Services, email: string, client: string): Promise<void> {
+  const emailIndex = services.blindIndex.of('email', email);
+  await services.rateLimits.consume('privacy-verification-client', VERIFICATION_PER_CLIENT, client);
+  await services.rateLimits.consume('privacy-verification-address', VERIFICATION_PER_ADDRESS, emailIndex);
+  const now = services.now();
+  const known = await services.prisma.contact.count({ where: { emailIndex } });
+  const code = newCode();
+  const codeHash = await hashPassword(code);
+  await services.prisma.$transaction([
+    services.prisma.verificationCode.deleteMany({ where: { emailIndex, createdAt: { lt: new Date(now.getTime() - CODE_RETENTION_MS) } } }),
+    services.prisma.verificationCode.create({ data: { emailIndex, codeHash, expiresAt: new Date(now.getTime() + CODE_TTL_MS), createdAt: now } }),
+  ]);
+  services.metrics.counter('nomina_privacy_verification_requests_total', 'Verification codes requested (known and unknown addresses alike)').inc();
+  if (known > 0) {
+    mailerFor(services); // built now, not on the background path
+    sendInBackground(services, {
+      kind: 'verification_code',
+      to: email,
+      subject: 'Your Nomina verification code',
+      text: [
+        `Your verification code is: ${code.slice(0, 4)} ${code.slice(4)}`,
+        '',
+        `It is valid for ${CODE_TTL_MS / 60_000} minutes and can be tried ${MAX_ATTEMPTS} times.`,
+        'If you did not ask for it, ignore this message: nothing is shown or changed without the code.',
+      ].join('\n'),
+    });
+  }
+}

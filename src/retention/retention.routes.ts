@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { defineRoute, staffOnly } from '../http/route';
+import type { RetentionRun } from '../generated/prisma/client';
+import { runRetention } from './run-retention';
+
+const RunsQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(100).default(20) });
+const RunBody = z.strictObject({ dryRun: z.boolean().default(true) });
+
+function presentRun(r: RetentionRun) {
+  return { id: r.id, trigger: r.trigger, dryRun: r.dryRun, startedAt: r.startedAt.toISOString(), finishedAt: r.finishedAt?.toISOString() ?? null, result: r.result, receipt: r.receiptJws };
+}
+
+export const retentionRoutes = [
+  defineRoute({
+    method: 'get', path: '/v1/retention/runs', tag: 'retention', access: staffOnly('privacy_officer', 'auditor'), query: RunsQuery,
+    summary: 'Retention runs, newest first, each with its signed receipt',
+    async handler({ services, query }) {
+      const runs = await services.prisma.retentionRun.findMany({ orderBy: { startedAt: 'desc' }, take: query.limit });
+      return { body: { items: runs.map(presentRun) } };
+    },
+  }),
+  defineRoute({
+    method: 'post', path: '/v1/retention/runs', tag: 'retention', access: staffOnly('privacy_officer'), body: RunBody,
+    summary: 'Start a retention run now (dry run by default)', response: { status: 201, description: 'the finished run' },
+    async handler({ services, body, staff, requestId }) {
+      const run = await runRetention(services, { dryRun: body.dryRun, trigger: `staff:${staff.id}` });
+      await services.audit.record({ actor: { type: 'staff', id: staff.id }, action: 'retention.run', resource: { type: 'retention_run', id: run.id }, requestId, details: { dryRun: body.dryRun } });
+      return { status: 201, body: presentRun(run) };
+    },
+  }),
+];
