@@ -24,6 +24,7 @@ const EnvSchema = z.object({
   NOMINA_KEY_PEPPER: optionalString,
   NOMINA_TELEMETRY_KEY: optionalString,
   NOMINA_TOKEN_SECRET: optionalString,
+  NOMINA_FRAUD_SIGNALS: z.enum(['on', 'off']).default('on'),
   NOMINA_BOOTSTRAP_ADMIN_EMAIL: z.email().optional(),
   NOMINA_BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
 });
@@ -44,6 +45,8 @@ export interface Config {
   staffTokenTtlSeconds: number;
   secrets: Secrets;
   bootstrapAdmin?: { email: string; password: string };
+  /** fraud signals evaluated after each validation (src/fraud/); absent = on. "off" for benchmarks and incidents */
+  fraudSignals?: 'on' | 'off';
 }
 
 export type ConfigResult =
@@ -103,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
       trustProxy: values.TRUST_PROXY,
       staffTokenTtlSeconds: values.STAFF_TOKEN_TTL_MINUTES * 60,
       secrets,
+      fraudSignals: values.NOMINA_FRAUD_SIGNALS,
       bootstrapAdmin: values.NOMINA_BOOTSTRAP_ADMIN_EMAIL && values.NOMINA_BOOTSTRAP_ADMIN_PASSWORD
         ? { email: values.NOMINA_BOOTSTRAP_ADMIN_EMAIL, password: values.NOMINA_BOOTSTRAP_ADMIN_PASSWORD }
         : undefined,

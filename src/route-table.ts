@@ -6,6 +6,7 @@ import { auditRoutes } from './audit/audit.routes';
 import { catalogueRoutes } from './catalogue/catalogue.routes';
 import { contactRoutes } from './contacts/contacts.routes';
 import { customerRoutes } from './customers/customers.routes';
+import { fraudRoutes } from './fraud/fraud.routes';
 import type { RouteDefinition } from './http/route';
 import { opsRoutes } from './ops/ops.routes';
 import { privacyRoutes } from './privacy/routes';
@@ -14,5 +15,5 @@ import { telemetryRoutes } from './telemetry/telemetry.routes';
 import { licensingRoutes } from './validation/licensing.routes';
 
 export function allRoutes(): RouteDefinition[] {
-  return [...opsRoutes, ...staffRoutes, ...auditRoutes, ...customerRoutes, ...contactRoutes, ...catalogueRoutes, ...telemetryRoutes, ...licensingRoutes, ...privacyRoutes];
+  return [...opsRoutes, ...staffRoutes, ...auditRoutes, ...customerRoutes, ...contactRoutes, ...catalogueRoutes, ...telemetryRoutes, ...licensingRoutes, ...fraudRoutes, ...privacyRoutes];
 }

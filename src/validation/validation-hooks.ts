@@ -9,6 +9,7 @@
 import type { ValidationCode } from '../generated/prisma/enums';
 import type { Services } from '../services';
 import type { ValidationPolicy } from './load-validation-facts';
+import { observeValidated } from '../fraud/validation-hook';
 
 export interface ValidatedEvent {
   at: Date;
@@ -40,6 +41,7 @@ export function onValidated(services: Services, hook: ValidationHook): () => voi
 }
 
 export function emitValidated(services: Services, event: ValidatedEvent): void {
+  observeValidated(services, event); // fraud signals (src/fraud/): queued, evaluated after the response
   const hooks = registry.get(services);
   if (!hooks || hooks.length === 0) return;
   setImmediate(() => {

@@ -1,0 +1,86 @@
+/**
+ * The fraud hook of validation: `observeValidation` is called once per validation and returns
+ * at once; the evaluation runs just after the response is sent (fraud-runtime.ts). Steady state
+ * — the same machine, account and network again — costs no query: only what is new (or whose
+ * `lastAt` has gone stale) is written, and only then are the counters read back, each by one
+ * query bounded to the licence. Nothing here changes a licence: signals open alerts, staff decide.
+ */
+import type { ValidationCode } from '../generated/prisma/enums';
+import type { Services } from '../services';
+import { fraudMetrics } from './fraud-metrics';
+import { fraudRuntime, type LicenceMemory } from './fraud-runtime';
+import { clockDrift, overlap, type SignalName, type SignalVerdict } from './fraud-signals';
+import { recordFraudSignal } from './record-fraud-signal';
+import { evaluateStoredSignals } from './stored-signals';
+import { coolDownMs, thresholdsOf, type FraudPolicy, type Thresholds } from './thresholds';
+
+/** What validation tells fraud detection about one validation. Blind indexes only, no clear text. */
+export interface ValidationObservation {
+  /** server time of the validation */
+  at: Date;
+  code: ValidationCode;
+  licence: { id: string; customerId: string; holderId: string };
+  policy: FraudPolicy;
+  device: { id: string; new: boolean } | null;
+  pcNameIndex: string | null;
+  ntAccountIndex: string | null;
+  macIndexes: string[];
+  /** keyed hash of the client's network prefix (/24, /48), computed by validation; never the address */
+  networkHash: string | null;
+  clientTime: Date | null;
+}
+
+/** Codes of attempts made with a usable licence: contractual refusals count as attempts. */
+const OBSERVED: ReadonlySet<ValidationCode> = new Set(['VALID', 'USER_MISMATCH', 'TOO_MANY_MACHINES', 'DEVICE_RELEASED']);
+
+export function fraudSignalsEnabled(services: Services): boolean {
+  return services.config.fraudSignals !== 'off';
+}
+
+/** The hook: queue the evaluation of this validation. Never throws, never waits. */
+export function observeValidation(services: Services, observation: ValidationObservation): void {
+  if (!fraudSignalsEnabled(services) || !OBSERVED.has(observation.code)) return;
+  const queued = fraudRuntime(services).enqueue(observation.licence.id, () => evaluateValidation(services, observation), (error) => {
+    fraudMetrics(services).evaluationErrors.inc();
+    services.logger.warn({ err: error instanceof Error ? error.name : 'unknown', licenceId: observation.licence.id }, 'fraud evaluation failed');
+  });
+  if (!queued) fraudMetrics(services).dropped.inc();
+}
+
+/** How long a persisted sighting counts as fresh: a quarter of the window, at most 15 minutes. */
+export const refreshMs = (t: Thresholds) => Math.min(t.windowMs / 4, 15 * 60_000);
+
+export async function evaluateValidation(services: Services, o: ValidationObservation): Promise<void> {
+  const t = thresholdsOf(o.policy);
+  const memory = fraudRuntime(services).memory(o.licence.id);
+  const verdicts: [SignalName, SignalVerdict][] = [['clock_drift', clockDrift({ clientTime: o.clientTime }, t, o.at)]];
+  if (o.device && o.networkHash) verdicts.push(['overlap', overlap(rememberNetwork(memory, o.device.id, o.networkHash, t, o.at), t, o.at)]);
+  verdicts.push(...await evaluateStoredSignals(services, o, memory, t, refreshMs(t)));
+
+  for (const [signal, verdict] of verdicts) {
+    if (!verdict.fire || recentlyRecorded(memory, signal, verdict, o.at, refreshMs(t))) continue;
+    await recordFraudSignal(services, {
+      licenceId: o.licence.id, customerId: o.licence.customerId, holderId: o.licence.holderId,
+      signal, severity: verdict.severity, evidence: verdict.evidence, coolDownMs: coolDownMs(signal, t),
+    }, o.at);
+  }
+}
+
+function rememberNetwork(memory: LicenceMemory, deviceId: string, networkHash: string, t: Thresholds, now: Date) {
+  const since = now.getTime() - t.overlapWindowMs;
+  const recent = (memory.networks.get(deviceId) ?? []).filter((s) => s.at.getTime() >= since).slice(-20);
+  recent.push({ networkHash, at: now });
+  memory.networks.set(deviceId, recent);
+  return recent;
+}
+
+/** The same evidence recorded moments ago adds nothing: skip it (a drifted clock validating every minute). */
+function recentlyRecorded(memory: LicenceMemory, signal: SignalName, verdict: SignalVerdict, now: Date, freshMs: number): boolean {
+  if (!verdict.fire) return true;
+  const key = `${signal}|${verdict.severity}|${verdict.evidence.items.map((i) => i.key).sort().join(',')}`;
+  const last = memory.recorded.get(key);
+  if (last !== undefined && now.getTime() - last < freshMs && now.getTime() >= last) return true;
+  if (memory.recorded.size > 200) memory.recorded.clear();
+  memory.recorded.set(key, now.getTime());
+  return false;
+}
