@@ -23,7 +23,8 @@ export const privacyRequestsStore: SubjectDataStore = {
   count: (services, scope) => services.prisma.privacyRequest.count({
     where: {
       subjectRef: scope.contactId,
-      OR: [{ contactId: { not: null } }, { reason: { not: null } }, { identityMethod: { not: null } }, { extensionReason: { not: null } }, { outcome: { not: null } }],
+      // `outcome` is not counted: the erasure request's own outcome is written by the system after the erasure, without personal data.
+      OR: [{ contactId: { not: null } }, { reason: { not: null } }, { identityMethod: { not: null } }, { extensionReason: { not: null } }],
     },
   }),
   kept: (services, scope) => services.prisma.privacyRequest.count({ where: { subjectRef: scope.contactId } }),

@@ -34,7 +34,9 @@ export async function buildSubjectWorld(h: Harness, options: {
   const lastName = `Vermeulen${id}`;
   const phone = `+32 2 ${id.replace(/[^0-9]/g, '1').slice(0, 3)} 45 67`;
   const contact = await buildContact(h, { email, firstName, lastName, phone, ...(options.customerId ? { customerId: options.customerId } : {}) });
-  const { licence } = await buildLicence(h, { holderId: contact.id, validUntil: options.validUntil === undefined ? null : options.validUntil });
+  const validUntil = options.validUntil === undefined ? null : options.validUntil;
+  const validFrom = validUntil ? new Date(Math.min(Date.now(), validUntil.getTime()) - 30 * 86_400_000) : undefined;
+  const { licence } = await buildLicence(h, { holderId: contact.id, validUntil, validFrom });
   const prisma = h.services.prisma;
   const sealer = await holderSealer(h.services, prisma, contact.id);
   const pcName = `LAPTOP-${id.toUpperCase()}`;

@@ -1,0 +1,110 @@
+/**
+ * Erasure reaches backups (DESIGN §2.6). A dump taken BEFORE an erasure is restored into a new
+ * database AFTER it: the erased subject's encrypted fields there cannot be decrypted, and the
+ * restore procedure erases their rows again; everyone else is restored intact.
+ *
+ * It also shows why the procedure is split: a naive full dump carries the wrapped data keys, so
+ * crypto-shredding alone would not reach it.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { decryptContact } from '../../src/contacts/contact-crypto';
+import { SubjectKeyDestroyedError } from '../../src/crypto/subject-keys';
+import { openDatabase, type Database } from '../../src/db/database';
+import { createLogger } from '../../src/logger';
+import { createBackup, reconcileAfterRestore, restoreDataBackup } from '../../src/privacy/backup/backup-plan';
+import { keyStorePath, loadKeyStoreSnapshot, readKeyStoreSnapshot } from '../../src/privacy/backup/key-store';
+import { eraseSubject } from '../../src/privacy/erasure/erase-subject';
+import { buildServices, type Services } from '../../src/services';
+import { databaseUrl, withAdminClient } from '../setup/test-database';
+import { createHarness, type Harness } from '../support/harness';
+import { buildSubjectWorld, type SubjectWorld } from './support/subject-world';
+
+let h: Harness;
+let dir: string;
+const restored: { name: string; db: Database; services: Services }[] = [];
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'nomina-backup-'));
+  h = await createHarness({ dataDir: dir });
+});
+afterAll(async () => {
+  for (const r of restored) { await r.services.close(); await r.db.close(); }
+  await withAdminClient(async (admin) => { for (const r of restored) await admin.query(`DROP DATABASE IF EXISTS "${r.name}" WITH (FORCE)`); });
+  await h.close();
+});
+
+async function restoreInto(file: string): Promise<{ db: Database; services: Services }> {
+  const name = `nomina_t_restore_${Date.now()}_${restored.length}`;
+  await withAdminClient((admin) => admin.query(`CREATE DATABASE "${name}"`));
+  await restoreDataBackup(databaseUrl(name), file);
+  const db = await openDatabase({ databaseUrl: databaseUrl(name), dataDir: dir });
+  // Same secrets (master key, index key…) as the live service, as after a real disaster recovery.
+  const services = buildServices(h.config, db, createLogger('silent'));
+  restored.push({ name, db, services });
+  return { db, services };
+}
+
+async function readable(services: Services, contactId: string) {
+  const contact = await services.prisma.contact.findUnique({ where: { id: contactId } });
+  return contact ? decryptContact(services, contact) : undefined;
+}
+
+describe('a backup taken before an erasure, restored after it', () => {
+  let erased: SubjectWorld;
+  let kept: SubjectWorld;
+  const dataFile = () => path.join(dir, 'data.sql');
+  const naiveFile = () => path.join(dir, 'naive-full.sql');
+
+  beforeAll(async () => {
+    erased = await buildSubjectWorld(h, { validUntil: new Date(Date.now() - 86_400_000) });
+    kept = await buildSubjectWorld(h);
+    await createBackup(h.services, h.databaseUrl, dataFile());
+    execFileSync('pg_dump', [`--file=${naiveFile()}`, `--dbname=${h.databaseUrl}`]);
+    const result = await eraseSubject(h.services, { contactId: erased.contactId, actor: { type: 'system', id: 'test' } });
+    expect(result.status).toBe('completed');
+  });
+
+  it('writes data backups without any data key, and a key-store snapshot that the erasure replaced', async () => {
+    const sql = readFileSync(dataFile(), 'utf8');
+    expect(sql).toContain('CREATE TABLE public.subject_keys');
+    expect(sql).not.toContain('COPY public.subject_keys'); // the table is restored empty
+    const wrapped = (await h.services.prisma.subjectKey.findUniqueOrThrow({ where: { subjectId: kept.contactId } })).wrappedKey!;
+    const asDumped = Buffer.from(wrapped).toString('hex');
+    expect(sql).not.toContain(asDumped);
+    expect(readFileSync(naiveFile(), 'utf8')).toContain(asDumped); // (the naive dump has it)
+    expect(sql).toContain(erased.contactId); // the erased subject's rows are in the old backup…
+    const snapshot = await readKeyStoreSnapshot(keyStorePath(dir));
+    expect(existsSync(keyStorePath(dir))).toBe(true);
+    expect(snapshot.keys.map((k) => k.subjectId)).toContain(kept.contactId);
+    expect(snapshot.keys.map((k) => k.subjectId)).not.toContain(erased.contactId); // …but its key is in no backup any more
+    expect(snapshot.destroyed.map((d) => d.subjectId)).toContain(erased.contactId);
+  });
+
+  it('restores everyone else, and the erased subject’s fields cannot be decrypted', async () => {
+    const { services } = await restoreInto(dataFile());
+    await loadKeyStoreSnapshot(services, await readKeyStoreSnapshot(keyStorePath(dir)));
+    expect(await readable(services, kept.contactId)).toMatchObject({ email: kept.email, lastName: kept.lastName });
+    // The restored rows of the erased subject are there, encrypted, and nothing can open them.
+    const row = await services.prisma.contact.findUniqueOrThrow({ where: { id: erased.contactId } });
+    expect(row.emailEnc).toMatch(/^v1\./);
+    expect(await readable(services, erased.contactId)).toBeNull();
+    await expect(services.subjects.decrypt(services.prisma, erased.contactId, 'contact.email', row.emailEnc)).rejects.toBeInstanceOf(SubjectKeyDestroyedError);
+    const device = await services.prisma.device.findUniqueOrThrow({ where: { id: erased.deviceId } });
+    await expect(services.subjects.decrypt(services.prisma, erased.contactId, 'device.pc_name', device.pcNameEnc)).rejects.toBeInstanceOf(SubjectKeyDestroyedError);
+
+    // The restore procedure then erases them again, blind indexes included, so they cannot be matched either.
+    const report = await reconcileAfterRestore(services, keyStorePath(dir));
+    expect(report).toMatchObject({ reErased: 1, withoutKey: 0 });
+    expect(await services.prisma.contact.count({ where: { id: erased.contactId } })).toBe(0);
+    expect(await services.prisma.contact.count({ where: { emailIndex: services.blindIndex.of('email', erased.email) } })).toBe(0);
+    expect(await services.prisma.deviceMac.count({ where: { macIndex: services.blindIndex.of('mac', erased.mac) } })).toBe(0);
+    expect(await readable(services, kept.contactId)).toMatchObject({ email: kept.email });
+  });
+
+  it('(why the keys are kept out of data backups) a naive full dump would still decrypt the erased subject', async () => {
+    const { services } = await restoreInto(naiveFile());
+    expect(await readable(services, erased.contactId)).toMatchObject({ email: erased.email });
+  });
+});
