@@ -9,6 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { verifyAuditChain } from '../../src/audit/verify-audit-chain';
+import { eraseSubject } from '../../src/privacy/erasure/erase-subject';
 import { resolveSubjectScope } from '../../src/privacy/subject-scope';
 import { verifyReceipt } from '../../src/privacy/receipts';
 import { SUBJECT_DATA_STORES } from '../../src/privacy/stores';
@@ -113,7 +114,6 @@ describe('erasure of a licence holder', () => {
 
   it('is idempotent: erasing an erased subject returns the same receipt', async () => {
     const world = await buildSubjectWorld(h, { validUntil: new Date(Date.now() - 86_400_000) });
-    const { eraseSubject } = await import('../../src/privacy/erasure/erase-subject');
     const first = await eraseSubject(h.services, { contactId: world.contactId, actor: { type: 'system', id: 'test' } });
     const second = await eraseSubject(h.services, { contactId: world.contactId, actor: { type: 'system', id: 'test' } });
     expect(first.status).toBe('completed');
