@@ -43,7 +43,7 @@ export async function validateUnderLock(
         if (!device) device = { id: await activateDevice(tx, sealer, facts.id, identity, now), isNew: true };
         else if (match && deviceChanged(match, identity)) await refreshDevice(tx, sealer, facts.id, match, identity, now);
       }
-      await recordValidation(run, { ...record, licenceId: facts?.id ?? null, deviceId: device?.id ?? null, code, touchDevice: code === 'VALID' });
+      await recordValidation(run, { ...record, licenceId: facts?.id ?? null, deviceId: device?.id ?? null, code, touchDevice: code === 'VALID' }, true);
       return { facts, code, device };
     }, { maxWait: 10_000, timeout: 15_000 });
     if (outcome.device?.isNew) deviceMetrics(services).activations.inc();

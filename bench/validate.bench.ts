@@ -1,0 +1,147 @@
+/**
+ * npm run bench:validate — POST /v1/validate against a bare baseline, in the same run, on the same
+ * machine and database (DESIGN §11).
+ *
+ * - Creates its own PostgreSQL database (BENCH_DATABASE_URL's server, default
+ *   postgres://postgres@127.0.0.1:5432), migrates it, seeds 10k licences and 20k devices, and
+ *   drops it at the end.
+ * - Starts the real app (createApp, real services, request log at warn) and a baseline: a bare
+ *   Express POST route that parses the same JSON body, computes the key digest and does one indexed
+ *   `pg` lookup on the same database, with a pool of the same size.
+ * - Loads each with autocannon, from a separate process, at full speed for BENCH_SECONDS (10),
+ *   then at half the rate each reached, and prints req/s, p50, p99; last the throughput ratio.
+ * Every request is a known device of a bound account (the hot path), from rotating client
+ * addresses (X-Forwarded-For; the app trusts the loopback proxy) so rate limits stay realistic.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import express from 'express';
+import { Client, Pool } from 'pg';
+import { createApp } from '../src/app';
+import { openDatabase } from '../src/db/database';
+import { applyMigrations } from '../src/db/migrations';
+import { keyDigest } from '../src/licences/licence-keys';
+import { createLogger } from '../src/logger';
+import { buildServices } from '../src/services';
+import { seed } from './support/seed';
+
+const SERVER = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
+const POOL_SIZE = 10;
+const LICENCES = 10_000;
+const DEVICES_PER_LICENCE = 2;
+
+interface LoadResult { rps: number; total: number; p50: number; p99: number; non2xx: number; errors: number; timeouts: number }
+
+function databaseUrl(name: string): string {
+  const url = new URL(SERVER);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: SERVER });
+  await client.connect();
+  try { return await work(client); } finally { await client.end(); }
+}
+
+/** Asynchronous: the servers under load live in this process and must keep running meanwhile. */
+async function load(url: string, requestsFile: string, seconds: number, overallRate?: number): Promise<LoadResult> {
+  const job = { url, path: '/v1/validate', requestsFile, seconds, connections: CONNECTIONS, overallRate };
+  const { stdout } = await promisify(execFile)(process.execPath, [path.join(__dirname, 'support', 'load-generator.js'), JSON.stringify(job)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  return JSON.parse(stdout) as LoadResult;
+}
+
+const listen = (app: express.Express) => new Promise<import('node:http').Server>((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
+const urlOf = (server: import('node:http').Server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const fmt = (r: LoadResult) => `${r.rps.toFixed(0).padStart(7)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms${r.non2xx || r.errors ? `   (non-2xx ${r.non2xx}, errors ${r.errors})` : ''}`;
+
+async function main(): Promise<void> {
+  const name = `nomina_bench_${Date.now()}_${randomBytes(3).toString('hex')}`;
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'nomina-bench-'));
+  await admin((c) => c.query(`CREATE DATABASE "${name}"`));
+  const url = databaseUrl(name);
+  try {
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    await applyMigrations({ query: async (sql, params) => (await client.query(sql, params as unknown[])).rows, exec: async (s) => { await client.query(s); }, release: async () => {} });
+
+    const secret = () => randomBytes(32);
+    const config = {
+      env: 'production' as const, host: '127.0.0.1', port: 0, databaseUrl: url, dataDir: scratch, mailFrom: 'bench@nomina.invalid',
+      logLevel: 'warn', trustProxy: 'loopback', staffTokenTtlSeconds: 900,
+      secrets: { masterKeys: [{ id: 'bench', key: secret() }], indexKey: secret(), keyPepper: secret(), telemetryKey: secret(), tokenSecret: secret() },
+    };
+    const db = await openDatabase({ databaseUrl: url, dataDir: scratch, poolSize: POOL_SIZE });
+    const services = buildServices(config as never, db, createLogger('warn'));
+
+    let started = Date.now();
+    const { product, devices } = await seed(client, services, LICENCES, DEVICES_PER_LICENCE);
+    await client.end();
+    console.log(`seeded ${LICENCES} licences and ${devices.length} devices in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+    const requestsFile = path.join(scratch, 'requests.jsonl');
+    const order = devices.map((_, i) => i).sort(() => Math.random() - 0.5);
+    writeFileSync(requestsFile, order.map((i, n) => {
+      const d = devices[i];
+      const body = JSON.stringify({
+        key: d.key, product, device: { ntUsername: d.ntUsername, ntDomain: d.ntDomain, pcName: d.pcName, macAddresses: [d.mac] },
+        app: { version: '5.2.1', os: 'Windows 11 23H2' }, nonce: randomBytes(12).toString('base64url'), clientTime: new Date().toISOString(),
+      });
+      return JSON.stringify({ body, ip: `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` });
+    }).join('\n'));
+
+    const app = await listen(createApp(services));
+    const pool = new Pool({ connectionString: url, max: POOL_SIZE });
+    const baselineApp = express();
+    baselineApp.post('/v1/validate', express.json(), async (req, res) => {
+      const digest = keyDigest(config.secrets.keyPepper, String(req.body.key));
+      const { rows } = await pool.query('SELECT id, status FROM licences WHERE "keyDigest" = $1', [digest]);
+      res.json({ valid: rows.length === 1 && rows[0].status === 'active', licence: rows[0] ?? null });
+    });
+    const baseline = await listen(baselineApp);
+
+    // The verdict must really be VALID on the hot path, or the comparison means nothing.
+    const probe = await fetch(`${urlOf(app)}/v1/validate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.parse(readFileSync(requestsFile, 'utf8').split('\n')[0]).body });
+    const verdict = await probe.json() as { code?: string; device?: { new: boolean } };
+    if (verdict.code !== 'VALID' || verdict.device?.new !== false) throw new Error(`probe validation answered ${JSON.stringify(verdict)}`);
+
+    started = Date.now();
+    await load(urlOf(app), requestsFile, 3);
+    await load(urlOf(baseline), requestsFile, 3);
+    const validateMax = await load(urlOf(app), requestsFile, SECONDS);
+    const baselineMax = await load(urlOf(baseline), requestsFile, SECONDS);
+    const validateHalf = await load(urlOf(app), requestsFile, SECONDS, Math.floor(validateMax.rps / 2));
+    const baselineHalf = await load(urlOf(baseline), requestsFile, SECONDS, Math.floor(baselineMax.rps / 2));
+
+    const events = await pool.query('SELECT count(*)::int AS n FROM validation_events');
+    console.log(`\n${CONNECTIONS} connections, ${SECONDS} s per run, pools of ${POOL_SIZE}, ${os.cpus().length} CPUs; ${events.rows[0].n} validation events written`);
+    console.log(`validate  max       ${fmt(validateMax)}`);
+    console.log(`baseline  max       ${fmt(baselineMax)}`);
+    console.log(`validate  half rate ${fmt(validateHalf)}   (at ${Math.floor(validateMax.rps / 2)} req/s)`);
+    console.log(`baseline  half rate ${fmt(baselineHalf)}   (at ${Math.floor(baselineMax.rps / 2)} req/s)`);
+    const target = validateMax.rps / baselineMax.rps >= 0.5 && validateHalf.p99 <= 10;
+    console.log(`target (ratio ≥ 0.5, p99 ≤ 10 ms at half rate): ${target ? 'met' : 'NOT met'}`);
+    console.log(`validate/baseline throughput ratio: ${(validateMax.rps / baselineMax.rps).toFixed(2)}`);
+
+    await new Promise((r) => app.close(r));
+    await new Promise((r) => baseline.close(r));
+    await pool.end();
+    await services.close();
+    await db.close();
+  } finally {
+    await admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+main().then(() => process.exit(0), (error) => {
+  console.error('benchmark failed:', error);
+  process.exit(1);
+});
