@@ -9,7 +9,7 @@ import type { ValidationObservation } from './evaluate-validation';
 import type { LicenceMemory } from './fraud-runtime';
 import { accountFanout, churn, deviceFanout, macCollision, type MacSighting, type SignalName, type SignalVerdict } from './fraud-signals';
 import { machineAliases, resolveMachine } from './machine-identity';
-import { activationsSince, knownAliases, seenSince, touchObservations } from './observation-store';
+import { activationsSince, knownAliases, seenSince, touchObservations, type ObservationWrite } from './observation-store';
 import type { Thresholds } from './thresholds';
 
 type Verdicts = [SignalName, SignalVerdict][];
@@ -23,41 +23,46 @@ export async function evaluateStoredSignals(services: Services, o: ValidationObs
   const verdicts: Verdicts = [];
   const db = services.prisma;
   const licenceId = o.licence.id;
-  const since = new Date(o.at.getTime() - t.windowMs);
+  const writes: ObservationWrite[] = [];
+  let newMacs = false;
 
   const aliases = machineAliases({ deviceId: o.device?.id ?? null, pcNameIndex: o.pcNameIndex, macIndexes: o.macIndexes });
   if (aliases.some((a) => !isFresh(memory, `alias:${a}`, o.at, freshMs))) {
     const known = await knownAliases(db, licenceId, aliases);
     const machine = resolveMachine(aliases, known);
     if (machine) {
-      await touchObservations(db, licenceId, [
-        { kind: 'machine', valueIndex: machine.machineKey },
-        ...aliases.map((alias) => ({ kind: 'machine_alias' as const, valueIndex: alias, ref: machine.machineKey })),
-      ], o.at);
-      for (const alias of aliases) memory.persisted.set(`alias:${alias}`, o.at.getTime());
-      verdicts.push(['device_fanout', deviceFanout(await seenSince(db, licenceId, 'machine', since), t, o.at)]);
-      const newMacs = o.macIndexes.filter((m) => !known.some((k) => k.alias === `mac:${m}`));
-      if (newMacs.length > 0) verdicts.push(['mac_collision', await macCollisionOf(services, o)]);
+      writes.push({ kind: 'machine', valueIndex: machine.machineKey }, ...aliases.map((alias) => ({ kind: 'machine_alias' as const, valueIndex: alias, ref: machine.machineKey })));
+      newMacs = o.macIndexes.some((m) => !known.some((k) => k.alias === `mac:${m}`));
     }
   }
+  const account = o.ntAccountIndex && !isFresh(memory, `account:${o.ntAccountIndex}`, o.at, freshMs) ? o.ntAccountIndex : null;
+  if (account) writes.push({ kind: 'account', valueIndex: account });
+  if (o.device?.new) writes.push({ kind: 'activation', valueIndex: o.at.toISOString().slice(0, 10) });
+  if (writes.length === 0) return verdicts;
 
-  if (o.ntAccountIndex && !isFresh(memory, `account:${o.ntAccountIndex}`, o.at, freshMs)) {
-    await touchObservations(db, licenceId, [{ kind: 'account', valueIndex: o.ntAccountIndex }], o.at);
-    memory.persisted.set(`account:${o.ntAccountIndex}`, o.at.getTime());
-    verdicts.push(['account_fanout', accountFanout(await seenSince(db, licenceId, 'account', since), t, o.at)]);
-  }
+  await touchObservations(db, licenceId, writes, o.at);
+  for (const w of writes) if (w.kind === 'machine_alias') memory.persisted.set(`alias:${w.valueIndex}`, o.at.getTime());
+  if (account) memory.persisted.set(`account:${account}`, o.at.getTime());
 
-  if (o.device?.new) {
-    await touchObservations(db, licenceId, [{ kind: 'activation', valueIndex: o.at.toISOString().slice(0, 10) }], o.at);
-    const churnSince = new Date(o.at.getTime() - t.churnWindowMs);
-    const [activationsByDay, released] = await Promise.all([
-      activationsSince(db, licenceId, churnSince.toISOString().slice(0, 10)),
-      // Releases are the devices domain's record; read through its (licenceId, releasedAt) index.
-      db.device.findMany({ where: { licenceId, releasedAt: { gte: churnSince } }, select: { releasedAt: true }, take: 500 }),
-    ]);
-    verdicts.push(['churn', churn({ activationsByDay, releases: released.map((d) => d.releasedAt!) }, t, o.at)]);
+  if (writes.some((w) => w.kind === 'machine' || w.kind === 'account')) {
+    const seen = await seenSince(db, licenceId, new Date(o.at.getTime() - t.windowMs));
+    if (writes.some((w) => w.kind === 'machine')) verdicts.push(['device_fanout', deviceFanout(seen.machines, t, o.at)]);
+    if (account) verdicts.push(['account_fanout', accountFanout(seen.accounts, t, o.at)]);
   }
+  if (newMacs) verdicts.push(['mac_collision', await macCollisionOf(services, o)]);
+  if (o.device?.new) verdicts.push(['churn', await churnOf(services, o, t)]);
   return verdicts;
+}
+
+async function churnOf(services: Services, o: ValidationObservation, t: Thresholds): Promise<SignalVerdict> {
+  const since = new Date(o.at.getTime() - t.churnWindowMs);
+  const [activationsByDay, released] = await Promise.all([
+    activationsSince(services.prisma, o.licence.id, since.toISOString().slice(0, 10)),
+    // Releases are the devices domain's record (a released row stays; re-activation is a new row),
+    // read through its (licenceId, releasedAt) index.
+    services.prisma.device.findMany({ where: { licenceId: o.licence.id, releasedAt: { gte: since } }, select: { releasedAt: true }, take: 500 }),
+  ]);
+  return churn({ activationsByDay, releases: released.map((d) => d.releasedAt!) }, t, o.at);
 }
 
 /** One indexed query on device_macs.macIndex: the same MACs on other licences, with their PC names. */
