@@ -69,25 +69,29 @@ export async function listPartitions(conn: SqlConnection): Promise<TelemetryPart
     .sort((a, b) => a.month.localeCompare(b.month));
 }
 
-/** Makes sure every month in `months` has a partition; returns the months it created. */
-export async function ensurePartitions(services: Services, months: Iterable<string>): Promise<string[]> {
+/**
+ * Makes sure every month in `months` has a partition; returns the months it created. Uses `conn`
+ * when given (a caller holding a pooled connection must not wait for a second one).
+ */
+export async function ensurePartitions(services: Services, months: Iterable<string>, conn?: SqlConnection): Promise<string[]> {
   const cache = knownMonths(services);
   const wanted = [...new Set(months)].filter((m) => !cache.has(m));
   if (wanted.length === 0) return [];
-  const conn = await services.db.connect();
+  const own = conn ? null : await services.db.connect();
+  const c = conn ?? own!;
   try {
-    const existing = new Set((await listPartitions(conn)).map((p) => p.month));
+    const existing = new Set((await listPartitions(c)).map((p) => p.month));
     const created: string[] = [];
     for (const month of wanted.sort()) {
       if (!existing.has(month)) {
-        await runScript(conn, createPartitionScript(month));
+        await runScript(c, createPartitionScript(month));
         created.push(month);
       }
       cache.add(month);
     }
     return created;
   } finally {
-    await conn.release();
+    await own?.release();
   }
 }
 
