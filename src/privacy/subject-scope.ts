@@ -1,4 +1,5 @@
 import type { Services } from '../services';
+import { DEFAULT_TELEMETRY_RETENTION_MONTHS } from '../telemetry/expire-telemetry';
 import { monthsBetween } from '../telemetry/pseudonym';
 import type { SubjectScope } from './subject-data';
 
@@ -6,7 +7,9 @@ const DAY = 86_400_000;
 
 /**
  * Resolves where a subject's data lives, from the live tables. Telemetry months run from a
- * month before the contact was created (clients' clocks drift) to a month after `now`.
+ * month before the contact was created — or before the raw-telemetry retention window, if that
+ * starts earlier (an imported contact may keep an old id) — to a month after `now` (clients'
+ * clocks drift).
  * Returns null when the contact does not exist.
  */
 export async function resolveSubjectScope(services: Services, contactId: string, now: Date): Promise<SubjectScope | null> {
@@ -15,7 +18,8 @@ export async function resolveSubjectScope(services: Services, contactId: string,
   const licences = await services.prisma.licence.findMany({ where: { holderId: contactId }, select: { id: true, createdAt: true } });
   const licenceIds = licences.map((l) => l.id);
   const devices = licenceIds.length ? await services.prisma.device.findMany({ where: { licenceId: { in: licenceIds } }, select: { id: true } }) : [];
-  const earliest = Math.min(contact.createdAt.getTime(), ...licences.map((l) => l.createdAt.getTime()));
+  const retentionWindowStart = now.getTime() - (DEFAULT_TELEMETRY_RETENTION_MONTHS + 1) * 31 * DAY;
+  const earliest = Math.min(contact.createdAt.getTime(), retentionWindowStart, ...licences.map((l) => l.createdAt.getTime()));
   return {
     contactId,
     customerId: contact.customerId,
