@@ -10,6 +10,7 @@ import { configOrExit, openMigratedDatabase, startupLogger } from '../startup';
 import { StaffRoleSchema } from '../staff/staff.schemas';
 import { readPassword } from './read-password';
 import { runRetention } from '../retention/run-retention';
+import { rotateSigningKey } from '../signing/rotate-signing-key';
 
 async function withServices<T>(work: (services: Services) => Promise<T>): Promise<T> {
   const { config } = configOrExit(process.env);
@@ -68,6 +69,10 @@ const keys = program.command('keys').description('encryption keys');
 keys.command('rewrap').description('re-wrap every subject data key with the current (first) master key').action(async () => {
   const count = await withServices((services) => services.subjects.rewrapAll(services.prisma));
   console.log(`re-wrapped ${count} subject key(s)`);
+});
+keys.command('rotate-signing').description('rotate the licence-token signing key; the previous keys keep verifying until their tokens expire').action(async () => {
+  const rotation = await withServices((services) => rotateSigningKey(services, { type: 'system', id: 'cli' }));
+  console.log(`new signing key ${rotation.kid}; retired ${rotation.retired.join(', ') || 'none'} (running instances switch within a minute)`);
 });
 
 if (require.main === module) {

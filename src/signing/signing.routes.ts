@@ -1,5 +1,6 @@
 import { defineRoute, publicAccess, staffOnly } from '../http/route';
 import { licenceSigner } from './licence-signer';
+import { rotateSigningKey } from './rotate-signing-key';
 
 // Public and cacheable: clients refetch after a rotation because they meet an unknown kid.
 const KEY_SET_CACHE = { 'Cache-Control': 'public, max-age=300' };
@@ -23,9 +24,7 @@ export const signingRoutes = [
     method: 'post', path: '/v1/signing-keys/actions/rotate', tag: 'signing', access: staffOnly('admin'),
     summary: 'Rotate the licence-token signing key: a new key signs; the previous ones verify until their tokens expire',
     async handler({ services, staff, requestId }) {
-      const rotation = await licenceSigner(services).rotate();
-      await services.audit.record({ actor: { type: 'staff', id: staff.id }, action: 'signing_key.rotate', resource: { type: 'signing_key', id: rotation.kid }, requestId, details: { retired: rotation.retired } });
-      return { body: { kid: rotation.kid, retired: rotation.retired } };
+      return { body: await rotateSigningKey(services, { type: 'staff', id: staff.id }, requestId) };
     },
   }),
 ];
