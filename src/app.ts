@@ -10,6 +10,7 @@ import { mountRoutes } from './http/mount-routes';
 import { buildOpenApi } from './http/openapi';
 import { requestContext } from './http/request-context';
 import { allRoutes } from './route-table';
+import { registerPrivacyMetrics } from './privacy/privacy-metrics';
 
 export function createApp(services: Services): express.Express {
   const app = express();
@@ -25,6 +26,7 @@ export function createApp(services: Services): express.Express {
   app.use('/docs', helmet({ contentSecurityPolicy: false }), swaggerUi.serve, swaggerUi.setup(undefined, { swaggerUrl: '/openapi.json' }));
 
   app.use(helmet());
+  registerPrivacyMetrics(services);
   app.get('/metrics', async (_req, res) => {
     res.type(services.metrics.registry.contentType).send(await services.metrics.registry.metrics());
   });

@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const services = buildServices(config, db, logger);
   await bootstrapAdmin(services);
   startTelemetryMaintenance(services); // telemetry partitions ahead and daily roll-ups (unref'd timer)
-  startPrivacyServices(services); // request/breach gauges and the daily retention run (unref'd timer)
+  startPrivacyServices(services); // the daily retention run (unref'd timer)
 
   const server = createApp(services).listen(config.port, config.host, () => {
     logger.info({ port: config.port, host: config.host, database: db.kind }, `Nomina listening on http://${config.host}:${config.port}`);
