@@ -3,6 +3,7 @@
  * database, stop the service first: one process at a time may open the data directory).
  */
 import { Command } from 'commander';
+import { addBackupCommands } from './backup-commands';
 import { verifyAuditChain } from '../audit/verify-audit-chain';
 import { buildServices, type Services } from '../services';
 import { createStaffUser } from '../staff/create-staff-user';
@@ -64,6 +65,8 @@ retention.command('run').description('erase subjects 2 years after their agreeme
     const run = await withServices((services) => runRetention(services, { dryRun: Boolean(options.dryRun), trigger: 'cli', onProgress: (line) => console.log(line) }));
     console.log(`retention run ${run.id} ${options.dryRun ? '(dry run) ' : ''}finished; signed receipt stored (GET /v1/retention/runs)`);
   });
+
+addBackupCommands(program, withServices);
 
 const keys = program.command('keys').description('encryption keys');
 keys.command('rewrap').description('re-wrap every subject data key with the current (first) master key').action(async () => {
