@@ -1,10 +1,12 @@
 /**
  * Deny by default: a route runs only after its Access rule has been checked here, once, for
  * every route. Staff tokens carry roles; a role not listed on the route gets 403, a missing or
- * invalid token 401.
+ * invalid token 401. Licence routes (the SDK's) take the licence token of POST /v1/validate; its
+ * signature and expiry are checked here too, before the body is read.
  */
 import type { Request } from 'express';
 import type { Services } from '../services';
+import { verifyLicenceToken, type VerifiedLicenceToken } from '../signing/verify-licence-token';
 import { AppError } from './problem';
 import type { Access, StaffPrincipal, SubjectPrincipal } from './route';
 
@@ -15,14 +17,27 @@ function bearerToken(req: Request): string | null {
   return match ? match[1] : null;
 }
 
+const licenceTokens = new WeakMap<Request, VerifiedLicenceToken>();
+
+/** The verified licence token of a request to a `licence` route (what the token says; the licence's state is the handler's to check). */
+export function licenceTokenOf(req: Request): VerifiedLicenceToken | undefined {
+  return licenceTokens.get(req);
+}
+
 export async function authenticate(
   services: Services,
   req: Request,
   access: Access,
 ): Promise<{ staff?: StaffPrincipal; subject?: SubjectPrincipal }> {
-  if (access.kind === 'public' || access.kind === 'licence') return {};
+  if (access.kind === 'public') return {};
   const token = bearerToken(req);
   if (!token) throw new AppError('UNAUTHENTICATED', 'send a bearer token in the Authorization header');
+  if (access.kind === 'licence') {
+    const licence = await verifyLicenceToken(services, token);
+    if (!licence) throw new AppError('UNAUTHENTICATED', 'the licence token is invalid or expired; validate again');
+    licenceTokens.set(req, licence);
+    return {};
+  }
   if (access.kind === 'subject') {
     const subject = await services.sessions.verifySubject(token);
     if (!subject) throw new AppError('UNAUTHENTICATED', 'the session token is invalid or expired');

@@ -12,7 +12,7 @@ export const telemetryRoutes = [
       + 'a replayed batchId stores nothing; events in the future or older than 30 days are counted as rejected',
     response: { status: 202, description: 'accepted (or a duplicate, or telemetry off for this holder)', schema: TelemetryAccepted },
     async handler({ services, req, body }) {
-      const sender = await telemetrySender(services, req, body.product);
+      const sender = telemetrySender(req, body.product);
       if (body.events.length > MAX_EVENTS_PER_BATCH) {
         throw new AppError('PAYLOAD_TOO_LARGE', `at most ${MAX_EVENTS_PER_BATCH} events per batch; split it`);
       }

@@ -187,3 +187,15 @@ describe('POST /v1/telemetry', () => {
   });
 });
 
+
+describe('licence authentication of POST /v1/telemetry', () => {
+  it('refuses a caller without a valid licence token before reading the body', async () => {
+    // Over 256 kB: had the body been read first, the answer would be 413.
+    const huge = batch(Array.from({ length: 150 }, () => event({ props: { stack: 'x'.repeat(1900) } })));
+    for (const auth of [{}, { Authorization: 'Bearer forged.token.value' }, h.auth(await h.login('admin'))]) {
+      const res = await h.api.post('/v1/telemetry').set(auth).send(huge);
+      expect(res.status).toBe(401);
+      expect(res.body.code).toBe('UNAUTHENTICATED');
+    }
+  });
+});
