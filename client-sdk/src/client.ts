@@ -41,7 +41,9 @@ export class NominaClient {
     const { options } = this;
     const parsed = normaliseKey(options.key);
     if (!parsed.ok) throw new InvalidKeyError(parsed.reason, parsed.message);
-    if (parsed.prefix !== options.product.toUpperCase()) {
+    // The server upper-cases the product code and signs the token for that audience: 'acme' must verify as 'ACME'.
+    const product = options.product.trim().toUpperCase();
+    if (parsed.prefix !== product) {
       throw new InvalidKeyError('WRONG_PRODUCT', `This licence key is for product ${parsed.prefix}, not ${options.product}.`);
     }
     ensureDirectory(options.storageDir);
@@ -51,7 +53,7 @@ export class NominaClient {
       serverUrl: options.serverUrl, fetch: this.fetchFn, keys, cache: this.cache, serverTime: new ServerTimeRecord(options.storageDir),
       keyDigest: createHash('sha256').update(parsed.canonical).digest('hex'),
       body: {
-        key: parsed.canonical, product: options.product, device: identity,
+        key: parsed.canonical, product, device: identity,
         app: { version: options.appVersion, os: describeOperatingSystem() },
         nonce: randomBytes(16).toString('base64url'), clientTime: this.now().toISOString(),
       },

@@ -36,8 +36,10 @@ export async function checkLicence(check: LicenceCheck): Promise<LicenceCheckRes
   if (online.kind === 'verdict') {
     // Every verdict is cached, refusals included: a cached REVOKED must beat an older VALID offline.
     check.cache.save(online.token, check.keyDigest, check.now);
-    check.serverTime.record(new Date(online.claims.iat * 1000));
-    const warnings = rolledBack ? [...online.warnings, 'CLOCK_ROLLBACK'] : online.warnings;
+    const serverNow = new Date(online.claims.iat * 1000);
+    check.serverTime.record(serverNow);
+    // The fresh signed iat is the server's time now: a clock behind it is wrong even on a first start.
+    const warnings = rolledBack || isClockRolledBack(check.now, serverNow) ? [...online.warnings, 'CLOCK_ROLLBACK'] : online.warnings;
     const verdict = verdictFromClaims(online.claims, { offline: false, detail: online.detail, warnings, now: check.now });
     return { verdict, token: online.token, claims: online.claims };
   }

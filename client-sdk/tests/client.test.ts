@@ -64,6 +64,12 @@ describe('start(): online validation', () => {
     expect(fs.existsSync(path.join(storageDir, 'licence-token.json'))).toBe(true);
   });
 
+  it('sends the product code upper-cased, as the server signs the audience', async () => {
+    const { start, server } = setup({ product: 'acme' });
+    expect(await start()).toMatchObject({ valid: true });
+    expect(server.requests.find((r) => r.path === '/v1/validate')!.body.product).toBe('ACME');
+  });
+
   it('learns a rotated server key from the signed key set', async () => {
     const server = createFakeServer({ signingKey: rotated, now: () => clock, keySet: { signers: [pinned, rotated], keys: [pinned, rotated] } });
     const { start } = setup({}, server);
@@ -141,6 +147,11 @@ describe('start(): offline', () => {
     await start();
     clock = new Date(clock.getTime() - 3 * HOUR);
     expect(await start()).toMatchObject({ valid: true, offline: false, warnings: ['CLOCK_ROLLBACK'] });
+  });
+
+  it('warns of a clock behind the signing time of a fresh answer, even on a first start', async () => {
+    const server = createFakeServer({ signingKey: pinned, now: () => new Date(clock.getTime() + 3 * HOUR) });
+    expect(await setup({}, server).start()).toMatchObject({ valid: true, offline: false, warnings: ['CLOCK_ROLLBACK'] });
   });
 
   it('keeps a cached refusal: a revoked licence stays revoked offline', async () => {
