@@ -19,6 +19,27 @@ function bearerToken(req: Request): string | null {
 
 const licenceTokens = new WeakMap<Request, VerifiedLicenceToken>();
 
+/**
+ * An SDK sends many requests with one token (a telemetry batch every few seconds), so a verified
+ * token is remembered for a minute — the signer's own key-reload period, hence no weaker than it
+ * — and its expiry is still checked on every use.
+ */
+const VERIFIED_TOKEN_MS = 60_000;
+const verifiedLicenceTokens = new WeakMap<Services, Map<string, { claims: VerifiedLicenceToken; until: number }>>();
+
+async function verifyLicenceTokenCached(services: Services, token: string): Promise<VerifiedLicenceToken | null> {
+  let cache = verifiedLicenceTokens.get(services);
+  if (!cache) verifiedLicenceTokens.set(services, (cache = new Map()));
+  const now = services.now().getTime();
+  const hit = cache.get(token);
+  if (hit && hit.until > now && hit.claims.expiresAt.getTime() > now) return hit.claims;
+  const claims = await verifyLicenceToken(services, token);
+  if (cache.size >= 10_000) cache.clear();
+  if (claims) cache.set(token, { claims, until: now + VERIFIED_TOKEN_MS });
+  else cache.delete(token);
+  return claims;
+}
+
 /** The verified licence token of a request to a `licence` route (what the token says; the licence's state is the handler's to check). */
 export function licenceTokenOf(req: Request): VerifiedLicenceToken | undefined {
   return licenceTokens.get(req);
@@ -33,7 +54,7 @@ export async function authenticate(
   const token = bearerToken(req);
   if (!token) throw new AppError('UNAUTHENTICATED', 'send a bearer token in the Authorization header');
   if (access.kind === 'licence') {
-    const licence = await verifyLicenceToken(services, token);
+    const licence = await verifyLicenceTokenCached(services, token);
     if (!licence) throw new AppError('UNAUTHENTICATED', 'the licence token is invalid or expired; validate again');
     licenceTokens.set(req, licence);
     return {};
