@@ -5,6 +5,7 @@
  * Re-runnable: a crash between roll-up and drop leaves the month for the next run.
  */
 import type { Services } from '../services';
+import { MAX_EVENT_AGE_MS } from './event-admission';
 import { DEFAULT_PARTITION, isExpired, monthRange, retentionCutoff } from './months';
 import { rollupTelemetry } from './rollup-telemetry';
 import { forgetPartition, listPartitions } from './telemetry-partitions';
@@ -19,7 +20,15 @@ export interface TelemetryExpiryResult {
   /** rows older than the cutoff found in the default partition (written outside ingestion) */
   defaultPartitionEvents: number;
   eventsExpired: number;
+  /** idempotency records past any possible replay */
+  batchRecordsExpired: number;
 }
+
+/**
+ * A batch id only needs remembering while a replay could still store something: its events are
+ * refused once older than 30 days, so a replay after that stores nothing anyway.
+ */
+export const BATCH_RECORD_DAYS = MAX_EVENT_AGE_MS / 86_400_000 + 5;
 
 export async function expireTelemetry(
   services: Services, now: Date, options: { dryRun?: boolean; retentionMonths?: number } = {},
@@ -52,8 +61,13 @@ export async function expireTelemetry(
       }
       await conn.query(`DELETE ${stray}`, [cutoff.toISOString()]);
     }
+    const batchCutoff = new Date(now.getTime() - BATCH_RECORD_DAYS * 86_400_000).toISOString();
+    const batches = `FROM "telemetry_batches" WHERE "receivedAt" < $1::timestamp(3)`;
+    const [{ count: batchRecordsExpired }] = dryRun
+      ? await conn.query<{ count: number }>(`SELECT count(*)::int AS count ${batches}`, [batchCutoff])
+      : await conn.query<{ count: number }>(`WITH gone AS (DELETE ${batches} RETURNING 1) SELECT count(*)::int AS count FROM gone`, [batchCutoff]);
     return {
-      dryRun, retentionMonths, cutoff: cutoff.toISOString(), partitions,
+      dryRun, retentionMonths, cutoff: cutoff.toISOString(), partitions, batchRecordsExpired,
       defaultPartitionEvents: strayCount,
       eventsExpired: partitions.reduce((sum, p) => sum + p.events, 0) + strayCount,
     };

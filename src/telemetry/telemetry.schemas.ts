@@ -76,7 +76,11 @@ export const TelemetryBatchBody = z.strictObject({
 });
 export type TelemetryBatchBody = z.infer<typeof TelemetryBatchBody>;
 
-export const TelemetryAccepted = z.object({ accepted: z.number().int(), rejected: z.number().int(), duplicate: z.boolean() });
+export const TelemetryAccepted = z.object({
+  accepted: z.number().int(), rejected: z.number().int(), duplicate: z.boolean(),
+  /** "off": the holder objected or is restricted, or the policy collects nothing — stop sending */
+  telemetry: z.enum(['on', 'off']),
+});
 
 export const GROUP_BY = ['feature', 'version', 'os', 'day'] as const;
 export type StatsGroupBy = (typeof GROUP_BY)[number];

@@ -79,13 +79,18 @@ function partitionScenario(engine: string, open: () => Promise<{ services: Servi
       await writeEvents(services, productId, '2025-08-14', 2);
       await writeEvents(services, productId, '2025-09-30', 6);
       await writeEvents(services, productId, '2025-10-25', 4);
+      await services.prisma.telemetryBatch.createMany({ data: [
+        { batchId: '00000000-0000-4000-8000-000000000001', accepted: 1, rejected: 0, receivedAt: new Date('2026-10-01T00:00:00Z') },
+        { batchId: '00000000-0000-4000-8000-000000000002', accepted: 1, rejected: 0, receivedAt: new Date('2026-11-01T00:00:00Z') },
+      ] });
 
       const dry = await expireTelemetry(services, now, { dryRun: true });
-      expect(dry).toMatchObject({ dryRun: true, retentionMonths: 13, eventsExpired: 8, partitions: [{ month: '2025-08', events: 2 }, { month: '2025-09', events: 6 }] });
+      expect(dry).toMatchObject({ dryRun: true, retentionMonths: 13, eventsExpired: 8, batchRecordsExpired: 1, partitions: [{ month: '2025-08', events: 2 }, { month: '2025-09', events: 6 }] });
       expect(await count(services, 'telemetry_events_p2025_08')).toBe(2);
 
       const run = await expireTelemetry(services, now);
-      expect(run).toMatchObject({ dryRun: false, eventsExpired: 8 });
+      expect(run).toMatchObject({ dryRun: false, eventsExpired: 8, batchRecordsExpired: 1 });
+      expect(await services.prisma.telemetryBatch.count()).toBe(1);
       const conn = await services.db.connect();
       try {
         const months = (await listPartitions(conn)).map((p) => p.month);
