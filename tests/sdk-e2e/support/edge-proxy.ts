@@ -23,6 +23,7 @@ export interface ProxyLogEntry {
   method: string;
   path: string;
   body: string;
+  authorization: string | null;
   /** what the SDK received, or null if it never got an answer */
   status: number | null;
   /** the server's own status, or null when the proxy answered in its place */
@@ -75,7 +76,7 @@ export class EdgeProxy {
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string' && !HOP_BY_HOP.has(name)) headers[name] = value;
     const request: EdgeRequest = { method: req.method ?? 'GET', path: (req.url ?? '/').split('?')[0]!, headers, body: Buffer.concat(chunks).toString('utf8') };
-    const entry: ProxyLogEntry = { method: request.method, path: request.path, body: request.body, status: null, serverStatus: null, serverBody: null };
+    const entry: ProxyLogEntry = { method: request.method, path: request.path, body: request.body, authorization: headers.authorization ?? null, status: null, serverStatus: null, serverBody: null };
     this.log.push(entry);
     try {
       let reply = await this.before?.(request);

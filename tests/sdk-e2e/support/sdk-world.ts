@@ -60,9 +60,12 @@ export async function openSdkWorld(): Promise<SdkWorld> {
   const clock = { offsetMs: 0 };
   const directories: string[] = [];
   const clients: NominaClient[] = [];
+  // One storage directory is one PC: the same app restarted must present the same identity.
+  const identities = new Map<string, DeviceIdentity>();
   const newStorageDir = () => {
     const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'nomina-sdk-e2e-'));
     directories.push(directory);
+    identities.set(directory, aPhysicalIdentity());
     return directory;
   };
 
@@ -77,7 +80,7 @@ export async function openSdkWorld(): Promise<SdkWorld> {
       const storageDir = overrides.storageDir ?? newStorageDir();
       const options: StartOptions = {
         serverUrl: server.url, key: licence.key, product: licence.productCode, appVersion: '5.2.1', publicKeys: pinnedKeys,
-        timeoutMs: 5000, identity: aPhysicalIdentity(), now: () => new Date(Date.now() + clock.offsetMs),
+        timeoutMs: 5000, identity: identities.get(storageDir) ?? aPhysicalIdentity(), now: () => new Date(Date.now() + clock.offsetMs),
         // No administrator lock from the machine running the tests.
         env: {}, policyFile: path.join(storageDir, 'no-policy.json'), hookProcessExit: false,
         ...overrides, storageDir,
