@@ -1,4 +1,5 @@
 import { createHarness, type Harness } from '../support/harness';
+import { aDevice, validate, validateBody } from '../validation/validate-helpers';
 import { batch, buildTelemetryWorld, event, type TelemetryWorld } from './telemetry-world';
 
 let h: Harness;
@@ -39,5 +40,26 @@ describe('telemetry of a holder who objected or is restricted, or under a policy
     await h.services.prisma.contact.update({ where: { id: w.holderId }, data: { telemetryObjectedAt: null } });
     expect((await post(w, batch([event()]))).body).toMatchObject({ accepted: 1, telemetry: 'on' });
     expect(await stored(w)).toBe(1);
+  });
+});
+
+describe('objection and restriction end to end, through the subject self-service API', () => {
+  const subjectRequest = async (w: TelemetryWorld, body: Record<string, unknown>) => {
+    const { token } = await h.services.sessions.issueSubject(w.holderId, 900);
+    return h.api.post('/v1/privacy/me/requests').set(h.auth(token)).send(body);
+  };
+
+  it.each([
+    ['an objection to telemetry', { type: 'objection', scope: ['telemetry'] }],
+    ['a restriction of processing', { type: 'restriction' }],
+  ])('stops collection after %s, and validation tells the SDK telemetry: off', async (_label, request) => {
+    const w = await buildTelemetryWorld(h);
+    expect((await post(w, batch([event()]))).body).toMatchObject({ accepted: 1, telemetry: 'on' });
+    expect((await subjectRequest(w, request)).status).toBe(201);
+    // The token issued before the request still authenticates; the holder's choice is what counts.
+    expect((await post(w, batch([event(), event()]))).body).toEqual({ accepted: 0, rejected: 0, duplicate: false, telemetry: 'off' });
+    expect(await stored(w)).toBe(1);
+    const revalidated = await validate(h, validateBody(w.key, w.productCode, aDevice()));
+    expect(revalidated.body.telemetry).toBe('off');
   });
 });
