@@ -25,6 +25,7 @@ import { Client, Pool } from 'pg';
 import { createApp } from '../src/app';
 import { openDatabase } from '../src/db/database';
 import { applyMigrations } from '../src/db/migrations';
+import { drainFraudEvaluations } from '../src/fraud/fraud-runtime';
 import { keyDigest } from '../src/licences/licence-keys';
 import { createLogger } from '../src/logger';
 import { buildServices } from '../src/services';
@@ -76,6 +77,8 @@ async function main(): Promise<void> {
     const config = {
       env: 'production' as const, host: '127.0.0.1', port: 0, databaseUrl: url, dataDir: scratch, mailFrom: 'bench@nomina.invalid',
       logLevel: 'warn', trustProxy: 'loopback', staffTokenTtlSeconds: 900,
+      // Fraud signals off for the baseline comparison; measured on vs off at the end.
+      fraudSignals: 'off' as 'on' | 'off',
       secrets: { masterKeys: [{ id: 'bench', key: secret() }], indexKey: secret(), keyPepper: secret(), telemetryKey: secret(), tokenSecret: secret() },
     };
     const db = await openDatabase({ databaseUrl: url, dataDir: scratch, poolSize: POOL_SIZE });
@@ -129,6 +132,33 @@ async function main(): Promise<void> {
     const target = validateMax.rps / baselineMax.rps >= 0.5 && validateHalf.p99 <= 10;
     console.log(`target (ratio ≥ 0.5, p99 ≤ 10 ms at half rate): ${target ? 'met' : 'NOT met'}`);
     console.log(`validate/baseline throughput ratio: ${(validateMax.rps / baselineMax.rps).toFixed(2)}`);
+
+    // Fraud signals (src/fraud/): one pass over every device with signals on — each device's first
+    // sighting writes its observations once (then fresh for 15 min) — then on and off back to back.
+    config.fraudSignals = 'on';
+    const warmRate = Math.floor(validateMax.rps / 2);
+    await load(urlOf(app), requestsFile, Math.ceil(devices.length / warmRate) + 2, warmRate);
+    await drainFraudEvaluations(services);
+    // Interleaved rounds: on and off alternate, so load elsewhere on the machine hits both alike.
+    const rounds: { on: LoadResult; off: LoadResult }[] = [];
+    for (let i = 0; i < 3; i++) {
+      config.fraudSignals = 'on';
+      const on = await load(urlOf(app), requestsFile, SECONDS);
+      config.fraudSignals = 'off';
+      rounds.push({ on, off: await load(urlOf(app), requestsFile, SECONDS) });
+    }
+    const mean = (pick: (r: { on: LoadResult; off: LoadResult }) => LoadResult): LoadResult => {
+      const all = rounds.map(pick);
+      const avg = (f: (r: LoadResult) => number) => all.reduce((sum, r) => sum + f(r), 0) / all.length;
+      return { rps: avg((r) => r.rps), total: avg((r) => r.total), p50: Math.round(avg((r) => r.p50)), p99: Math.round(avg((r) => r.p99)), non2xx: avg((r) => r.non2xx), errors: avg((r) => r.errors), timeouts: avg((r) => r.timeouts) };
+    };
+    const signalsOn = mean((r) => r.on);
+    const signalsOff = mean((r) => r.off);
+    const observations = await pool.query('SELECT count(*)::int AS n FROM fraud_observations');
+    console.log(`\nfraud signals off  ${fmt(signalsOff)}   (mean of ${rounds.length} runs, interleaved with on)`);
+    console.log(`fraud signals on   ${fmt(signalsOn)}   (${observations.rows[0].n} fraud observations)`);
+    const fraudRatio = signalsOn.rps / signalsOff.rps;
+    console.log(`signals on/off throughput ratio: ${fraudRatio.toFixed(2)} — target (within 10%): ${fraudRatio >= 0.9 ? 'met' : 'NOT met'}`);
 
     await new Promise((r) => app.close(r));
     await new Promise((r) => baseline.close(r));
