@@ -101,6 +101,18 @@ describe('telemetry through the client', () => {
     expect(fs.readdirSync(path.join(storageDir, 'telemetry'))).toEqual([]);
   });
 
+  it('stops at once when a telemetry answer says the holder objected since the token was issued', async () => {
+    const { client, server, telemetryPosts } = setup();
+    await client.start();
+    server.behaviour.telemetryAnswer = { accepted: 0, rejected: 0, duplicate: false, telemetry: 'off' };
+    await client.flush();
+    expect(telemetryPosts()).toHaveLength(1);
+    client.track('ignored');
+    await client.shutdown();
+    expect(telemetryPosts()).toHaveLength(1);
+    expect(fs.readdirSync(path.join(storageDir, 'telemetry'))).toEqual([]);
+  });
+
   it('lets an administrator lock lower the level, and the app cannot raise it', async () => {
     const { client, sentEvents } = setup({ telemetry: 'all', env: { NOMINA_TELEMETRY_LEVEL: 'errors' } });
     expect(await client.start()).toMatchObject({ telemetry: 'errors' });

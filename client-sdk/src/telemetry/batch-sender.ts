@@ -14,6 +14,8 @@ export interface BatchSenderOptions {
   now: () => Date;
   random?: () => number;
   requestTimeoutMs?: number;
+  /** The server answered that this holder's telemetry is off (objection or restriction since the token was issued). */
+  onServerOff?: () => void;
 }
 
 /** Why sending stopped: nothing left, waiting for a retry time, or waiting for a fresh token. */
@@ -69,6 +71,7 @@ export class BatchSender {
     }
     let status: number;
     let headers: Headers | null = null;
+    let answer: unknown;
     try {
       const response = await exchangeJson(this.options.fetch, joinUrl(this.options.serverUrl, '/v1/telemetry'), {
         method: 'POST',
@@ -77,12 +80,16 @@ export class BatchSender {
       }, this.options.requestTimeoutMs ?? 10_000);
       status = response.status;
       headers = response.headers;
+      answer = response.body;
     } catch {
       return this.retryLater(null);
     }
     if (status >= 200 && status < 300) {
       this.options.queue.remove(batch);
       this.failedAttempts = 0;
+      // The server dropped the batch: the holder objected while this app was running. Stop now
+      // rather than at the next start(). Unsigned, but it can only lower collection.
+      if ((answer as { telemetry?: unknown } | undefined)?.telemetry === 'off') this.options.onServerOff?.();
       return 'NEXT';
     }
     if (status === 429) return this.retryLater(parseRetryAfterMs(headers?.get('retry-after') ?? null, this.options.now()));

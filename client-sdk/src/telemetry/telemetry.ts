@@ -40,7 +40,10 @@ export class Telemetry {
     const level = () => this.level();
     this.queue = new DurableEventQueue({ directory: path.join(options.storageDir, 'telemetry'), now: options.now, maxQueueBytes: options.maxQueueBytes });
     this.recorder = new TelemetryRecorder({ queue: this.queue, scrub: options.scrub, level, now: options.now, appVersion: options.appVersion, osVersion: options.osVersion });
-    this.sender = new BatchSender({ queue: this.queue, serverUrl: options.serverUrl, fetch: options.fetch, token: () => this.token, level, now: options.now, random: options.random });
+    this.sender = new BatchSender({
+      queue: this.queue, serverUrl: options.serverUrl, fetch: options.fetch, token: () => this.token, level, now: options.now, random: options.random,
+      onServerOff: () => this.obeyServer('off'),
+    });
     if (this.level() === 'off') this.queue.clear();
   }
 

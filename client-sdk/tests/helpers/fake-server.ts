@@ -16,6 +16,8 @@ export interface FakeServerBehaviour {
   tamper: ((token: string) => string) | null;
   echoNonce: ((nonce: string) => string) | null;
   telemetryStatus: number[];
+  /** The 202's body (the real server says { accepted, rejected, duplicate, telemetry }). */
+  telemetryAnswer: Record<string, unknown> | null;
   now: () => Date;
 }
 
@@ -28,7 +30,7 @@ export interface RecordedRequest {
 
 export function createFakeServer(initial: Partial<FakeServerBehaviour> & { signingKey: SigningKey }) {
   const behaviour: FakeServerBehaviour = {
-    mode: 'up', status: 200, keySet: null, claims: {}, tamper: null, echoNonce: null, telemetryStatus: [], now: () => new Date(), ...initial,
+    mode: 'up', status: 200, keySet: null, claims: {}, tamper: null, echoNonce: null, telemetryStatus: [], telemetryAnswer: null, now: () => new Date(), ...initial,
   };
   const requests: RecordedRequest[] = [];
 
@@ -47,7 +49,10 @@ export function createFakeServer(initial: Partial<FakeServerBehaviour> & { signi
       const document = await signKeySet(behaviour.keySet.signers, behaviour.keySet.keys.map((key) => key.publicJwk), behaviour.now());
       return Response.json(document);
     }
-    if (path === '/v1/telemetry') return new Response(null, { status: behaviour.telemetryStatus.shift() ?? 202 });
+    if (path === '/v1/telemetry') {
+      const status = behaviour.telemetryStatus.shift() ?? 202;
+      return behaviour.telemetryAnswer && status === 202 ? Response.json(behaviour.telemetryAnswer, { status }) : new Response(null, { status });
+    }
     if (path === '/v1/devices/release') return new Response(null, { status: 204 });
     return new Response(null, { status: 404 });
   };
