@@ -56,6 +56,7 @@ export class NominaClient {
         key: parsed.canonical, product, device: identity,
         app: { version: options.appVersion, os: describeOperatingSystem() },
         nonce: randomBytes(16).toString('base64url'), clientTime: this.now().toISOString(),
+        ...(options.activate === true ? { activate: true as const } : {}),
       },
       timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       now: this.now(),

@@ -25,6 +25,11 @@ export interface StartOptions {
   env?: Record<string, string | undefined>;
   flushIntervalMs?: number;
   maxQueueBytes?: number;
+  /**
+   * Take a seat again for this PC after it was released (the server answers DEVICE_RELEASED until
+   * asked). Only on the user's explicit request: it spends a seat of the licence's maxMachines.
+   */
+  activate?: boolean;
   /** Record session_end when the process exits (default true). */
   hookProcessExit?: boolean;
 }

@@ -13,6 +13,8 @@ export interface ValidateRequestBody {
   app: { version: string; os: string };
   nonce: string;
   clientTime: string;
+  /** Sent only when true: re-activate a released PC. */
+  activate?: true;
 }
 
 export type OnlineOutcome =

@@ -192,6 +192,14 @@ describe('release()', () => {
     expect(await start()).toMatchObject({ valid: false, code: 'OFFLINE_NO_TOKEN' });
   });
 
+  it('asks the server to re-activate a released PC only when the app says so', async () => {
+    const { start, server } = setup();
+    await start();
+    expect(server.requests.at(-1)!.body).not.toHaveProperty('activate');
+    await setup({ activate: true }, server).start();
+    expect(server.requests.at(-1)!.body.activate).toBe(true);
+  });
+
   it('keeps the cached token when the release did not reach the server', async () => {
     const { start, server, client } = setup();
     await start();
