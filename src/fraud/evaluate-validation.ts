@@ -53,6 +53,7 @@ export const refreshMs = (t: Thresholds) => Math.min(t.windowMs / 4, 15 * 60_000
 export async function evaluateValidation(services: Services, o: ValidationObservation): Promise<void> {
   const t = thresholdsOf(o.policy);
   const memory = fraudRuntime(services).memory(o.licence.id);
+  if (await profilingStopped(services, o, memory, refreshMs(t))) return;
   const verdicts: [SignalName, SignalVerdict][] = [['clock_drift', clockDrift({ clientTime: o.clientTime }, t, o.at)]];
   if (o.device && o.networkHash) verdicts.push(['overlap', overlap(rememberNetwork(memory, o.device.id, o.networkHash, t, o.at), t, o.at)]);
   verdicts.push(...await evaluateStoredSignals(services, o, memory, t, refreshMs(t)));
@@ -64,6 +65,20 @@ export async function evaluateValidation(services: Services, o: ValidationObserv
       signal, severity: verdict.severity, evidence: verdict.evidence, coolDownMs: coolDownMs(signal, t),
     }, o.at);
   }
+}
+
+/**
+ * A holder who objected to fraud profiling (Art. 21) or restricted processing (Art. 18) is not
+ * profiled: nothing is observed or kept about their validations (contractual limits still apply
+ * in validation itself). Read once per licence per refresh period, not per validation.
+ */
+async function profilingStopped(services: Services, o: ValidationObservation, memory: LicenceMemory, freshMs: number): Promise<boolean> {
+  const now = o.at.getTime();
+  if (memory.profiling && now - memory.profiling.checkedAt < freshMs && now >= memory.profiling.checkedAt) return memory.profiling.stopped;
+  const holder = await services.prisma.contact.findUnique({ where: { id: o.licence.holderId }, select: { profilingObjectedAt: true, restrictedAt: true } });
+  const stopped = !holder || holder.profilingObjectedAt !== null || holder.restrictedAt !== null;
+  memory.profiling = { stopped, checkedAt: now };
+  return stopped;
 }
 
 function rememberNetwork(memory: LicenceMemory, deviceId: string, networkHash: string, t: Thresholds, now: Date) {

@@ -11,6 +11,7 @@
  * Several instances each keep their own memory; the database stays the source of truth.
  */
 import type { Services } from '../services';
+import { fraudMetrics } from './fraud-metrics';
 import type { NetworkSighting } from './fraud-signals';
 
 const MAX_PENDING = 10_000;
@@ -23,6 +24,8 @@ export interface LicenceMemory {
   networks: Map<string, NetworkSighting[]>;
   /** signal + evidence keys → when it was last recorded into an alert */
   recorded: Map<string, number>;
+  /** whether the holder objected to profiling or restricted processing, and when that was read */
+  profiling?: { stopped: boolean; checkedAt: number };
 }
 
 export class FraudRuntime {
@@ -80,6 +83,8 @@ export function fraudRuntime(services: Services): FraudRuntime {
   if (!runtime) {
     runtime = new FraudRuntime();
     runtimes.set(services, runtime);
+    // Registered with the first use, so /metrics shows the open-alerts gauge from the first validation on.
+    fraudMetrics(services);
   }
   return runtime;
 }

@@ -71,7 +71,7 @@ describe('POST /v1/privacy/me/fraud-alerts/:id/contest', () => {
 });
 
 describe('objection to profiling', () => {
-  it('keeps no alert about a holder who objected, while contractual limits still apply', async () => {
+  it('observes and keeps nothing about a holder who objected, while contractual limits still apply', async () => {
     const built = await buildLicence(h, { policy: { maxMachines: 1 } });
     await h.services.prisma.contact.update({ where: { id: built.holderId }, data: { profilingObjectedAt: new Date() } });
     await validate(h, validateBody(built.key, built.product.code, aDevice())).expect(200);
@@ -80,6 +80,7 @@ describe('objection to profiling', () => {
     await drainFraudEvaluations(h.services);
     expect(refused.body.code).toBe('TOO_MANY_MACHINES');
     expect(await h.services.prisma.fraudAlert.count({ where: { licenceId: built.licence.id } })).toBe(0);
+    expect(await h.services.prisma.fraudObservation.count({ where: { licenceId: built.licence.id } })).toBe(0);
   });
 });
 
