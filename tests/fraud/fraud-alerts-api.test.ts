@@ -149,3 +149,10 @@ describe('POST /v1/fraud/alerts/:id/comments', () => {
     await h.api.post(`/v1/fraud/alerts/${alert.id}/comments`).set(h.auth(support)).send({ body: '' }).expect(400);
   });
 });
+
+describe('OpenAPI', () => {
+  it('documents the fraud routes', async () => {
+    const paths = Object.keys((await h.api.get('/openapi.json').expect(200)).body.paths);
+    expect(paths).toEqual(expect.arrayContaining(['/v1/fraud/alerts', '/v1/fraud/alerts/{id}', '/v1/fraud/alerts/{id}/decision', '/v1/fraud/alerts/{id}/comments', '/v1/privacy/me/fraud-alerts/{id}/contest']));
+  });
+});
