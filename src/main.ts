@@ -3,6 +3,7 @@
  * SIGINT/SIGTERM: stop accepting, finish requests in flight, close the database.
  */
 import { createApp } from './app';
+import { drainFraudEvaluations } from './fraud/fraud-runtime';
 import { buildServices } from './services';
 import { startPrivacyServices } from './privacy/privacy-background';
 import { bootstrapAdmin } from './staff/bootstrap-admin';
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     server.close(async () => {
+      await drainFraudEvaluations(services); // signals evaluated after responses already sent
       await services.close();
       await db.close();
       process.exit(0);

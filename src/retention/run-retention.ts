@@ -8,6 +8,7 @@
 import type { Services } from '../services';
 import { eraseSubject, resumeErasureJobs } from '../privacy/erasure/erase-subject';
 import { signReceipt } from '../privacy/receipts';
+import { expireFraudObservations } from '../fraud/observation-store';
 import { expireTelemetry } from '../telemetry/expire-telemetry';
 import { DEFAULT_RETENTION, retentionCutoffs, type RetentionPeriods } from './retention-policy';
 
@@ -17,6 +18,7 @@ export interface RetentionResult {
   erasureJobsResumed: number;
   subjects: { due: number; erased: number; receipts: string[] };
   validationEvents: number;
+  fraudObservations: number;
   telemetryEvents: number;
   verificationCodes: number;
   closedRequests: number;
@@ -46,7 +48,7 @@ export async function runRetention(services: Services, options: RunRetentionOpti
   const actor = { type: 'system' as const, id: `retention:${run.id}` };
   const result: RetentionResult = {
     dryRun: options.dryRun, cutoffs: Object.fromEntries(Object.entries(cut).map(([k, v]) => [k, v.toISOString()])),
-    erasureJobsResumed: 0, subjects: { due: 0, erased: 0, receipts: [] }, validationEvents: 0, telemetryEvents: 0, verificationCodes: 0, closedRequests: 0,
+    erasureJobsResumed: 0, subjects: { due: 0, erased: 0, receipts: [] }, validationEvents: 0, fraudObservations: 0, telemetryEvents: 0, verificationCodes: 0, closedRequests: 0,
   };
   if (!options.dryRun) {
     result.erasureJobsResumed = await resumeErasureJobs(services, actor);
@@ -67,6 +69,10 @@ export async function runRetention(services: Services, options: RunRetentionOpti
   result.validationEvents = options.dryRun ? await services.prisma.validationEvent.count({ where: whereOld })
     : await deleteInBatches(services, 'validation_events', 'at', cut.validationEventsBefore, (n) => say(`  validation events expired so far: ${n}`));
   say(`validation events older than ${periods.validationEventDays} days: ${result.validationEvents}`);
+  // The fraud signals' rolling state lives no longer than the validation events it summarises.
+  const oldObservations = { lastAt: { lt: cut.validationEventsBefore } };
+  result.fraudObservations = options.dryRun ? await services.prisma.fraudObservation.count({ where: oldObservations })
+    : await expireFraudObservations(services.prisma, cut.validationEventsBefore);
   const telemetry = await expireTelemetry(services, now, { dryRun: options.dryRun, retentionMonths: periods.telemetryMonths });
   result.telemetryEvents = telemetry.eventsExpired;
   say(`telemetry events older than ${periods.telemetryMonths} months: ${result.telemetryEvents} (${telemetry.partitions.length} monthly partition(s))`);

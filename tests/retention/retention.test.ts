@@ -36,16 +36,23 @@ describe('a retention run', () => {
     const current = await buildSubjectWorld(h, { customerId: recent.id });
     await h.services.prisma.validationEvent.createMany({ data: Array.from({ length: 7 }, () => ({ licenceId: current.licenceId, deviceId: current.deviceId, code: 'VALID' as const, at: new Date(Date.now() - 200 * DAY) })) });
     await h.services.prisma.verificationCode.create({ data: { emailIndex: 'x', codeHash: 'y', expiresAt: new Date(Date.now() - 2 * DAY), createdAt: new Date(Date.now() - 2 * DAY) } });
+    await h.services.prisma.fraudObservation.createMany({ data: [
+      { licenceId: current.licenceId, kind: 'machine', valueIndex: 'stale', firstAt: new Date(Date.now() - 300 * DAY), lastAt: new Date(Date.now() - 200 * DAY) },
+      { licenceId: current.licenceId, kind: 'machine', valueIndex: 'fresh', firstAt: new Date(Date.now() - 300 * DAY), lastAt: new Date(Date.now() - DAY) },
+    ] });
 
     const lines: string[] = [];
     const dry = await runRetention(h.services, { dryRun: true, trigger: 'test', onProgress: (l) => lines.push(l) });
-    expect(dry.result).toMatchObject({ dryRun: true, subjects: { due: 1, erased: 0 }, validationEvents: 7, verificationCodes: 1 });
+    expect(dry.result).toMatchObject({ dryRun: true, subjects: { due: 1, erased: 0 }, validationEvents: 7, fraudObservations: 1, verificationCodes: 1 });
     expect(lines.join('\n')).toMatch(/subjects whose agreement ended before .*: 1/);
     expect(await h.services.prisma.contact.count({ where: { id: old.contactId } })).toBe(1);
     expect(await h.services.prisma.validationEvent.count({ where: { licenceId: current.licenceId } })).toBe(10);
 
     const run = await runRetention(h.services, { dryRun: false, trigger: 'test' });
-    expect(run.result).toMatchObject({ dryRun: false, subjects: { due: 1, erased: 1 }, validationEvents: 7, verificationCodes: 1 });
+    expect(run.result).toMatchObject({ dryRun: false, subjects: { due: 1, erased: 1 }, validationEvents: 7, fraudObservations: 1, verificationCodes: 1 });
+    const observations = (await h.services.prisma.fraudObservation.findMany({ where: { licenceId: current.licenceId } })).map((o) => o.valueIndex);
+    expect(observations).toContain('fresh');
+    expect(observations).not.toContain('stale');
     expect(await h.services.prisma.contact.count({ where: { id: old.contactId } })).toBe(0);
     expect(await h.services.prisma.contact.count({ where: { id: current.contactId } })).toBe(1);
     expect(await h.services.prisma.validationEvent.count({ where: { licenceId: current.licenceId } })).toBe(3);
