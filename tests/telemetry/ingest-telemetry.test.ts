@@ -1,6 +1,7 @@
 import { forgetPartition } from '../../src/telemetry/telemetry-partitions';
 import { createHarness, type Harness } from '../support/harness';
-import { buildProduct } from '../support/factories';
+import { listSubjectTelemetry } from '../../src/telemetry/subject-telemetry';
+import { buildContact, buildProduct } from '../support/factories';
 import { batch, buildTelemetryWorld, event, validationToken, type TelemetryWorld } from './telemetry-world';
 
 let h: Harness;
@@ -187,6 +188,18 @@ describe('POST /v1/telemetry', () => {
   });
 });
 
+
+describe('what the ingestion remembers about a licence', () => {
+  it('files events under the current holder even if the licence changed hands since its last batch', async () => {
+    const w = await buildTelemetryWorld(h);
+    await post(batch([event()]), w.token).expect(202);
+    const successor = await buildContact(h, { customerId: w.customerId });
+    await h.services.prisma.licence.update({ where: { id: w.licenceId }, data: { holderId: successor.id } });
+    await post(batch([event()]), w.token).expect(202);
+    expect(await listSubjectTelemetry(h.services, w.holderId)).toHaveLength(1);
+    expect(await listSubjectTelemetry(h.services, successor.id)).toHaveLength(1);
+  });
+});
 
 describe('licence authentication of POST /v1/telemetry', () => {
   it('refuses a caller without a valid licence token before reading the body', async () => {
