@@ -29,19 +29,21 @@ function runApp(licence: IssuedLicence, storageDir: string, identity: ReturnType
     serverUrl: world.proxy.url, key: licence.key, product: licence.productCode, appVersion: '5.2.1', publicKeys: world.pinnedKeys,
     storageDir, identity, timeoutMs: 10_000, flushIntervalMs: 10, policyFile: path.join(storageDir, 'no-policy.json'),
   };
+  const progressFile = path.join(storageDir, 'progress.txt');
   const child = spawn(process.execPath, ['-r', path.join(repositoryRoot, 'tests/privacy/support/swc-register.cjs'), path.join(__dirname, 'support/flush-child.ts')], {
-    cwd: repositoryRoot, env: { ...process.env, CHILD_OPTIONS: JSON.stringify(options) }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: repositoryRoot, env: { ...process.env, CHILD_OPTIONS: JSON.stringify(options), CHILD_PROGRESS_FILE: progressFile }, stdio: ['ignore', 'ignore', 'pipe'],
   });
-  let out = '';
   let errors = '';
-  child.stdout!.on('data', (chunk: Buffer) => { out += chunk.toString(); });
   child.stderr!.on('data', (chunk: Buffer) => { errors += chunk.toString(); });
-  // 'close', not 'exit': only then has all of the child's output been read.
   const exited = new Promise<string | null>((resolve) => child.on('close', (code, signal) => {
-    if (signal !== 'SIGKILL') process.stderr.write(`child exited with ${code}: ${out.slice(-500)}${errors}`);
+    if (signal !== 'SIGKILL') process.stderr.write(`child exited with ${code}: ${errors}`);
     resolve(signal);
   }));
-  const tracked = () => Number(/tracked (\d+)\n(?![\s\S]*tracked)/.exec(out)?.[1] ?? 0);
+  // The last complete line of the progress file.
+  const tracked = () => {
+    const text = fs.existsSync(progressFile) ? fs.readFileSync(progressFile, 'utf8') : '';
+    return Number(text.slice(0, text.lastIndexOf('\n')).split('\n').at(-1) || 0);
+  };
   return { child, tracked, exited };
 }
 
