@@ -70,7 +70,10 @@ export async function validateOnline(input: OnlineValidation): Promise<OnlineOut
 async function learnSignedKeySet(input: OnlineValidation, timeoutMs: number): Promise<boolean> {
   if (timeoutMs <= 0) return false;
   try {
-    const response = await exchangeJson(input.fetch, joinUrl(input.serverUrl, SIGNED_JWKS_PATH), { method: 'GET', headers: { accept: 'application/jose+json, application/json' } }, timeoutMs);
+    // The server lets caches keep the key set for minutes; right after a rotation a cached copy
+    // (Electron's net.fetch, a corporate proxy) would lack the new key, so ask for a fresh one.
+    const headers = { accept: 'application/jose+json, application/json', 'cache-control': 'no-cache' };
+    const response = await exchangeJson(input.fetch, joinUrl(input.serverUrl, SIGNED_JWKS_PATH), { method: 'GET', headers }, timeoutMs);
     if (response.status !== 200 || response.body === undefined) return false;
     return (await input.keys.learnFromSignedJwks(response.body as SignedJwks)) === 'LEARNT';
   } catch {

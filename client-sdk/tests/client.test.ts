@@ -74,7 +74,9 @@ describe('start(): online validation', () => {
     const server = createFakeServer({ signingKey: rotated, now: () => clock, keySet: { signers: [pinned, rotated], keys: [pinned, rotated] } });
     const { start } = setup({}, server);
     expect(await start()).toMatchObject({ valid: true, offline: false });
-    expect(server.requests.map((r) => r.path)).toContain('/.well-known/jwks.signed');
+    const keySetRequest = server.requests.find((r) => r.path === '/.well-known/jwks.signed')!;
+    // Never an HTTP cache's copy from before the rotation.
+    expect(keySetRequest.headers.get('cache-control')).toBe('no-cache');
   });
 
   it('refuses a key set signed by an unknown key, so a fake server cannot introduce its own key', async () => {

@@ -25,6 +25,7 @@ export interface RecordedRequest {
   method: string;
   path: string;
   authorization: string | null;
+  headers: Headers;
   body: any;
 }
 
@@ -38,7 +39,7 @@ export function createFakeServer(initial: Partial<FakeServerBehaviour> & { signi
     const path = new URL(url).pathname;
     const headers = new Headers(init.headers);
     const body = typeof init.body === 'string' ? JSON.parse(init.body) : undefined;
-    requests.push({ method: init.method ?? 'GET', path, authorization: headers.get('authorization'), body });
+    requests.push({ method: init.method ?? 'GET', path, authorization: headers.get('authorization'), headers, body });
     if (behaviour.mode === 'down') throw new TypeError('fetch failed: ECONNREFUSED');
     if (behaviour.mode === 'hang') {
       return new Promise<Response>((_, reject) => init.signal?.addEventListener('abort', () => reject(init.signal!.reason)));
