@@ -1,6 +1,7 @@
 /**
  * Sending telemetry to the real server (issue 7): a 5xx is retried after a backoff, a 429 waits
- * for its Retry-After, and a 4xx from the server drops the batch without blocking the queue.
+ * for its Retry-After, a 401 waits for a fresh token, and any other 4xx from the server drops the
+ * batch without blocking the queue.
  * The proxy injects the 5xx and 429; the 4xx are the real server's. Clocks are injected: no sleeps.
  */
 import { randomUUID } from 'node:crypto';
@@ -67,6 +68,30 @@ describe('transient failures', () => {
     expect(telemetryPosts().map((p) => p.status)).toEqual([429, 202]);
     expect(batchIdOf(telemetryPosts()[0]!)).toBe(batchIdOf(telemetryPosts()[1]!));
     expect(await storedEvents(world, licence.productId)).toHaveLength(1);
+  });
+});
+
+describe('an expired licence token (401)', () => {
+  it('keeps the batch and waits for the token of the next start(), then sends it', async () => {
+    const licence = await world.issue({ offlineGraceHours: 0 }); // tokens live a minute
+    const client = telemetryClient(licence);
+    await client.start();
+    client.track('while_expired');
+    // The server's clock two minutes on: the token the app holds has expired.
+    const serverNow = world.h.services.now;
+    world.h.services.now = () => new Date(Date.now() + 2 * 60_000);
+    try {
+      await client.flush();
+      await client.flush(); // paused: the same token is not tried again
+      expect(telemetryPosts().map((p) => p.status)).toEqual([401]);
+      await client.start(); // the app validates again (e.g. its periodic check): a fresh token
+      await client.flush();
+    } finally {
+      world.h.services.now = serverNow;
+    }
+    expect(telemetryPosts().map((p) => p.status)).toEqual([401, 202]);
+    expect(batchIdOf(telemetryPosts()[0]!)).toBe(batchIdOf(telemetryPosts()[1]!));
+    expect(await storedEvents(world, licence.productId)).toEqual([{ type: 'session_start', name: 'session' }, { type: 'feature', name: 'while_expired' }]);
   });
 });
 
