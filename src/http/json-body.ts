@@ -26,11 +26,18 @@ export function findDuplicateKey(text: string): { key: string; pointer: string }
   let i = 0;
   const path: string[] = [];
   const skipWs = () => { while (i < text.length && ' \t\r\n'.includes(text[i])) i++; };
-  const readString = (): string => {
+  // Only keys need their value, and only escaped ones need decoding: values are skipped, which
+  // keeps the scan a small fraction of JSON.parse on large telemetry batches.
+  const readString = (decode: boolean): string => {
     const start = i;
     i++;
-    while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+    let escaped = false;
+    while (i < text.length && text[i] !== '"') {
+      if (text[i] === '\\') { escaped = true; i += 2; } else i += 1;
+    }
     i++;
+    if (!decode) return '';
+    if (!escaped) return text.slice(start + 1, i - 1);
     try { return JSON.parse(text.slice(start, i)) as string; } catch { throw new Error('bad string'); }
   };
   const pointer = (key: string) => '/' + [...path, key].map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
@@ -45,7 +52,7 @@ export function findDuplicateKey(text: string): { key: string; pointer: string }
       while (i < text.length) {
         skipWs();
         if (text[i] !== '"') throw new Error('expected key');
-        const key = readString();
+        const key = readString(true);
         if (seen.has(key)) return { key, pointer: pointer(key) };
         seen.add(key);
         skipWs();
@@ -78,7 +85,7 @@ export function findDuplicateKey(text: string): { key: string; pointer: string }
       }
       throw new Error('unterminated array');
     }
-    if (ch === '"') { readString(); return null; }
+    if (ch === '"') { readString(false); return null; }
     while (i < text.length && !',}] \t\r\n'.includes(text[i])) i++;
     return null;
   };
