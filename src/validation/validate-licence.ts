@@ -1,17 +1,17 @@
 /**
  * POST /v1/validate as a use case. The hot path — a known device of a bound account — is one
  * read (load-validation-facts.ts), one write (the event and lastSeenAt) and one signature: no
- * lock, no decryption, no argon2, nothing that grows with history. Anything that must write
- * more goes to validate-under-lock.ts.
+ * lock, no decryption, no argon2, nothing that grows with history (hot-path.ts: prepared
+ * statements, group commit). Anything that must write more goes to validate-under-lock.ts.
  */
 import { identifyDevice } from '../devices/device-identity';
 import type { KeyLookup } from '../licences/licence-keys';
 import type { Services } from '../services';
 import { licenceSigner } from '../signing/licence-signer';
 import { decideVerdict, verdictDevice } from './decide-verdict';
-import { loadFactsByDigest, type SqlRunner } from './load-validation-facts';
+import { hotPath } from './hot-path';
+import { loadFactsByDigest } from './load-validation-facts';
 import { networkHash } from './network-hash';
-import { recordValidation } from './record-validation';
 import type { ValidateBody } from './validate.schemas';
 import { validateUnderLock } from './validate-under-lock';
 import { emitValidated } from './validation-hooks';
@@ -30,17 +30,17 @@ export async function validateLicence(services: Services, body: ValidateBody, lo
     appVersion: body.app?.version ?? null, osVersion: body.app?.os ?? null, clientTime: body.clientTime ?? null, at: now,
     networkHash: networkHash(services.config.secrets.indexKey, ctx.clientAddress ?? undefined),
   };
-  const run: SqlRunner = (sql, params) => services.prisma.$queryRawUnsafe(sql, ...params);
+  const hot = hotPath(services);
 
   // A malformed key is looked up like any other (by a digest that matches nothing): same work.
-  let facts = await loadFactsByDigest(run, lookup.digest, identity);
+  let facts = await loadFactsByDigest(hot.run, lookup.digest, identity);
   const decision = decideVerdict(facts, identity, body, now);
   let { code } = decision;
   let device = verdictDevice(code, decision.match);
   if (facts && decision.needsLock) {
     ({ facts, code, device } = await validateUnderLock(services, facts.id, identity, body, record));
   } else {
-    await recordValidation(run, { ...record, licenceId: facts?.id ?? null, deviceId: device?.id ?? null, code, touchDevice: code === 'VALID' });
+    await hot.record({ ...record, licenceId: facts?.id ?? null, deviceId: device?.id ?? null, code, touchDevice: code === 'VALID' });
   }
 
   const valid = code === 'VALID';

@@ -32,7 +32,7 @@ describe('POST /v1/licences', () => {
     expect(stored.keyDigest).toBe(keyDigest(h.config.secrets.keyPepper, res.body.key));
     const again = await h.api.get(`/v1/licences/${res.body.id}`).set(h.auth(admin)).expect(200);
     expect(JSON.stringify(again.body)).not.toContain(res.body.key);
-    expect(again.body.key).toMatch(new RegExp(`^${product.code}-.*${res.body.keyLast4}$`));
+    expect(again.body.key.startsWith(`${product.code}-`) && again.body.key.endsWith(res.body.keyLast4)).toBe(true);
 
     expect(await h.services.prisma.billingRecord.count({ where: { licenceId: res.body.id } })).toBe(1);
     const audit = await h.services.prisma.auditEntry.findFirst({ where: { action: 'licence.issue', resourceId: res.body.id } });
