@@ -90,9 +90,10 @@ export async function openSdkWorld(): Promise<SdkWorld> {
       return client;
     },
     async close() {
-      for (const client of clients) await client.shutdown(0);
+      // Server first: the clients' last flush then meets a refused connection, not a closing database.
       await proxy.close();
       await server.stop();
+      for (const client of clients) await client.shutdown(1000);
       await h.close();
       for (const directory of directories) fs.rmSync(directory, { recursive: true, force: true });
     },
