@@ -104,7 +104,11 @@ export function hotPath(services: Services): HotPath {
 function postgresHotPath(services: Services): HotPath {
   // Idle connections close by themselves: nothing to release when the service stops.
   const pool = new Pool({ connectionString: services.config.databaseUrl, max: POOL_SIZE, idleTimeoutMillis: 30_000, allowExitOnIdle: true });
-  pool.on('error', (error) => services.logger.warn({ err: error.name, pgCode: (error as { code?: string }).code }, 'validation connection lost'));
+  pool.on('error', (error) => {
+    // An idle connection ended by the server (restart, failover, a dropped database) is replaced on next use.
+    const pgCode = (error as { code?: string }).code;
+    services.logger[pgCode === '57P01' ? 'debug' : 'warn']({ err: error.name, pgCode }, 'validation connection lost');
+  });
   const run: SqlRunner = async (sql, params) => (await pool.query({ name: statementName(sql), text: sql, values: params })).rows;
   const events = new GroupCommit(run);
   return { run, record: (record) => events.write(record) };
