@@ -78,9 +78,12 @@ keys.command('rotate-signing').description('rotate the licence-token signing key
   console.log(`new signing key ${rotation.kid}; retired ${rotation.retired.join(', ') || 'none'} (running instances switch within a minute)`);
 });
 
-if (require.main === module) {
-  program.parseAsync(process.argv).catch((error) => {
+/** Runs the CLI on `argv` (bin/nomina.js and `node dist/src/cli/main.js` call this; tests call `program`). */
+export function runCli(argv: string[]): void {
+  program.parseAsync(argv).catch((error) => {
     console.error(error instanceof Error ? error.message : error);
     process.exit(1);
   });
 }
+
+if (require.main === module) runCli(process.argv);
