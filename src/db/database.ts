@@ -8,6 +8,7 @@ import path from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool } from 'pg';
 import { PrismaClient } from '../generated/prisma/client';
+import { lockDataDir } from './data-dir-lock';
 import { connectPg, connectPglite, type SqlConnection } from './sql-connection';
 
 export type DatabaseKind = 'postgres' | 'embedded';
@@ -47,9 +48,17 @@ async function openEmbedded(dataDir: string): Promise<Database> {
   // Loaded lazily: PGlite is an ES module with a WebAssembly build; PostgreSQL users never pay for it.
   const { PGlite } = await import('@electric-sql/pglite');
   const { PrismaPGlite } = await import('pglite-prisma-adapter');
-  const dir = dataDir === 'memory://' ? dataDir : path.resolve(dataDir, 'pgdata');
-  if (dir !== 'memory://') mkdirSync(dir, { recursive: true });
-  const pglite = await PGlite.create(dir);
+  const inMemory = dataDir === 'memory://';
+  const dir = inMemory ? dataDir : path.resolve(dataDir, 'pgdata');
+  if (!inMemory) mkdirSync(dir, { recursive: true });
+  const unlock = inMemory ? () => {} : lockDataDir(path.resolve(dataDir));
+  let pglite: Awaited<ReturnType<typeof PGlite.create>>;
+  try {
+    pglite = await PGlite.create(dir);
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   // Same class at runtime; its ESM and CJS typings differ, hence the casts.
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite as never) });
   return {
@@ -59,6 +68,7 @@ async function openEmbedded(dataDir: string): Promise<Database> {
     async close() {
       await prisma.$disconnect();
       await pglite.close();
+      unlock();
     },
   };
 }

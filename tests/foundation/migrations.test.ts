@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../src/db/database';
@@ -64,6 +64,32 @@ describe('migrations on embedded PostgreSQL (PGlite)', () => {
       expect((await applyMigrations(conn)).applied).toEqual([]);
       expect(await pendingMigrations(conn)).toEqual([]);
       expect((await db.prisma.product.findUnique({ where: { code: 'EMB' } }))?.name).toBe('Embedded');
+      await db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the embedded data directory', () => {
+  it('admits one process at a time, with a clear message for the second', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'nomina-lock-'));
+    try {
+      const first = await openDatabase({ dataDir: dir });
+      await expect(openDatabase({ dataDir: dir })).rejects.toThrow(/in use by process \d+ \(is the service running\? stop it first\)/);
+      await first.close();
+      const again = await openDatabase({ dataDir: dir }); // released on close
+      await again.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('takes over the lock of a process that died', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'nomina-lock-'));
+    try {
+      writeFileSync(path.join(dir, 'nomina.lock'), '999999999');
+      const db = await openDatabase({ dataDir: dir });
       await db.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
