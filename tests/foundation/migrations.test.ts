@@ -76,7 +76,7 @@ describe('the embedded data directory', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'nomina-lock-'));
     try {
       const first = await openDatabase({ dataDir: dir });
-      await expect(openDatabase({ dataDir: dir })).rejects.toThrow(/in use by process \d+ \(is the service running\? stop it first\)/);
+      await expect(openDatabase({ dataDir: dir })).rejects.toThrow(/in use by process \d+ \(is the service running\? stop it first; if no such process is Nomina, delete .*nomina\.lock\)/);
       await first.close();
       const again = await openDatabase({ dataDir: dir }); // released on close
       await again.close();
