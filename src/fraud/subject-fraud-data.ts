@@ -5,15 +5,11 @@
  * other side of a MAC collision) is never shown to the holder.
  */
 import type { Tx } from '../audit/audit-trail';
+import { fromArray, type SubjectDataStore } from '../privacy/subject-data';
 import type { Services } from '../services';
 import { evidenceForSubject, openEvidence } from './alert-evidence';
 import { openComment } from './present-fraud-alert';
 import { DECISION_EXPLANATIONS, SIGNAL_EXPLANATIONS } from './signal-explanations';
-
-/** The Prisma models this module keeps subject data in (for the privacy stores' completeness test). */
-export const FRAUD_SUBJECT_MODELS = ['FraudAlert', 'FraudAlertComment', 'FraudObservation'] as const;
-/** The label evidence is sealed under with the holder's data key. */
-export const FRAUD_EVIDENCE_LABEL = 'fraud_alert.evidence';
 
 async function licenceIdsOf(services: Services, contactId: string, licenceIds?: string[]): Promise<string[]> {
   if (licenceIds) return licenceIds;
@@ -50,28 +46,86 @@ export async function listSubjectFraudAlerts(services: Services, contactId: stri
   }));
 }
 
+/** The rolling observations of the holder's licences (values are keyed blind indexes, so only their reference is shown). */
+export async function listSubjectFraudObservations(services: Services, contactId: string, licenceIds?: string[]) {
+  const ids = await licenceIdsOf(services, contactId, licenceIds);
+  if (ids.length === 0) return [];
+  const rows = await services.prisma.fraudObservation.findMany({ where: { licenceId: { in: ids } }, orderBy: { firstAt: 'asc' } });
+  return rows.map((o) => ({ licenceId: o.licenceId, kind: o.kind, ref: o.ref, firstAt: o.firstAt.toISOString(), lastAt: o.lastAt.toISOString(), count: o.count }));
+}
+
+type EraseOptions = { tx?: Tx; licenceIds?: string[] };
+
+const inTx = <T>(services: Services, tx: Tx | undefined, run: (tx: Tx) => Promise<T>) => (tx ? run(tx) : services.prisma.$transaction(run));
+
+/** Erases the alerts about the holder's licences, with their comments. Idempotent. */
+export async function eraseSubjectFraudAlerts(services: Services, contactId: string, options: EraseOptions = {}) {
+  const ids = await licenceIdsOf(services, contactId, options.licenceIds);
+  return inTx(services, options.tx, async (tx) => {
+    const comments = await tx.fraudAlertComment.deleteMany({ where: { alert: { licenceId: { in: ids } } } });
+    const alerts = await tx.fraudAlert.deleteMany({ where: { licenceId: { in: ids } } });
+    return { alerts: alerts.count, comments: comments.count };
+  });
+}
+
+/**
+ * Erases the rolling observations of the holder's licences: blind indexes are not readable, but
+ * whoever holds the index key can match them, so they go with the subject. Idempotent.
+ */
+export async function eraseSubjectFraudObservations(services: Services, contactId: string, options: EraseOptions = {}): Promise<number> {
+  const ids = await licenceIdsOf(services, contactId, options.licenceIds);
+  return inTx(services, options.tx, async (tx) => (await tx.fraudObservation.deleteMany({ where: { licenceId: { in: ids } } })).count);
+}
+
 /**
  * Erases the holder's fraud data: alerts (with their comments) and the rolling observations of
  * their licences. Idempotent; inside the caller's transaction when `tx` is given.
  */
-export async function eraseSubjectFraudEvidence(services: Services, contactId: string, options: { tx?: Tx; licenceIds?: string[] } = {}) {
+export async function eraseSubjectFraudEvidence(services: Services, contactId: string, options: EraseOptions = {}) {
   const ids = await licenceIdsOf(services, contactId, options.licenceIds);
-  const run = async (tx: Tx) => {
-    const comments = await tx.fraudAlertComment.deleteMany({ where: { alert: { licenceId: { in: ids } } } });
-    const alerts = await tx.fraudAlert.deleteMany({ where: { licenceId: { in: ids } } });
-    const observations = await tx.fraudObservation.deleteMany({ where: { licenceId: { in: ids } } });
-    return { alerts: alerts.count, comments: comments.count, observations: observations.count, total: alerts.count + comments.count + observations.count };
-  };
-  return options.tx ? run(options.tx) : services.prisma.$transaction(run);
+  return inTx(services, options.tx, async (tx) => {
+    const { alerts, comments } = await eraseSubjectFraudAlerts(services, contactId, { tx, licenceIds: ids });
+    const observations = await eraseSubjectFraudObservations(services, contactId, { tx, licenceIds: ids });
+    return { alerts, comments, observations, total: alerts + comments + observations };
+  });
+}
+
+/** What is left of the holder's alerts and comments: 0 after a successful erasure. */
+export async function countSubjectFraudAlerts(services: Services, contactId: string, licenceIds?: string[]): Promise<number> {
+  const ids = await licenceIdsOf(services, contactId, licenceIds);
+  const [alerts, comments] = await Promise.all([
+    services.prisma.fraudAlert.count({ where: { licenceId: { in: ids } } }),
+    services.prisma.fraudAlertComment.count({ where: { alert: { licenceId: { in: ids } } } }),
+  ]);
+  return alerts + comments;
+}
+
+export async function countSubjectFraudObservations(services: Services, contactId: string, licenceIds?: string[]): Promise<number> {
+  const ids = await licenceIdsOf(services, contactId, licenceIds);
+  return services.prisma.fraudObservation.count({ where: { licenceId: { in: ids } } });
 }
 
 /** What is left of the holder's fraud data: 0 after a successful erasure. */
 export async function countSubjectFraudData(services: Services, contactId: string, licenceIds?: string[]): Promise<number> {
   const ids = await licenceIdsOf(services, contactId, licenceIds);
-  const [alerts, comments, observations] = await Promise.all([
-    services.prisma.fraudAlert.count({ where: { licenceId: { in: ids } } }),
-    services.prisma.fraudAlertComment.count({ where: { alert: { licenceId: { in: ids } } } }),
-    services.prisma.fraudObservation.count({ where: { licenceId: { in: ids } } }),
-  ]);
-  return alerts + comments + observations;
+  const [alerts, observations] = await Promise.all([countSubjectFraudAlerts(services, contactId, ids), countSubjectFraudObservations(services, contactId, ids)]);
+  return alerts + observations;
 }
+
+/** The fraud module's stores for the privacy export and erasure (registered in src/privacy/stores/index.ts). */
+export const fraudAlertsStore: SubjectDataStore = {
+  name: 'fraud_alerts', category: 'fraud_evidence', models: ['FraudAlert', 'FraudAlertComment'],
+  export: (services, scope) => fromArray(() => listSubjectFraudAlerts(services, scope.contactId, scope.licenceIds)),
+  async erase(services, scope, tx) {
+    const { alerts, comments } = await eraseSubjectFraudAlerts(services, scope.contactId, { tx, licenceIds: scope.licenceIds });
+    return alerts + comments;
+  },
+  count: (services, scope) => countSubjectFraudAlerts(services, scope.contactId, scope.licenceIds),
+};
+
+export const fraudObservationsStore: SubjectDataStore = {
+  name: 'fraud_observations', category: 'fraud_evidence', models: ['FraudObservation'],
+  export: (services, scope) => fromArray(() => listSubjectFraudObservations(services, scope.contactId, scope.licenceIds)),
+  erase: (services, scope, tx) => eraseSubjectFraudObservations(services, scope.contactId, { tx, licenceIds: scope.licenceIds }),
+  count: (services, scope) => countSubjectFraudObservations(services, scope.contactId, scope.licenceIds),
+};

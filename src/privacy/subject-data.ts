@@ -4,8 +4,9 @@
  * test enumerates every Prisma model and fails when one that can hold subject data is covered
  * by no store — so a future table cannot be forgotten by the export or the erasure.
  *
- * Owners of other domains (licences, devices, validation, fraud, telemetry) should take over
- * their store file under src/privacy/stores/ and make it call their own module's functions.
+ * Each domain implements the stores of its own tables, next to its code (src/licences/licence-subject-data.ts,
+ * src/devices/device-subject-data.ts, src/fraud/subject-fraud-data.ts, src/telemetry/subject-telemetry.ts);
+ * src/privacy/stores/ holds the privacy module's own stores and the registry that orders them all.
  */
 import type { Tx } from '../audit/audit-trail';
 import type { Services } from '../services';
@@ -46,6 +47,32 @@ export interface SubjectDataStore {
   kept?(services: Services, scope: SubjectScope): Promise<number>;
 }
 
+/** Adapts a loader of a small, bounded list to `export`. Big stores page or stream instead. */
 export async function* fromArray<T extends ExportItem>(load: () => Promise<T[]>): AsyncIterable<ExportItem> {
   for (const item of await load()) yield item;
 }
+
+/** The subject's data key, or null once destroyed: load it once per export, then open fields with it. */
+export async function subjectKey(services: Services, contactId: string): Promise<Buffer | null> {
+  return services.subjects.loadKey(services.prisma, contactId);
+}
+
+/**
+ * Opens a field a domain sealed with the subject's key (associated data `<subjectId>/<label>`,
+ * each domain names its labels). A field that does not open is exported as "[unreadable]" rather
+ * than failing the whole export; with the key destroyed it reads "[erased]".
+ */
+export function openField(services: Services, key: Buffer | null, contactId: string, sealed: string | null, labels: readonly string[]): string | null {
+  if (sealed === null) return null;
+  if (!key) return '[erased]';
+  for (const label of labels) {
+    try {
+      return services.subjects.decryptWith(key, contactId, label, sealed);
+    } catch {
+      // wrong label: try the next spelling
+    }
+  }
+  return '[unreadable]';
+}
+
+export const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);

@@ -9,7 +9,7 @@ import { processingPermissions } from '../../src/privacy/processing-permissions'
 import { registerPrivacyMetrics } from '../../src/privacy/privacy-metrics';
 import { createHarness, type Harness } from '../support/harness';
 import { startMailServer, type TestMailServer } from './support/mail-server';
-import { buildSubjectWorld, type SubjectWorld } from './support/subject-world';
+import { buildSubjectWorld, FRAUD_COMMENT, type SubjectWorld } from './support/subject-world';
 
 let h: Harness;
 let mail: TestMailServer;
@@ -45,7 +45,7 @@ describe('GET /v1/privacy/me/export', () => {
     expect(items('telemetry_events')).toHaveLength(4);
     expect(items('telemetry_events')[0]).toMatchObject({ type: 'feature', name: 'export_pdf' });
     expect(items('fraud_alerts')[0]).toMatchObject({ signal: 'mac_collision', evidence: { summary: { pcName: world.pcName, mac: world.mac } } });
-    expect((items('fraud_alerts')[0].comments as unknown[]).length).toBe(1);
+    expect(items('fraud_alerts')[0].comments).toEqual([expect.objectContaining({ body: FRAUD_COMMENT })]);
     expect(items('fraud_observations')).toHaveLength(1);
     expect(items('billing_records')).toHaveLength(1);
     const staffAccess = items('access_log').filter((e) => (e.who as { type: string }).type === 'staff');

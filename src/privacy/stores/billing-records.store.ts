@@ -1,6 +1,4 @@
-import type { SubjectDataStore } from '../subject-data';
-import { fromArray } from '../subject-data';
-import { iso } from './field-crypto';
+import { fromArray, iso, type SubjectDataStore } from '../subject-data';
 
 /**
  * Billing records of the subject's licences. They hold no personal data (organisation, licence

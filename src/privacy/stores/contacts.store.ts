@@ -1,7 +1,5 @@
 import { decryptContact } from '../../contacts/contact-crypto';
-import type { SubjectDataStore } from '../subject-data';
-import { fromArray } from '../subject-data';
-import { iso } from './field-crypto';
+import { fromArray, iso, type SubjectDataStore } from '../subject-data';
 
 /** The contact row itself: every personal field, objections and restriction. Erased last but one. */
 export const contactsStore: SubjectDataStore = {

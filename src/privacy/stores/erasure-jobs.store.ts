@@ -1,6 +1,4 @@
-import type { SubjectDataStore } from '../subject-data';
-import { fromArray } from '../subject-data';
-import { iso } from './field-crypto';
+import { fromArray, iso, type SubjectDataStore } from '../subject-data';
 
 /** Erasure jobs hold only the random subject reference, progress counts and the signed receipt. */
 export const erasureJobsStore: SubjectDataStore = {

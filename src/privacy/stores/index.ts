@@ -3,21 +3,22 @@
  * (device MACs before devices before licences), the contact row after everything that points
  * to it, and the data key last of all — until then a crash can still resume and re-read
  * what it needs.
+ *
+ * Each domain owns the stores of its tables (imported below from the domain folders); the privacy
+ * module keeps its own (requests, codes, erasure jobs, data key), the contact, the access log and
+ * the billing records.
  */
+import { deviceMacsStore, devicesStore } from '../../devices/device-subject-data';
+import { fraudAlertsStore, fraudObservationsStore } from '../../fraud/subject-fraud-data';
+import { licencesStore, licenceUsersStore } from '../../licences/licence-subject-data';
+import { telemetryEventsStore } from '../../telemetry/subject-telemetry';
 import type { SubjectDataStore } from '../subject-data';
 import { auditEntriesStore } from './audit-entries.store';
 import { billingRecordsStore } from './billing-records.store';
 import { contactsStore } from './contacts.store';
-import { deviceMacsStore } from './device-macs.store';
-import { devicesStore } from './devices.store';
 import { erasureJobsStore } from './erasure-jobs.store';
-import { fraudAlertsStore } from './fraud-alerts.store';
-import { fraudObservationsStore } from './fraud-observations.store';
-import { licenceUsersStore } from './licence-users.store';
-import { licencesStore } from './licences.store';
 import { privacyRequestsStore } from './privacy-requests.store';
 import { subjectKeyStore } from './subject-key.store';
-import { telemetryEventsStore } from './telemetry-events.store';
 import { validationEventsStore } from './validation-events.store';
 import { verificationCodesStore } from './verification-codes.store';
 

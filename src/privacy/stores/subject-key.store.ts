@@ -1,6 +1,4 @@
-import type { SubjectDataStore } from '../subject-data';
-import { fromArray } from '../subject-data';
-import { iso } from './field-crypto';
+import { fromArray, iso, type SubjectDataStore } from '../subject-data';
 
 /**
  * The subject's data key. Destroying it is what makes every remaining copy of their encrypted

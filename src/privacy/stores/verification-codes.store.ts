@@ -1,6 +1,4 @@
-import type { SubjectDataStore } from '../subject-data';
-import { fromArray } from '../subject-data';
-import { iso } from './field-crypto';
+import { fromArray, iso, type SubjectDataStore } from '../subject-data';
 
 /** One-time codes, keyed by the blind index of the e-mail address on record. */
 export const verificationCodesStore: SubjectDataStore = {

@@ -2,10 +2,12 @@
  * A licence holder with data in every store: a licence, a bound NT account, a device with a MAC,
  * validation events, telemetry events under their monthly pseudonym, a fraud alert with evidence
  * and a staff comment, and a staff access with a purpose. Device rows are written with the
- * devices module's own sealing (src/devices/device-crypto.ts), as activation would.
+ * devices module's own sealing (src/devices/device-crypto.ts), as activation would, and the
+ * comment with the fraud module's (src/fraud/present-fraud-alert.ts), as commenting would.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { holderSealer, DEVICE_FIELDS } from '../../../src/devices/device-crypto';
+import { sealComment } from '../../../src/fraud/present-fraud-alert';
 import { telemetryMonth, telemetryPseudonym } from '../../../src/telemetry/pseudonym';
 import { buildContact, buildLicence } from '../../support/factories';
 import type { Harness } from '../../support/harness';
@@ -22,6 +24,8 @@ export interface SubjectWorld {
   ntAccount: string;
   phone: string;
 }
+
+export const FRAUD_COMMENT = 'Called the customer; reinstalled PC.';
 
 const randomMac = () => [0x00, ...randomBytes(5)].map((b) => b.toString(16).padStart(2, '0').toUpperCase()).join(':');
 
@@ -72,7 +76,7 @@ export async function buildSubjectWorld(h: Harness, options: {
     },
   });
   const staff = await h.staffUser('privacy_officer');
-  await prisma.fraudAlertComment.create({ data: { alertId: alert.id, staffId: staff.id, body: 'Called the customer; reinstalled PC.' } });
+  await prisma.fraudAlertComment.create({ data: { alertId: alert.id, staffId: staff.id, body: await sealComment(h.services, prisma, contact.id, FRAUD_COMMENT) } });
   await prisma.fraudObservation.create({ data: { licenceId: licence.id, kind: 'machine', valueIndex: h.services.blindIndex.of('mac', mac), firstAt: now, lastAt: now } });
   const support = await h.login('support');
   await h.api.get(`/v1/contacts/${contact.id}`).set(h.auth(support)).set('X-Purpose', options.staffReadPurpose ?? 'ticket #4711').expect(200);
