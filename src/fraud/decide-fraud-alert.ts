@@ -2,6 +2,7 @@ import { Prisma } from '../generated/prisma/client';
 import type { AlertStatus, LicenceStatus } from '../generated/prisma/enums';
 import { AppError, notFound } from '../http/problem';
 import type { StaffPrincipal } from '../http/route';
+import { changeLicenceStatusIn } from '../licences/change-licence-status';
 import type { Services } from '../services';
 import { fraudMetrics } from './fraud-metrics';
 import { fraudRuntime } from './fraud-runtime';
@@ -31,16 +32,15 @@ export async function decideFraudAlert(services: Services, alertId: string, inpu
   const result = await services.prisma.$transaction(async (tx) => {
     const [locked] = await tx.$queryRaw<{ id: string }[]>(Prisma.sql`SELECT id FROM fraud_alerts WHERE id = ${alertId}::uuid FOR UPDATE`);
     if (!locked) throw notFound('fraud alert');
-    const alert = await tx.fraudAlert.findUniqueOrThrow({ where: { id: alertId }, include: { licence: { select: { holderId: true, status: true } } } });
+    const alert = await tx.fraudAlert.findUniqueOrThrow({ where: { id: alertId }, include: { licence: { select: { holderId: true } } } });
     if (!FROM[input.decision].includes(alert.status)) throw new AppError('CONFLICT', `an alert that is ${alert.status.replace('_', ' ')} cannot become ${input.decision.replace('_', ' ')}`);
 
     const final = input.decision !== 'under_review';
     let licenceChange: { from: LicenceStatus; to: LicenceStatus } | null = null;
     if (input.suspendLicence) {
-      await tx.$queryRaw(Prisma.sql`SELECT 1 FROM licences WHERE id = ${alert.licenceId}::uuid FOR UPDATE`);
-      if (alert.licence.status === 'revoked') throw new AppError('CONFLICT', 'the licence is revoked; it cannot be suspended');
-      await tx.licence.update({ where: { id: alert.licenceId }, data: { status: 'suspended', statusReason: `fraud alert ${alert.id} confirmed` } });
-      licenceChange = { from: alert.licence.status, to: 'suspended' };
+      // Through the licences module, without its audit entry: the decision's entry below records the change.
+      const { from, to } = await changeLicenceStatusIn(tx, alert.licenceId, 'suspend', `fraud alert ${alert.id} confirmed`);
+      licenceChange = { from, to };
     }
     const updated = await tx.fraudAlert.update({
       where: { id: alertId },

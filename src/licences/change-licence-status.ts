@@ -1,4 +1,4 @@
-import type { Actor } from '../audit/audit-trail';
+import type { Actor, Tx } from '../audit/audit-trail';
 import type { LicenceStatus } from '../generated/prisma/enums';
 import { AppError, notFound } from '../http/problem';
 import type { Services } from '../services';
@@ -13,21 +13,33 @@ const TRANSITIONS: Record<StatusAction, { from: LicenceStatus[]; to: LicenceStat
   revoke: { from: ['active', 'suspended', 'revoked'], to: 'revoked' },
 };
 
-export async function changeLicenceStatus(services: Services, licenceId: string, action: StatusAction, reason: string | null, actor: Actor, requestId?: string) {
+/**
+ * Locks the licence and applies `action` inside the caller's transaction, without an audit entry:
+ * for a use case whose own entry records the change with its cause (a fraud decision that
+ * suspends, src/fraud/decide-fraud-alert.ts). The status is read under the lock, so two
+ * concurrent changes cannot both start from the same status.
+ */
+export async function changeLicenceStatusIn(tx: Tx, licenceId: string, action: StatusAction, reason: string | null) {
   const transition = TRANSITIONS[action];
+  await tx.$queryRaw`SELECT 1 FROM licences WHERE id = ${licenceId}::uuid FOR UPDATE`;
+  const licence = await tx.licence.findUnique({ where: { id: licenceId }, select: { id: true, status: true, holderId: true } });
+  if (!licence) throw notFound('licence');
+  if (!transition.from.includes(licence.status)) throw new AppError('CONFLICT', `a ${licence.status} licence cannot be ${action === 'reinstate' ? 'reinstated' : `${action}ed`}`);
+  // A repeated action without a reason keeps the reason given the first time.
+  const keepReason = licence.status === transition.to && reason === null;
+  const updated = await tx.licence.update({
+    where: { id: licenceId },
+    data: { status: transition.to, statusReason: transition.to === 'active' ? null : keepReason ? undefined : reason },
+    include: LICENCE_INCLUDE,
+  });
+  return { licence: updated, holderId: licence.holderId, from: licence.status, to: transition.to };
+}
+
+/** A staff action on a licence: its own transaction and audit entry. */
+export async function changeLicenceStatus(services: Services, licenceId: string, action: StatusAction, reason: string | null, actor: Actor, requestId?: string) {
   return services.prisma.$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT 1 FROM licences WHERE id = ${licenceId}::uuid FOR UPDATE`;
-    const licence = await tx.licence.findUnique({ where: { id: licenceId }, select: { id: true, status: true, holderId: true } });
-    if (!licence) throw notFound('licence');
-    if (!transition.from.includes(licence.status)) throw new AppError('CONFLICT', `a ${licence.status} licence cannot be ${action === 'reinstate' ? 'reinstated' : `${action}ed`}`);
-    // A repeated action without a reason keeps the reason given the first time.
-    const keepReason = licence.status === transition.to && reason === null;
-    const updated = await tx.licence.update({
-      where: { id: licenceId },
-      data: { status: transition.to, statusReason: transition.to === 'active' ? null : keepReason ? undefined : reason },
-      include: LICENCE_INCLUDE,
-    });
-    await services.audit.record({ actor, action: `licence.${action}`, subjectId: licence.holderId, resource: { type: 'licence', id: licenceId }, requestId, details: { from: licence.status, to: transition.to, reason } }, tx);
-    return updated;
+    const change = await changeLicenceStatusIn(tx, licenceId, action, reason);
+    await services.audit.record({ actor, action: `licence.${action}`, subjectId: change.holderId, resource: { type: 'licence', id: licenceId }, requestId, details: { from: change.from, to: change.to, reason } }, tx);
+    return change.licence;
   });
 }

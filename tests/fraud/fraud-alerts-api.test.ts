@@ -123,6 +123,16 @@ describe('POST /v1/fraud/alerts/:id/decision', () => {
     expect(verdict.body).toMatchObject({ valid: false, code: 'SUSPENDED' });
   });
 
+  it('refuses to suspend a revoked licence, and then changes neither the alert nor the licence', async () => {
+    const { alert, licence } = await alerted();
+    await h.api.post(`/v1/licences/${licence.id}/actions/revoke`).set(h.auth(admin)).send({ reason: 'contract ended' }).expect(200);
+    const refused = await decide(admin, alert.id, { decision: 'confirmed', reason: 'key posted on a forum', suspendLicence: true }).expect(409);
+    expect(refused.body.detail).toMatch(/revoked licence cannot be suspended/);
+    expect(await h.services.prisma.fraudAlert.findUniqueOrThrow({ where: { id: alert.id } })).toMatchObject({ status: 'open', decidedAt: null, suspended: false });
+    expect(await h.services.prisma.licence.findUniqueOrThrow({ where: { id: licence.id } })).toMatchObject({ status: 'revoked', statusReason: 'contract ended' });
+    expect(await auditOf(alert.id, 'fraud_alert.decide')).toEqual([]);
+  });
+
   it('records time to decision and counts opened and open alerts in /metrics', async () => {
     const { alert } = await alerted();
     await decide(officer, alert.id, { decision: 'confirmed', reason: 'confirmed with the customer' }).expect(200);
