@@ -5,17 +5,15 @@
  *
  * Baselines, measured in the same run on the same database: for the export, one plain SELECT of
  * the same rows with `pg` (no decryption, no JSON); for the erasure, plain DELETEs of the same rows.
- * Creates its own database (BENCH_DATABASE_URL's server, default postgres://postgres@127.0.0.1:5432)
- * and drops it at the end.
+ * Creates its own database (bench/support/bench-database.ts) and drops it at the end.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { createContact } from '../src/contacts/create-contact';
 import { openDatabase } from '../src/db/database';
-import { applyMigrations } from '../src/db/migrations';
 import { issueLicence } from '../src/licences/issue-licence';
 import { createLogger } from '../src/logger';
 import { eraseSubject } from '../src/privacy/erasure/erase-subject';
@@ -25,20 +23,13 @@ import { buildServices, type Services } from '../src/services';
 import { licenceSigner } from '../src/signing/licence-signer';
 import { createPartitionsAhead } from '../src/telemetry/telemetry-partitions';
 import { telemetryPseudonym } from '../src/telemetry/pseudonym';
+import { benchConfig, createBenchDatabase } from './support/bench-database';
 
-const SERVER = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const TELEMETRY = Number(process.env.BENCH_TELEMETRY ?? 100_000);
 const VALIDATIONS = Number(process.env.BENCH_VALIDATIONS ?? 10_000);
 const MONTHS = 12;
 
-const urlFor = (name: string) => { const u = new URL(SERVER); u.pathname = `/${name}`; return u.toString(); };
 const ms = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e6;
-
-async function admin<T>(work: (c: Client) => Promise<T>): Promise<T> {
-  const c = new Client({ connectionString: SERVER });
-  await c.connect();
-  try { return await work(c); } finally { await c.end(); }
-}
 
 async function heavySubject(services: Services, customerId: string, productId: string, policyId: string, telemetry: number, validations: number) {
   const id = randomUUID().slice(0, 8);
@@ -64,16 +55,11 @@ async function heavySubject(services: Services, customerId: string, productId: s
 }
 
 async function main() {
-  const name = `nomina_bench_privacy_${Date.now()}_${randomBytes(3).toString('hex')}`;
-  await admin((c) => c.query(`CREATE DATABASE "${name}"`));
-  const client = new Client({ connectionString: urlFor(name) });
+  const database = await createBenchDatabase('nomina_bench_privacy');
+  const client = new Client({ connectionString: database.url });
   await client.connect();
-  await applyMigrations({ query: async (sql, params) => (await client.query(sql, params as unknown[])).rows, exec: async (s) => { await client.query(s); }, release: async () => {} });
-  const db = await openDatabase({ databaseUrl: urlFor(name), dataDir: mkdtempSync(path.join(os.tmpdir(), 'nomina-bench-')), poolSize: 10 });
-  const services = buildServices({
-    env: 'production', host: '127.0.0.1', port: 0, dataDir: os.tmpdir(), mailFrom: 'bench@example.test', logLevel: 'warn', trustProxy: 'false', staffTokenTtlSeconds: 900,
-    secrets: { masterKeys: [{ id: 'b1', key: randomBytes(32) }], indexKey: randomBytes(32), keyPepper: randomBytes(32), telemetryKey: randomBytes(32), tokenSecret: randomBytes(32) },
-  }, db, createLogger('warn'));
+  const db = await openDatabase({ databaseUrl: database.url, dataDir: mkdtempSync(path.join(os.tmpdir(), 'nomina-bench-')), poolSize: 10 });
+  const services = buildServices(benchConfig({ dataDir: os.tmpdir(), trustProxy: 'false' }), db, createLogger('warn'));
   try {
     await createPartitionsAhead(services, new Date(), 2);
     const product = await services.prisma.product.create({ data: { code: 'BEN', name: 'Bench' } });
@@ -122,7 +108,7 @@ async function main() {
     await services.close();
     await db.close();
     await client.end();
-    await admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+    await database.drop();
   }
 }
 

@@ -18,17 +18,16 @@ import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
-import { Client, Pool } from 'pg';
+import { Pool } from 'pg';
 import { createApp } from '../src/app';
 import { createContact } from '../src/contacts/create-contact';
 import { openDatabase } from '../src/db/database';
-import { applyMigrations } from '../src/db/migrations';
 import { issueLicence } from '../src/licences/issue-licence';
 import { createLogger } from '../src/logger';
 import { buildServices } from '../src/services';
 import { runTelemetryMaintenance } from '../src/telemetry/telemetry-maintenance';
+import { benchConfig, createBenchDatabase } from './support/bench-database';
 
-const SERVER = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONCURRENCY = Number(process.env.BENCH_CONNECTIONS ?? 8);
@@ -88,18 +87,6 @@ async function runClient(job: { url: string; tokens: string[]; seconds: number; 
 
 // ───────────────────────────── the benchmark (main process) ─────────────────────────────
 
-function databaseUrl(name: string): string {
-  const url = new URL(SERVER);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: SERVER });
-  await client.connect();
-  try { return await work(client); } finally { await client.end(); }
-}
-
 async function appPhase(url: string, tokens: string[]): Promise<PhaseResult> {
   const job = JSON.stringify({ url, tokens, seconds: SECONDS, concurrency: CONCURRENCY });
   const { stdout } = await promisify(execFile)(process.execPath, [__filename, '--client', job], { encoding: 'utf8', maxBuffer: 1 << 20 });
@@ -136,22 +123,11 @@ async function baselinePhase(pool: Pool, productId: string, telemetryKey: Buffer
 }
 
 async function main(): Promise<void> {
-  const name = `nomina_bench_tel_${randomBytes(4).toString('hex')}`;
-  await admin((c) => c.query(`CREATE DATABASE "${name}"`));
-  const url = databaseUrl(name);
-  const migrator = new Client({ connectionString: url });
-  await migrator.connect();
-  await applyMigrations({ query: async (q, p) => (await migrator.query(q, p as unknown[])).rows, exec: async (s) => { await migrator.query(s); }, release: async () => {} });
-  await migrator.end();
-
-  const secret = () => randomBytes(32);
-  const config = {
-    env: 'production', host: '127.0.0.1', port: 0, databaseUrl: url, dataDir: './data-bench', mailFrom: 'Nomina <bench@nomina.invalid>',
-    logLevel: 'warn', trustProxy: 'loopback', staffTokenTtlSeconds: 900,
-    secrets: { masterKeys: [{ id: 'bench', key: secret() }], indexKey: secret(), keyPepper: secret(), telemetryKey: secret(), tokenSecret: secret() },
-  };
+  const database = await createBenchDatabase('nomina_bench_tel');
+  const url = database.url;
+  const config = benchConfig({ databaseUrl: url });
   const db = await openDatabase({ databaseUrl: url, dataDir: config.dataDir, poolSize: POOL_SIZE });
-  const services = buildServices(config as never, db, createLogger('warn'));
+  const services = buildServices(config, db, createLogger('warn'));
   const baselinePool = new Pool({ connectionString: url, max: POOL_SIZE });
   const server = createApp(services).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
@@ -207,7 +183,7 @@ async function main(): Promise<void> {
     await baselinePool.end();
     await services.close();
     await db.close();
-    await admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+    await database.drop();
   }
 }
 
