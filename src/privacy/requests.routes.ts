@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { IdParams } from '../http/common-schemas';
 import { notFound } from '../http/problem';
-import { defineRoute, staffOnly } from '../http/route';
+import type { PrivacyRequest } from '../generated/prisma/client';
+import { defineRoute, staffOnly, type RouteContext } from '../http/route';
 import { streamExport } from './export/stream-export';
 import {
   CompleteBody, ContactIdParams, ExtendBody, LogRequestBody, ProcessingChoicesBody, RejectBody, RequestQueueQuery, VerifyIdentityBody,
@@ -16,6 +17,17 @@ import { setProcessingChoices } from './requests/set-processing-choices';
 
 const DPO = staffOnly('privacy_officer');
 const ActionParams = z.strictObject({ id: z.uuid() });
+
+/** An action on one request: POST …/actions/<name>, for the privacy officer, answering with the request as it now is. */
+function requestAction<B extends z.ZodType = z.ZodUndefined>(
+  action: { name: string; summary: string; body?: B },
+  run: (ctx: RouteContext<z.infer<B>, unknown, z.infer<typeof ActionParams>>) => Promise<PrivacyRequest>,
+) {
+  return defineRoute<B, z.ZodType, typeof ActionParams>({
+    method: 'post', path: `/v1/privacy/requests/:id/actions/${action.name}`, tag: 'privacy', access: DPO, params: ActionParams, body: action.body, summary: action.summary,
+    async handler(ctx) { return { body: presentRequestForStaff(await run(ctx), ctx.services.now()) }; },
+  });
+}
 
 export const requestRoutes = [
   defineRoute({
@@ -43,31 +55,16 @@ export const requestRoutes = [
       return { body: presentRequestForStaff(row, services.now()) };
     },
   }),
-  defineRoute({
-    method: 'post', path: '/v1/privacy/requests/:id/actions/verify-identity', tag: 'privacy', access: DPO, params: ActionParams, body: VerifyIdentityBody,
-    summary: 'Record how the requester’s identity was verified',
-    async handler(ctx) { return { body: presentRequestForStaff(await verifyIdentity(ctx, ctx.params.id, ctx.body.method)) }; },
-  }),
-  defineRoute({
-    method: 'post', path: '/v1/privacy/requests/:id/actions/start', tag: 'privacy', access: DPO, params: ActionParams,
-    summary: 'Start working on a verified request',
-    async handler(ctx) { return { body: presentRequestForStaff(await startRequest(ctx, ctx.params.id)) }; },
-  }),
-  defineRoute({
-    method: 'post', path: '/v1/privacy/requests/:id/actions/extend', tag: 'privacy', access: DPO, params: ActionParams, body: ExtendBody,
-    summary: 'Extend the deadline by 1 or 2 months, before the first deadline, with a reason e-mailed to the subject',
-    async handler(ctx) { return { body: presentRequestForStaff(await extendRequest(ctx, ctx.params.id, ctx.body.months, ctx.body.reason)) }; },
-  }),
-  defineRoute({
-    method: 'post', path: '/v1/privacy/requests/:id/actions/complete', tag: 'privacy', access: DPO, params: ActionParams, body: CompleteBody,
-    summary: 'Complete a request; for an erasure this erases (endRunningLicences: the decision to end running licences)',
-    async handler(ctx) { return { body: presentRequestForStaff(await completeRequest(ctx, ctx.params.id, ctx.body)) }; },
-  }),
-  defineRoute({
-    method: 'post', path: '/v1/privacy/requests/:id/actions/reject', tag: 'privacy', access: DPO, params: ActionParams, body: RejectBody,
-    summary: 'Reject a request with a reason e-mailed to the subject (with the complaint route)',
-    async handler(ctx) { return { body: presentRequestForStaff(await rejectRequest(ctx, ctx.params.id, ctx.body.reason)) }; },
-  }),
+  requestAction({ name: 'verify-identity', body: VerifyIdentityBody, summary: 'Record how the requester’s identity was verified' },
+    (ctx) => verifyIdentity(ctx, ctx.params.id, ctx.body.method)),
+  requestAction({ name: 'start', summary: 'Start working on a verified request' },
+    (ctx) => startRequest(ctx, ctx.params.id)),
+  requestAction({ name: 'extend', body: ExtendBody, summary: 'Extend the deadline by 1 or 2 months, before the first deadline, with a reason e-mailed to the subject' },
+    (ctx) => extendRequest(ctx, ctx.params.id, ctx.body.months, ctx.body.reason)),
+  requestAction({ name: 'complete', body: CompleteBody, summary: 'Complete a request; for an erasure this erases (endRunningLicences: the decision to end running licences)' },
+    (ctx) => completeRequest(ctx, ctx.params.id, ctx.body)),
+  requestAction({ name: 'reject', body: RejectBody, summary: 'Reject a request with a reason e-mailed to the subject (with the complaint route)' },
+    (ctx) => rejectRequest(ctx, ctx.params.id, ctx.body.reason)),
   defineRoute({
     method: 'get', path: '/v1/privacy/subjects/:contactId/export', tag: 'privacy', access: DPO, params: ContactIdParams,
     summary: 'The full export of a subject, for a request received by phone or letter (audited with the purpose)',
