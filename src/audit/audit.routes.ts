@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoInstant } from '../http/common-schemas';
 import { defineRoute, staffOnly } from '../http/route';
 import { verifyAuditChain } from './verify-audit-chain';
 import { presentAuditEntry } from './present-audit-entry';
@@ -7,10 +8,10 @@ const AuditQuery = z.strictObject({
   subjectId: z.uuid().optional(),
   actorId: z.string().max(64).optional(),
   action: z.string().max(64).optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
-  /** entries with a sequence number below this one (paging backwards from the newest) */
-  before: z.coerce.bigint().positive().optional(),
+  from: isoInstant.optional(),
+  to: isoInstant.optional(),
+  /** entries with a sequence number below this one (paging backwards from the newest); a bigint column */
+  before: z.coerce.bigint().positive().max(9_223_372_036_854_775_807n).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 

@@ -15,8 +15,9 @@ const BreachBody = z.strictObject({
   description: text(5000),
   awareAt: isoDate,
   categories: z.array(text(100)).min(1).max(30),
-  approxSubjects: z.number().int().min(0),
-  approxRecords: z.number().int().min(0),
+  // integer columns
+  approxSubjects: z.number().int().min(0).max(2_147_483_647),
+  approxRecords: z.number().int().min(0).max(2_147_483_647),
   measures: text(5000),
   authorityNotifiedAt: isoDate.optional(),
   subjectsNotifiedAt: isoDate.optional(),

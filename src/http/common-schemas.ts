@@ -16,4 +16,15 @@ export function page<T extends { id: string }>(items: T[], limit: number) {
 export const text = (max: number) =>
   z.string().trim().min(1).max(max).refine((v) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(v), 'control characters are not allowed');
 
-export const isoDate = z.iso.datetime({ offset: true }).transform((v) => new Date(v));
+/**
+ * Whether PostgreSQL can store the date: it has no year 0 (a JavaScript date in year 0 is 1 BC,
+ * which a clock reset to 0000-01-01 produces) and the driver writes years above 9999 as no
+ * timestamp it accepts.
+ */
+export const isStorableDate = (d: Date) => { const year = d.getUTCFullYear(); return year >= 1 && year <= 9999; };
+
+/** An ISO 8601 instant with an offset, as text (for queries that compare it as given). */
+// (A string that is no date at all is reported by the format check alone.)
+export const isoInstant = z.iso.datetime({ offset: true }).refine((v) => Number.isNaN(Date.parse(v)) || isStorableDate(new Date(v)), 'a date between the years 1 and 9999');
+
+export const isoDate = isoInstant.transform((v) => new Date(v));

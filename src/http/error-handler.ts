@@ -33,12 +33,45 @@ export function toAppError(error: unknown): AppError | null {
     case 'charset.unsupported': return new AppError('UNSUPPORTED_MEDIA_TYPE', 'send UTF-8 encoded JSON');
     case 'request.aborted': return new AppError('VALIDATION_FAILED', 'the request was aborted');
   }
+  // The router could not percent-decode a path segment (`/v1/licences/%ff`): the caller's fault.
+  if (error instanceof URIError) {
+    return new AppError('VALIDATION_FAILED', 'a path segment is not valid percent-encoded UTF-8', { errors: [{ pointer: '/params', detail: 'not valid percent-encoded UTF-8' }] });
+  }
   // Prisma: unique violation and "record to update not found". Mapped on the code only: the
   // shape of `meta` differs between driver adapters.
   if (e?.code === 'P2002') return new AppError('ALREADY_EXISTS', 'a resource with these unique fields already exists');
   if (e?.code === 'P2025') return new AppError('NOT_FOUND', 'not found');
   if (e?.code === 'P2003') return new AppError('CONFLICT', 'a related resource prevents this change');
+  // A value PostgreSQL cannot hold (out of range, NUL, impossible date). Schemas refuse these
+  // with a pointer first; this is the second line, so a missing bound is a 422, not a 500.
+  if (e?.code === 'P2020' || /^22/.test(sqlState(error) ?? '')) return new AppError('UNPROCESSABLE', 'a value is outside what can be stored');
+  // Other client errors from body-parser and the router (an undecodable gzip body, …).
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) {
+    if (e.status === 413) return new AppError('PAYLOAD_TOO_LARGE', 'the body exceeds the size limit of this route');
+    if (e.status === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE', 'send UTF-8 encoded JSON');
+    return new AppError('MALFORMED_JSON', 'the body could not be read');
+  }
   return null;
+}
+
+/** The PostgreSQL SQLSTATE of an error from pg or from a Prisma driver adapter. */
+function sqlState(error: unknown): string | undefined {
+  const e = error as { code?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } } | null;
+  const fromAdapter = e?.meta?.driverAdapterError?.cause?.originalCode;
+  if (typeof fromAdapter === 'string') return fromAdapter;
+  return typeof e?.code === 'string' && /^(?=.*[0-9])[0-9A-Z]{5}$/.test(e.code) && !e.code.startsWith('P') ? e.code : undefined;
+}
+
+/**
+ * What the log keeps of an unexpected error: its class, codes and stack frames — not its message.
+ * Messages of database errors quote the values involved (`invalid input syntax for type uuid:
+ * "…"`, Prisma's rendering of a query's arguments), which may be personal data, keys or codes.
+ */
+export function loggableError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { type: typeof error };
+  const e = error as Error & { code?: unknown };
+  const frames = (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line)).slice(0, 15).join('\n');
+  return { type: error.name, code: typeof e.code === 'string' ? e.code : undefined, sqlState: sqlState(error), stack: frames };
 }
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
@@ -46,8 +79,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const requestId = String(res.locals.requestId ?? '');
     let appError = toAppError(error);
     if (!appError) {
-      logger.error({ err: error, requestId, route: req.route?.path }, 'unhandled error');
+      logger.error({ error: loggableError(error), requestId, route: req.route?.path }, 'unhandled error');
       appError = new AppError('INTERNAL', 'an internal error occurred; quote the request id when reporting it');
+    } else if (appError.code === 'UNPROCESSABLE' && !(error instanceof AppError)) {
+      // A schema let through what the database refused: worth fixing at the schema.
+      logger.warn({ error: loggableError(error), requestId, route: req.route?.path }, 'database refused a value the schema admitted');
     }
     // A body the parser refused arrives here as the original AppError (thrown in `verify`).
     if ((error as { type?: string })?.type === 'entity.verify.failed' && (error as { cause?: unknown }).cause) {

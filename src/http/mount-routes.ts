@@ -8,11 +8,35 @@ import type { ZodType } from 'zod';
 import type { Services } from '../services';
 import { authenticate } from './authenticate';
 import { zodToAppError } from './error-handler';
-import { jsonBody } from './json-body';
+import { bodyMayHoldNul, jsonBody } from './json-body';
 import { AppError } from './problem';
 import type { RouteContext, RouteDefinition } from './route';
 
+const escapePointer = (p: string) => p.replace(/~/g, '~0').replace(/\//g, '~1');
+
+/**
+ * The pointer to the first string (value or key) holding a NUL character, or null. PostgreSQL text
+ * cannot store NUL: such a value would fail in the database as a 500 instead of a 400 here.
+ */
+export function findNul(value: unknown, pointer = '', depth = 0): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? pointer || '/' : null;
+  if (typeof value !== 'object' || value === null || depth > 64) return null;
+  for (const [key, item] of Object.entries(value)) {
+    const at = `${pointer}/${escapePointer(key)}`;
+    if (key.includes('\u0000')) return at;
+    const found = findNul(item, at, depth + 1);
+    if (found) return found;
+  }
+  return null;
+}
+
+function refuseNul(value: unknown, root: '' | '/query' | '/params'): void {
+  const pointer = findNul(value, root);
+  if (pointer) throw new AppError('VALIDATION_FAILED', `${pointer}: NUL characters are not allowed`, { errors: [{ pointer, detail: 'NUL characters are not allowed' }] });
+}
+
 function parse(schema: ZodType | undefined, value: unknown, root: '' | '/query' | '/params'): unknown {
+  if (root !== '') refuseNul(value, root);
   if (!schema) return value;
   const result = schema.safeParse(value);
   if (!result.success) throw zodToAppError(result.error, root);
@@ -30,11 +54,13 @@ export function mountRoutes(services: Services, routes: RouteDefinition[]): Rout
       if (needsBody) {
         await new Promise<void>((resolve, reject) => bodyParser(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
         if (route.body && req.body === undefined) {
-          if (req.headers['content-length'] && req.headers['content-length'] !== '0' && !req.is('json')) {
-            throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
-          }
+          // A chunked body has no Content-Length: it counts as a body too, or a text/plain one
+          // would be read as `{}` and the action run without the fields the caller sent.
+          const hasBody = req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
+          if (hasBody && !req.is('json')) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
           req.body = {};
         }
+        if (bodyMayHoldNul(req)) refuseNul(req.body, '');
       }
       const purposeHeader = req.headers['x-purpose'];
       const purpose = typeof purposeHeader === 'string' && purposeHeader.trim() ? purposeHeader.trim().slice(0, 200) : null;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ContactFields } from '../contacts/contacts.schemas';
-import { text } from '../http/common-schemas';
+import { isoDate, text } from '../http/common-schemas';
 import { OBJECTION_SCOPES } from './processing-permissions';
 
 const email = z.email().max(254);
@@ -31,7 +31,7 @@ export const LogRequestBody = z.strictObject({
   contactId: z.uuid(),
   type: z.enum(REQUEST_TYPES),
   channel: z.enum(['email', 'phone', 'letter']),
-  receivedAt: z.iso.datetime({ offset: true }).transform((v) => new Date(v)).optional(),
+  receivedAt: isoDate.optional(),
   /** how identity was checked, e.g. "called back on the number on record"; omit if not yet checked */
   identityMethod: text(300).optional(),
   scope: z.array(z.enum(OBJECTION_SCOPES)).max(3).optional(),

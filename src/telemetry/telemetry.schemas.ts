@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate } from '../http/common-schemas';
+import { isoDate, isStorableDate } from '../http/common-schemas';
 
 export const MAX_EVENTS_PER_BATCH = 500;
 export const MAX_BATCH_BYTES = '256kb';
@@ -85,7 +85,8 @@ export const TelemetryAccepted = z.object({
 export const GROUP_BY = ['feature', 'version', 'os', 'day'] as const;
 export type StatsGroupBy = (typeof GROUP_BY)[number];
 
-const dayOrInstant = z.union([z.iso.date(), z.iso.datetime({ offset: true })]).transform((v) => new Date(v.length === 10 ? `${v}T00:00:00Z` : v));
+const dayOrInstant = z.union([z.iso.date(), z.iso.datetime({ offset: true })]).transform((v) => new Date(v.length === 10 ? `${v}T00:00:00Z` : v))
+  .refine(isStorableDate, 'a date between the years 1 and 9999');
 
 export const TelemetryStatsQuery = z.strictObject({
   product: z.string().trim().min(1).max(64),

@@ -1,4 +1,4 @@
-import { findDuplicateKey } from '../../src/http/json-body';
+import { findDuplicateKey, findJsonProblem, MAX_JSON_DEPTH } from '../../src/http/json-body';
 
 describe('findDuplicateKey', () => {
   it.each([
@@ -12,5 +12,16 @@ describe('findDuplicateKey', () => {
     ['{"broken": ', null],
   ])('finds the duplicate in %s', (text, expected) => {
     expect(findDuplicateKey(text)).toEqual(expected);
+  });
+});
+
+describe('findJsonProblem', () => {
+  it('reports nesting deeper than MAX_JSON_DEPTH where it starts, without overflowing the stack', () => {
+    expect(findJsonProblem('['.repeat(100_000) + ']'.repeat(100_000))).toEqual({ kind: 'too_deep', pointer: `/${Array(MAX_JSON_DEPTH).fill('0').join('/')}` });
+    expect(findJsonProblem(`{"a":${'['.repeat(MAX_JSON_DEPTH - 1)}${']'.repeat(MAX_JSON_DEPTH - 1)}}`)).toBeNull();
+  });
+
+  it('still finds a duplicate key after a deep value', () => {
+    expect(findJsonProblem(`{"x":${'['.repeat(10)}${']'.repeat(10)},"k":1,"k":2}`)).toEqual({ kind: 'duplicate', key: 'k', pointer: '/k' });
   });
 });
