@@ -39,68 +39,89 @@ function monthTerms(services: Services, contactId: string, months: string[]) {
 // unnest pairs each month's pseudonym with its month, so a pseudonym is only looked for where it can be.
 const SUBJECT_MONTHS = `unnest($1::text[], $2::timestamp(3)[], $3::timestamp(3)[]) AS m(pseudonym, "from", "to")`;
 
-/** Rows per page of the stream: big enough that round trips are few, small enough that memory stays flat. */
+export async function listSubjectTelemetry(
+  services: Services, contactId: string, range: { from?: Date; to?: Date } = {},
+): Promise<SubjectTelemetryEvent[]> {
+  const now = services.now();
+  const all = retainedMonths(now);
+  const from = range.from ?? monthRange(all[0]).from;
+  const to = range.to ?? monthRange(all[all.length - 1]).to;
+  const months = monthsBetween(from, new Date(to.getTime() - 1));
+  if (months.length === 0) return [];
+  const terms = monthTerms(services, contactId, months);
+  const conn = await services.db.connect();
+  try {
+    return await conn.query<SubjectTelemetryEvent>(
+      `SELECT e."at" AT TIME ZONE 'UTC' AS "at", e."productId"::text AS "productId", e."type"::text AS "type", e."name", e."durationMs",
+              e."appVersion", e."osVersion", e."props", e."receivedAt" AT TIME ZONE 'UTC' AS "receivedAt"
+         FROM ${SUBJECT_MONTHS}
+         JOIN "telemetry_events" e ON e."pseudonym" = m.pseudonym AND e."at" >= m."from" AND e."at" < m."to"
+        WHERE e."at" >= $4::timestamp(3) AND e."at" < $5::timestamp(3)
+        ORDER BY e."at", e."id"`,
+      [terms.pseudonyms, terms.starts, terms.ends, from.toISOString(), to.toISOString()],
+    );
+  } finally {
+    await conn.release();
+  }
+}
+
+/** One event as the subject's export shows it: the month of its pseudonym, the time as ISO 8601 (UTC). */
+export type SubjectTelemetryExportItem = {
+  month: string;
+  at: string;
+  type: string;
+  name: string;
+  durationMs: number | null;
+  appVersion: string | null;
+  osVersion: string | null;
+  props: unknown;
+};
+
+/** Rows per page: big enough that round trips are few, small enough that memory stays flat. */
 const PAGE_ROWS = 5_000;
 
-// One month's pseudonym within [from, to), after the last row seen: keyset on (at, id), which the
-// (pseudonym, at) index serves in order — each page starts where the last one ended, however far in.
-const PAGE_SQL = `
-  SELECT e."id"::text AS "id", e."at" AT TIME ZONE 'UTC' AS "at", e."productId"::text AS "productId", e."type"::text AS "type", e."name",
-         e."durationMs", e."appVersion", e."osVersion", e."props", e."receivedAt" AT TIME ZONE 'UTC' AS "receivedAt"
+// One month's pseudonym within its month, after the last row seen: keyset on (at, id), so each page
+// starts where the last one ended, rows sharing a timestamp included. Only what the export shows is
+// read, and the time comes as text (ISO 8601, as toISOString writes it), so no date is parsed only
+// to be printed again.
+const EXPORT_PAGE_SQL = `
+  SELECT e."id"::text AS "id", to_char(e."at", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "at", e."type"::text AS "type", e."name",
+         e."durationMs", e."appVersion", e."osVersion", e."props"
     FROM "telemetry_events" e
    WHERE e."pseudonym" = $1 AND e."at" >= $2::timestamp(3) AND e."at" < $3::timestamp(3)
      AND e."at" >= $4::timestamp(3) AND (e."at" > $4::timestamp(3) OR e."id" > $5::bigint)
    ORDER BY e."at", e."id"
    LIMIT $6`;
 
-export interface SubjectTelemetryWindow { month: string; from: Date; to: Date }
+interface ExportRow { id: string; at: string; type: string; name: string; durationMs: number | null; appVersion: string | null; osVersion: string | null; props: unknown }
 
 /**
- * The subject's events in each window (a month, or part of one), in time order, read a page at a
- * time: memory holds one page whatever the subject's volume, and the connection goes back to the
- * pool between pages, so a slow reader of the stream holds none.
+ * The subject's events of each month, in time order, for the export: read a page at a time, so
+ * memory holds one page whatever the subject's volume, and the connection goes back to the pool
+ * between pages, so a slow reader of the stream holds none.
  */
 export async function* streamSubjectTelemetry(
-  services: Services, contactId: string, windows: SubjectTelemetryWindow[], pageRows = PAGE_ROWS,
-): AsyncGenerator<SubjectTelemetryEvent & { month: string }> {
-  for (const { month, from, to } of windows) {
+  services: Services, contactId: string, months: string[], pageRows = PAGE_ROWS,
+): AsyncGenerator<SubjectTelemetryExportItem> {
+  for (const month of months) {
+    const { from, to } = monthRange(month);
     const pseudonym = telemetryPseudonym(services.config.secrets.telemetryKey, contactId, month);
     let after = { at: from.toISOString(), id: '-1' };
     for (;;) {
       const conn = await services.db.connect();
-      let rows: (SubjectTelemetryEvent & { id: string })[];
+      let rows: ExportRow[];
       try {
-        rows = await conn.query(PAGE_SQL, [pseudonym, from.toISOString(), to.toISOString(), after.at, after.id, pageRows]);
+        rows = await conn.query<ExportRow>(EXPORT_PAGE_SQL, [pseudonym, from.toISOString(), to.toISOString(), after.at, after.id, pageRows]);
       } finally {
         await conn.release();
       }
-      for (const { id: _id, ...event } of rows) yield { month, ...event };
+      for (const r of rows) {
+        yield { month, at: r.at, type: r.type, name: r.name, durationMs: r.durationMs, appVersion: r.appVersion, osVersion: r.osVersion, props: r.props };
+      }
       if (rows.length < pageRows) break;
-      const last = rows[rows.length - 1];
-      after = { at: last.at.toISOString(), id: last.id };
+      after = { at: rows[rows.length - 1].at, id: rows[rows.length - 1].id };
     }
   }
-}
-
-/** The windows of `months`, each month whole. */
-export function monthWindows(months: string[]): SubjectTelemetryWindow[] {
-  return months.map((month) => monthRange(month));
-}
-
-/** The subject's events within the range (by default every month raw events may be kept in), in time order. */
-export async function listSubjectTelemetry(
-  services: Services, contactId: string, range: { from?: Date; to?: Date } = {},
-): Promise<SubjectTelemetryEvent[]> {
-  const all = retainedMonths(services.now());
-  const from = range.from ?? monthRange(all[0]).from;
-  const to = range.to ?? monthRange(all[all.length - 1]).to;
-  const windows = monthsBetween(from, new Date(to.getTime() - 1)).map((month) => {
-    const whole = monthRange(month);
-    return { month, from: whole.from < from ? from : whole.from, to: whole.to > to ? to : whole.to };
-  });
-  const events: SubjectTelemetryEvent[] = [];
-  for await (const { month: _month, ...event } of streamSubjectTelemetry(services, contactId, windows)) events.push(event);
-  return events;
 }
 
 export interface SubjectTelemetryErasure { events: number; months: number }
@@ -137,11 +158,7 @@ function scopePseudonyms(services: Services, scope: SubjectScope): string[] {
  */
 export const telemetryEventsStore: SubjectDataStore = {
   name: 'telemetry_events', category: 'usage_telemetry', models: ['TelemetryEvent'],
-  async *export(services, scope) {
-    for await (const e of streamSubjectTelemetry(services, scope.contactId, monthWindows(scope.telemetryMonths))) {
-      yield { month: e.month, at: e.at.toISOString(), type: e.type, name: e.name, durationMs: e.durationMs, appVersion: e.appVersion, osVersion: e.osVersion, props: e.props };
-    }
-  },
+  export: (services, scope) => streamSubjectTelemetry(services, scope.contactId, scope.telemetryMonths),
   async erase(services, scope, tx) {
     const { events } = await eraseSubjectTelemetry(services, scope.contactId);
     const list = scopePseudonyms(services, scope);

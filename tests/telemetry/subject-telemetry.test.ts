@@ -8,7 +8,7 @@ import { applyMigrations } from '../../src/db/migrations';
 import { createLogger } from '../../src/logger';
 import { buildServices, type Services } from '../../src/services';
 import { ingestTelemetryBatch } from '../../src/telemetry/ingest-telemetry-batch';
-import { eraseSubjectTelemetry, listSubjectTelemetry } from '../../src/telemetry/subject-telemetry';
+import { eraseSubjectTelemetry, listSubjectTelemetry, streamSubjectTelemetry } from '../../src/telemetry/subject-telemetry';
 import { TelemetryBatchBody } from '../../src/telemetry/telemetry.schemas';
 import { buildContact, buildCustomer, buildPolicy, buildProduct } from '../support/factories';
 import { createHarness, type Harness } from '../support/harness';
@@ -35,10 +35,12 @@ function subjectScenario(engine: string, open: () => Promise<{ h: Harness; close
     let close: () => Promise<void>;
     let subject: { holderId: string; licenceId: string };
     let other: { holderId: string; licenceId: string };
+    let productId: string;
     beforeAll(async () => {
       ({ h, close } = await open());
       h.services.now = () => new Date('2026-11-22T10:00:00Z');
       const product = await buildProduct(h);
+      productId = product.id;
       subject = await holderWithLicence(h, product.id);
       other = await holderWithLicence(h, product.id);
       const october = new Date('2026-10-20T10:00:00Z');
@@ -71,6 +73,16 @@ function subjectScenario(engine: string, open: () => Promise<{ h: Harness; close
       expect(events[0]).toMatchObject({ type: 'feature', name: 'f0', durationMs: 10, appVersion: '5.2.1', osVersion: 'Windows 11' });
       const november = await listSubjectTelemetry(h.services, subject.holderId, { from: new Date('2026-11-01T00:00:00Z'), to: new Date('2026-11-15T00:00:00Z') });
       expect(november).toHaveLength(1);
+    });
+
+    it('streams the export a page at a time, in time order, losing and repeating nothing where a page ends between equal timestamps', async () => {
+      const tied = await holderWithLicence(h, productId);
+      expect(await ingestTelemetryBatch(h.services, tied, body(['2026-11-05', '2026-11-05', '2026-11-05', '2026-11-05', '2026-11-05', '2026-11-06']), new Date('2026-11-22T10:00:00Z'))).toMatchObject({ accepted: 6 });
+      const items = [];
+      for await (const item of streamSubjectTelemetry(h.services, tied.holderId, ['2026-10', '2026-11', '2026-12'], 2)) items.push(item);
+      expect(items.map((i) => i.at)).toEqual([...Array(5).fill('2026-11-05T09:00:00.000Z'), '2026-11-06T09:00:00.000Z']);
+      expect(items.map((i) => i.name).sort()).toEqual(['f0', 'f1', 'f2', 'f3', 'f4', 'f5']);
+      expect(items[0]).toEqual({ month: '2026-11', at: '2026-11-05T09:00:00.000Z', type: 'feature', name: expect.any(String), durationMs: 10, appVersion: '5.2.1', osVersion: 'Windows 11', props: null });
     });
 
     it("erases the subject's events only, and reports counts; a second run finds nothing", async () => {
