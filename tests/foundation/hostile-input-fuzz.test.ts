@@ -260,6 +260,43 @@ function paramProbes(route: RouteDefinition): Probe[] {
     .map((bad) => ({ name: `param ${bad.slice(0, 20)}`, path: route.path.replace(/:[A-Za-z]+/g, bad) }));
 }
 
+/** Stored secrets and lookup material: none may appear in any answer, under any name. */
+const SECRET_FIELD = /(Enc|Index|Digest|Hash)$|^(keyDigest|codeHash|passwordHash|wrappedKey|privateKey|privateKeyEnc|openKey|d)$/;
+const ALLOWED_HASH_FIELDS = new Set(['hash']); // the audit chain's own link, public by design
+
+function secretFields(value: unknown, pointer = ''): string[] {
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([key, item]) => [
+    ...(SECRET_FIELD.test(key) && !ALLOWED_HASH_FIELDS.has(key) ? [`${pointer}/${key}`] : []),
+    ...secretFields(item, `${pointer}/${key}`),
+  ]);
+}
+
+describe('every route with a valid request', () => {
+  it('answers through presenters: no stored secret, digest, blind index or sealed field leaves, and no clear key outside issue and rotation', async () => {
+    const failures: string[] = [];
+    let successes = 0;
+    const licence = await h.services.prisma.licence.findUniqueOrThrow({ where: { id: ids.licence } });
+    for (const route of allRoutes()) {
+      const query = SAMPLE_QUERIES[label(route)]?.();
+      const res = await send(route, {
+        name: 'sample', query: query ? new URLSearchParams(query).toString() : undefined,
+        body: needsBody(route) ? JSON.stringify(SAMPLE_BODIES[label(route)]?.() ?? {}) : undefined,
+      }).buffer(true);
+      if (res.status < 300) successes += 1;
+      const text = typeof res.text === 'string' ? res.text : JSON.stringify(res.body ?? null);
+      let parsed: unknown = null;
+      try { parsed = JSON.parse(text); } catch { parsed = null; }
+      const leaked = secretFields(parsed);
+      if (leaked.length > 0) failures.push(`${label(route)} → ${res.status} carries ${leaked.join(', ')}`);
+      if (text.includes(licence.keyDigest)) failures.push(`${label(route)} carries a key digest`);
+      if (!/licences(\/:id\/actions\/rotate-key)?$/.test(route.path) && text.includes(licenceKey)) failures.push(`${label(route)} carries a clear licence key`);
+    }
+    expect(failures).toEqual([]);
+    expect(successes).toBeGreaterThan(allRoutes().length / 2);
+  });
+});
+
 describe('every route under hostile input', () => {
   const routes = allRoutes();
   it.each(routes.map((r) => [label(r), r] as const))('%s never answers 5xx and always answers problems properly', async (_name, route) => {
