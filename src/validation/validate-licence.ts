@@ -10,7 +10,6 @@ import type { Services } from '../services';
 import { licenceSigner } from '../signing/licence-signer';
 import { decideVerdict, verdictDevice } from './decide-verdict';
 import { hotPath } from './hot-path';
-import { loadFactsByDigest } from './load-validation-facts';
 import { networkHash } from './network-hash';
 import type { ValidateBody } from './validate.schemas';
 import { validateUnderLock } from './validate-under-lock';
@@ -33,7 +32,7 @@ export async function validateLicence(services: Services, body: ValidateBody, lo
   const hot = hotPath(services);
 
   // A malformed key is looked up like any other (by a digest that matches nothing): same work.
-  let facts = await loadFactsByDigest(hot.run, lookup.digest, identity);
+  let facts = await hot.facts(lookup.digest, identity);
   const decision = decideVerdict(facts, identity, body, now);
   let { code } = decision;
   let device = verdictDevice(code, decision.match);
