@@ -32,11 +32,16 @@ export const deviceRoutes = [
     params: DeviceParams, body: StaffReleaseBody,
     summary: "Release a device (frees its seat); `overrideTransferBudget` goes beyond the policy's transfer budget (audited)",
     async handler({ services, params, body, staff, purpose, requestId }) {
-      const { device, holderId } = await releaseDevice(services, {
+      const { device, holderId, changed } = await releaseDevice(services, {
         licenceId: params.id, deviceId: params.deviceId, by: `staff:${staff.id}`, overrideTransferBudget: body.overrideTransferBudget,
         actor: { type: 'staff', id: staff.id }, reason: body.reason, purpose, requestId,
       });
-      const [presented] = await presentDevices(services, holderId, [device], viewFor(staff, purpose, 'one'));
+      const view = viewFor(staff, purpose, 'one');
+      // A device released before changes nothing (no release entry), but the answer still shows its identifiers.
+      if (!changed) {
+        await services.audit.record({ actor: { type: 'staff', id: staff.id }, action: 'device.read', subjectId: holderId, resource: { type: 'device', id: device.id }, purpose, requestId, details: { view, licenceId: params.id } });
+      }
+      const [presented] = await presentDevices(services, holderId, [device], view);
       return { body: presented };
     },
   }),

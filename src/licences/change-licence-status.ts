@@ -36,10 +36,10 @@ export async function changeLicenceStatusIn(tx: Tx, licenceId: string, action: S
 }
 
 /** A staff action on a licence: its own transaction and audit entry. */
-export async function changeLicenceStatus(services: Services, licenceId: string, action: StatusAction, reason: string | null, actor: Actor, requestId?: string) {
+export async function changeLicenceStatus(services: Services, licenceId: string, action: StatusAction, reason: string | null, actor: Actor, requestId?: string, purpose?: string | null) {
   return services.prisma.$transaction(async (tx) => {
     const change = await changeLicenceStatusIn(tx, licenceId, action, reason);
-    await services.audit.record({ actor, action: `licence.${action}`, subjectId: change.holderId, resource: { type: 'licence', id: licenceId }, requestId, details: { from: change.from, to: change.to, reason } }, tx);
+    await services.audit.record({ actor, action: `licence.${action}`, subjectId: change.holderId, resource: { type: 'licence', id: licenceId }, purpose, requestId, details: { from: change.from, to: change.to, reason } }, tx);
     return change.licence;
   });
 }

@@ -12,7 +12,7 @@ const DAY_MS = 86_400_000;
  * digest is stored). The minimal billing record the law requires is written alongside, apart
  * from personal data (DESIGN §2.10).
  */
-export async function issueLicence(services: Services, input: IssueLicenceBody, actor: Actor, requestId?: string) {
+export async function issueLicence(services: Services, input: IssueLicenceBody, actor: Actor, requestId?: string, purpose?: string | null) {
   const now = services.now();
   return services.prisma.$transaction(async (tx) => {
     const policy = await tx.policy.findUnique({ where: { id: input.policyId }, select: { id: true, productId: true, durationDays: true, product: { select: { code: true } } } });
@@ -38,7 +38,7 @@ export async function issueLicence(services: Services, input: IssueLicenceBody, 
     await tx.billingRecord.create({
       data: { customerId: holder.customerId, licenceId: licence.id, productCode: policy.product.code, issuedAt: now, validFrom, validUntil },
     });
-    await services.audit.record({ actor, action: 'licence.issue', subjectId: holder.id, resource: { type: 'licence', id: licence.id }, requestId }, tx);
+    await services.audit.record({ actor, action: 'licence.issue', subjectId: holder.id, resource: { type: 'licence', id: licence.id }, purpose, requestId }, tx);
     return { licence, key: issued.key };
   });
 }

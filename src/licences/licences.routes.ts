@@ -19,7 +19,7 @@ const statusAction = (action: StatusAction) => defineRoute({
   method: 'post', path: `/v1/licences/:id/actions/${action}`, tag: 'licences', access: staffOnly(...WRITERS), params: IdParams, body: LicenceActionBody,
   summary: `${action[0].toUpperCase()}${action.slice(1)} a licence (audited with the reason)`,
   async handler({ services, params, body, staff, purpose, requestId }) {
-    const licence = await changeLicenceStatus(services, params.id, action, body.reason ?? null, { type: 'staff', id: staff.id }, requestId);
+    const licence = await changeLicenceStatus(services, params.id, action, body.reason ?? null, { type: 'staff', id: staff.id }, requestId, purpose);
     return { body: await presentLicence(services, licence, viewFor(staff, purpose, 'one')) };
   },
 });
@@ -27,10 +27,12 @@ const statusAction = (action: StatusAction) => defineRoute({
 export const licenceRoutes = [
   defineRoute({
     method: 'post', path: '/v1/licences', tag: 'licences', access: staffOnly(...WRITERS), body: IssueLicenceBody,
-    summary: 'Issue a licence to a holder; the response carries the key, shown this once', response: { status: 201, description: 'issued' },
-    async handler({ services, body, staff, requestId }) {
-      const { licence, key } = await issueLicence(services, body, { type: 'staff', id: staff.id }, requestId);
-      return { status: 201, headers: NO_STORE, body: { ...(await presentLicence(services, licence, viewFor(staff, 'issue', 'one'))), key } };
+    summary: 'Issue a licence to a holder; the response carries the key, shown this once (the holder masked for support without X-Purpose)',
+    response: { status: 201, description: 'issued' },
+    async handler({ services, body, staff, purpose, requestId }) {
+      const { licence, key } = await issueLicence(services, body, { type: 'staff', id: staff.id }, requestId, purpose);
+      // The holder is chosen by id (from a masked list): without a purpose, issuing must not unmask them.
+      return { status: 201, headers: NO_STORE, body: { ...(await presentLicence(services, licence, viewFor(staff, purpose, 'one'))), key } };
     },
   }),
   defineRoute({
@@ -75,7 +77,7 @@ export const licenceRoutes = [
     method: 'post', path: '/v1/licences/:id/actions/rotate-key', tag: 'licences', access: staffOnly(...WRITERS), params: IdParams, body: LicenceActionBody,
     summary: 'Replace the key (the old one stops working at once); the new key is shown this once',
     async handler({ services, params, body, staff, purpose, requestId }) {
-      const { licence, key } = await rotateLicenceKey(services, params.id, body.reason ?? null, { type: 'staff', id: staff.id }, requestId);
+      const { licence, key } = await rotateLicenceKey(services, params.id, body.reason ?? null, { type: 'staff', id: staff.id }, requestId, purpose);
       return { headers: NO_STORE, body: { ...(await presentLicence(services, licence, viewFor(staff, purpose, 'one'))), key } };
     },
   }),

@@ -33,8 +33,17 @@ export const requestRoutes = [
   defineRoute({
     method: 'get', path: '/v1/privacy/requests', tag: 'privacy', access: DPO, query: RequestQueueQuery,
     summary: 'The request queue: filter by status (or "open"), type, overdue, due within N days',
-    async handler({ services, query }) {
+    async handler({ services, query, staff, purpose, requestId }) {
       const rows = await listRequests(services, query);
+      // Requests carry the subject's own words (reason, how identity was checked): each subject shown gets an entry.
+      const subjects = [...new Set(rows.map((r) => r.contactId).filter((id): id is string => id !== null))];
+      if (subjects.length > 0) {
+        await services.prisma.$transaction(async (tx) => {
+          for (const subjectId of subjects) {
+            await services.audit.record({ actor: { type: 'staff', id: staff.id }, action: 'privacy_request.list', subjectId, resource: { type: 'contact', id: subjectId }, purpose, requestId }, tx);
+          }
+        });
+      }
       const now = services.now();
       return { body: { items: rows.map((r) => presentRequestForStaff(r, now)), nextAfter: rows.length === query.limit ? rows[rows.length - 1].id : null } };
     },
@@ -49,9 +58,10 @@ export const requestRoutes = [
   }),
   defineRoute({
     method: 'get', path: '/v1/privacy/requests/:id', tag: 'privacy', access: DPO, params: IdParams, summary: 'One request',
-    async handler({ services, params }) {
+    async handler({ services, params, staff, purpose, requestId }) {
       const row = await services.prisma.privacyRequest.findUnique({ where: { id: params.id } });
       if (!row) throw notFound('request');
+      await services.audit.record({ actor: { type: 'staff', id: staff.id }, action: 'privacy_request.read', subjectId: row.contactId, resource: { type: 'privacy_request', id: row.id }, purpose, requestId });
       return { body: presentRequestForStaff(row, services.now()) };
     },
   }),
