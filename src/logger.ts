@@ -16,3 +16,24 @@ export function createLogger(level: string, destination?: pino.DestinationStream
   const paths = SENSITIVE_FIELDS.flatMap((field) => [field, `*.${field}`, `*.*.${field}`]);
   return pino({ level, base: { service: 'nomina' }, redact: { paths, censor: '[redacted]' } }, destination);
 }
+
+/** The PostgreSQL SQLSTATE of an error from pg or from a Prisma driver adapter. */
+export function sqlStateOf(error: unknown): string | undefined {
+  const e = error as { code?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } } | null;
+  const fromAdapter = e?.meta?.driverAdapterError?.cause?.originalCode;
+  if (typeof fromAdapter === 'string') return fromAdapter;
+  return typeof e?.code === 'string' && /^(?=.*[0-9])[0-9A-Z]{5}$/.test(e.code) && !e.code.startsWith('P') ? e.code : undefined;
+}
+
+/**
+ * What the log keeps of an unexpected error: its class, codes and stack frames — not its message.
+ * Messages of database errors quote the values involved (`invalid input syntax for type uuid:
+ * "…"`, Prisma's rendering of a query's arguments), which may be personal data, keys or codes.
+ */
+export function loggableError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { type: typeof error };
+  const e = error as Error & { code?: unknown };
+  const frames = (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line)).slice(0, 15).join('\n');
+  // Not `code`: the logger redacts every field of that name (verification codes).
+  return { type: error.name, errorCode: typeof e.code === 'string' ? e.code : undefined, sqlState: sqlStateOf(error), stack: frames };
+}

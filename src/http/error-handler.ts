@@ -5,7 +5,7 @@
  */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
-import type { Logger } from '../logger';
+import { loggableError, sqlStateOf, type Logger } from '../logger';
 import { AppError, problemBody, type FieldError } from './problem';
 
 export function zodToAppError(error: ZodError, root: '' | '/query' | '/params' = ''): AppError {
@@ -44,7 +44,7 @@ export function toAppError(error: unknown): AppError | null {
   if (e?.code === 'P2003') return new AppError('CONFLICT', 'a related resource prevents this change');
   // A value PostgreSQL cannot hold (out of range, NUL, impossible date). Schemas refuse these
   // with a pointer first; this is the second line, so a missing bound is a 422, not a 500.
-  if (e?.code === 'P2020' || /^22/.test(sqlState(error) ?? '')) return new AppError('UNPROCESSABLE', 'a value is outside what can be stored');
+  if (e?.code === 'P2020' || /^22/.test(sqlStateOf(error) ?? '')) return new AppError('UNPROCESSABLE', 'a value is outside what can be stored');
   // Other client errors from body-parser and the router (an undecodable gzip body, …).
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) {
     if (e.status === 413) return new AppError('PAYLOAD_TOO_LARGE', 'the body exceeds the size limit of this route');
@@ -52,26 +52,6 @@ export function toAppError(error: unknown): AppError | null {
     return new AppError('MALFORMED_JSON', 'the body could not be read');
   }
   return null;
-}
-
-/** The PostgreSQL SQLSTATE of an error from pg or from a Prisma driver adapter. */
-function sqlState(error: unknown): string | undefined {
-  const e = error as { code?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } } | null;
-  const fromAdapter = e?.meta?.driverAdapterError?.cause?.originalCode;
-  if (typeof fromAdapter === 'string') return fromAdapter;
-  return typeof e?.code === 'string' && /^(?=.*[0-9])[0-9A-Z]{5}$/.test(e.code) && !e.code.startsWith('P') ? e.code : undefined;
-}
-
-/**
- * What the log keeps of an unexpected error: its class, codes and stack frames — not its message.
- * Messages of database errors quote the values involved (`invalid input syntax for type uuid:
- * "…"`, Prisma's rendering of a query's arguments), which may be personal data, keys or codes.
- */
-export function loggableError(error: unknown): Record<string, unknown> {
-  if (!(error instanceof Error)) return { type: typeof error };
-  const e = error as Error & { code?: unknown };
-  const frames = (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line)).slice(0, 15).join('\n');
-  return { type: error.name, code: typeof e.code === 'string' ? e.code : undefined, sqlState: sqlState(error), stack: frames };
 }
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {

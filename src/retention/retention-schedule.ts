@@ -4,6 +4,7 @@
  * in the last 20 hours and skips if so; two instances starting at the very same moment would both
  * run, which is harmless: every step is idempotent.
  */
+import { loggableError } from '../logger';
 import type { Services } from '../services';
 import { runRetention } from './run-retention';
 
@@ -23,7 +24,7 @@ export function startRetentionSchedule(services: Services, options: { firstDelay
     if (running) return;
     running = true;
     runScheduledRetention(services)
-      .catch((error: Error) => services.logger.error({ err: error.message }, 'retention run failed; it is retried at the next tick'))
+      .catch((error: unknown) => services.logger.error({ error: loggableError(error) }, 'retention run failed; it is retried at the next tick'))
       .finally(() => { running = false; });
   };
   const first = setTimeout(tick, options.firstDelayMs ?? 5 * 60_000);

@@ -3,6 +3,7 @@
  * roll-up of settled days, at start-up and then daily. Expiry is not here: it belongs to the
  * retention run (DESIGN §7), which calls expireTelemetry and keeps a receipt.
  */
+import { loggableError } from '../logger';
 import type { Services } from '../services';
 import { rollupSettledDays } from './rollup-telemetry';
 import { createPartitionsAhead } from './telemetry-partitions';
@@ -20,7 +21,7 @@ export function startTelemetryMaintenance(services: Services, intervalMs = DAY_M
   const run = () => {
     runTelemetryMaintenance(services, services.now())
       .then((result) => services.logger.info(result, 'telemetry maintenance done'))
-      .catch((error: Error) => services.logger.error({ err: error.message }, 'telemetry maintenance failed; retrying at the next run'));
+      .catch((error: unknown) => services.logger.error({ error: loggableError(error) }, 'telemetry maintenance failed; retrying at the next run'));
   };
   run();
   const timer = setInterval(run, intervalMs);

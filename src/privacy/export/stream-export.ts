@@ -1,5 +1,6 @@
 import type { Response } from 'express';
 import { notFound } from '../../http/problem';
+import { loggableError } from '../../logger';
 import type { Services } from '../../services';
 import { resolveSubjectScope } from '../subject-scope';
 import { writeExport } from './write-export';
@@ -24,7 +25,7 @@ export async function streamExport(services: Services, contactId: string, res: R
     await writeExport(services, scope, write);
     res.end();
   } catch (error) {
-    services.logger.warn({ err: error instanceof Error ? error.message : 'unknown' }, 'export aborted');
+    services.logger.warn({ error: loggableError(error) }, 'export aborted');
     res.destroy();
   }
 }
