@@ -29,9 +29,14 @@ export const auditRoutes = [
         orderBy: { seq: 'desc' },
         take: query.limit,
       });
-      await services.audit.record({
-        actor: { type: 'staff', id: staff.id }, action: 'audit.read', subjectId: query.subjectId ?? null, purpose, requestId,
-        details: { filters: { ...query, before: query.before?.toString() } },
+      // Entries about a person show their details unsealed: each person shown gets an entry of
+      // this read, so their export lists who read their trail and why (an unfiltered page too).
+      const subjects = [...new Set([query.subjectId, ...entries.map((e) => e.subjectId)].filter((id): id is string => Boolean(id)))];
+      const details = { filters: { ...query, before: query.before?.toString() } };
+      await services.prisma.$transaction(async (tx) => {
+        for (const subjectId of subjects.length > 0 ? subjects : [null]) {
+          await services.audit.record({ actor: { type: 'staff', id: staff.id }, action: 'audit.read', subjectId, purpose, requestId, details }, tx);
+        }
       });
       const items = await Promise.all(entries.map((entry) => presentAuditEntry(services, entry)));
       const last = entries.at(-1);

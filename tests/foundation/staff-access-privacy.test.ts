@@ -69,3 +69,20 @@ describe('the privacy request queue', () => {
     expect((await entries(contact.id, 'privacy_request.list')).map((e) => e.purpose)).toEqual(['weekly queue review']);
   });
 });
+
+describe('reading the audit trail', () => {
+  it('records the read for every person whose entries were shown, not only when filtered by one', async () => {
+    const a = await buildContact(h);
+    const b = await buildContact(h);
+    for (const contact of [a, b]) {
+      await h.api.get(`/v1/contacts/${contact.id}`).set(h.auth(support)).set('X-Purpose', 'ticket 9').expect(200);
+    }
+    const auditor = await h.login('auditor');
+    const page = await h.api.get('/v1/audit?limit=5').set(h.auth(auditor)).set('X-Purpose', 'quarterly review').expect(200);
+    const shown = new Set(page.body.items.map((e: { subjectId: string | null }) => e.subjectId));
+    expect(shown.has(a.id) && shown.has(b.id)).toBe(true);
+    for (const contact of [a, b]) {
+      expect((await entries(contact.id, 'audit.read')).map((e) => e.purpose)).toEqual(['quarterly review']);
+    }
+  });
+});
