@@ -151,7 +151,7 @@ function authorise(route: RouteDefinition, req: Test): Test {
   return req;
 }
 
-interface Probe { name: string; path?: string; query?: string; contentType?: string; headers?: Record<string, string>; body?: string | Buffer; fieldAtFault?: string }
+interface Probe { name: string; path?: string; query?: string; contentType?: string; headers?: Record<string, string>; body?: string | Buffer; fieldAtFault?: string; expectStatus?: number }
 
 function send(route: RouteDefinition, probe: Probe): Test {
   const url = (probe.path ?? concretePath(route)) + (probe.query !== undefined ? `?${probe.query}` : '');
@@ -170,6 +170,7 @@ function problemWith(res: { status: number; headers: Record<string, string>; bod
     const logged = h.logs.filter((line) => line.includes(String(res.body.requestId))).join(' ').slice(0, 600);
     return `answered ${res.status}; logged: ${logged}`;
   }
+  if (probe.expectStatus && res.status !== probe.expectStatus) return `answered ${res.status}, expected ${probe.expectStatus}`;
   if (res.status < 400) return probe.fieldAtFault ? `accepted (${res.status}) a bad ${probe.fieldAtFault}` : null;
   if (!/^application\/problem\+json/.test(res.headers['content-type'] ?? '')) return `${res.status} is ${res.headers['content-type']}, not problem+json`;
   if (typeof res.body.code !== 'string' || typeof res.body.requestId !== 'string' || !res.body.requestId) return `${res.status} without code or requestId`;
@@ -254,6 +255,18 @@ function queryProbes(route: RouteDefinition): Probe[] {
   return probes;
 }
 
+const NONE_ALG_TOKEN = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from('{"sub":"x","aud":"nomina:staff","iss":"nomina"}').toString('base64url')}.`;
+
+function headerProbes(route: RouteDefinition): Probe[] {
+  const probes: Probe[] = [
+    { name: 'X-Purpose of 10 kB', headers: { 'X-Purpose': LONG } },
+    { name: 'X-Request-Id of 10 kB', headers: { 'X-Request-Id': LONG } },
+  ];
+  if (route.access.kind === 'public') return probes;
+  return [...probes, ...[`Bearer ${LONG}`, 'Bearer a.b.c', `Bearer ${NONE_ALG_TOKEN}`, 'Basic YTpi', 'Bearer', `Bearer ${'%00'}`]
+    .map((authorization) => ({ name: `Authorization ${authorization.slice(0, 24)}`, headers: { Authorization: authorization }, expectStatus: 401 }))];
+}
+
 function paramProbes(route: RouteDefinition): Probe[] {
   if (!route.path.includes(':')) return [];
   return ['not-a-uuid', '%00', 'x'.repeat(300), '..%2F..%2Fetc', '00000000-0000-0000-0000-000000000000', encodeURIComponent(UNICODE.replace('\uD800', '')), '%ff%fe']
@@ -300,7 +313,7 @@ describe('every route with a valid request', () => {
 describe('every route under hostile input', () => {
   const routes = allRoutes();
   it.each(routes.map((r) => [label(r), r] as const))('%s never answers 5xx and always answers problems properly', async (_name, route) => {
-    const probes = [...(needsBody(route) ? bodyProbes(route) : []), ...queryProbes(route), ...paramProbes(route)];
+    const probes = [...(needsBody(route) ? bodyProbes(route) : []), ...queryProbes(route), ...paramProbes(route), ...headerProbes(route)];
     const failures: string[] = [];
     for (const probe of probes) {
       const res = await send(route, probe);
