@@ -12,6 +12,14 @@ import { requestContext } from './http/request-context';
 import { allRoutes } from './route-table';
 import { registerPrivacyMetrics } from './privacy/privacy-metrics';
 
+const HOT_PATH = '/v1/validate';
+const API_HEADERS: [string, string][] = [
+  ['X-Content-Type-Options', 'nosniff'],
+  ['Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'"],
+  ['Strict-Transport-Security', 'max-age=31536000; includeSubDomains'],
+  ['Cross-Origin-Resource-Policy', 'same-origin'],
+];
+
 export function createApp(services: Services): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -25,12 +33,23 @@ export function createApp(services: Services): express.Express {
   // Swagger UI needs inline styles and scripts: a relaxed policy for /docs only.
   app.use('/docs', helmet({ contentSecurityPolicy: false }), swaggerUi.serve, swaggerUi.setup(undefined, { swaggerUrl: '/openapi.json' }));
 
-  app.use(helmet());
+  // POST /v1/validate answers JSON to the SDK at every application start, never to a browser
+  // document: helmet's document headers (framing, DNS prefetch, COOP, Origin-Agent-Cluster, IE and
+  // Flash switches, a full CSP) cost about 2 % of its time for nothing. It keeps those that apply
+  // to any response: nosniff, a deny-all CSP, HSTS and CORP. Every other route gets helmet().
+  const documentHeaders = helmet();
+  app.use((req, res, next) => {
+    if (req.path !== HOT_PATH) return documentHeaders(req, res, next);
+    for (const [name, value] of API_HEADERS) res.setHeader(name, value);
+    next();
+  });
   registerPrivacyMetrics(services);
   app.get('/metrics', async (_req, res) => {
     res.type(services.metrics.registry.contentType).send(await services.metrics.registry.metrics());
   });
-  app.use(mountRoutes(services, routes));
+  // The validation route first: Express tries routes in order, and it is the one called at every
+  // application start (no other route's pattern matches its path, so the order changes nothing else).
+  app.use(mountRoutes(services, [...routes.filter((r) => r.path === HOT_PATH), ...routes.filter((r) => r.path !== HOT_PATH)]));
   app.use(routeNotFound);
   app.use(errorHandler(services.logger));
   return app;

@@ -16,9 +16,10 @@ export const validateRoutes = [
     summary: 'Validate a licence key on a device: always 200 with a verdict code and a signed licence token (DESIGN §4, §12)',
     async handler({ services, body, req, requestId }) {
       const lookup = keyLookup(services.config.secrets.keyPepper, body.key);
-      await services.rateLimits.consume('validate-address', VALIDATE_PER_ADDRESS, req.ip ?? 'unknown');
+      const clientAddress = req.ip ?? null; // a getter that walks X-Forwarded-For each time: read once
+      await services.rateLimits.consume('validate-address', VALIDATE_PER_ADDRESS, clientAddress ?? 'unknown');
       await services.rateLimits.consume('validate-key', VALIDATE_PER_KEY, lookup.digest);
-      const verdict = await validateLicence(services, body, lookup, { clientAddress: req.ip ?? null, requestId });
+      const verdict = await validateLicence(services, body, lookup, { clientAddress, requestId });
       return { body: verdict, headers: { 'Cache-Control': 'no-store' } };
     },
   }),

@@ -16,6 +16,18 @@ afterAll(() => h.close());
 const DAY = 86_400_000;
 
 describe('POST /v1/validate', () => {
+  it('answers with the security headers that apply to a JSON answer, without the browser-document ones', async () => {
+    const { key, product } = await buildLicence(h);
+    const res = await validate(h, validateBody(key, product.code, aDevice())).expect(200);
+    expect(res.headers).toMatchObject({
+      'x-content-type-options': 'nosniff', 'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+      'strict-transport-security': 'max-age=31536000; includeSubDomains', 'cross-origin-resource-policy': 'same-origin', 'cache-control': 'no-store',
+    });
+    expect(res.headers['x-powered-by']).toBeUndefined();
+    // Every other route keeps helmet's full set.
+    expect((await h.api.get('/.well-known/jwks.json').expect(200)).headers['x-frame-options']).toBe('SAMEORIGIN');
+  });
+
   it('activates a first device and answers VALID with a token that verifies against the JWKS', async () => {
     const { key, product, licence } = await buildLicence(h, { policy: { offlineGraceHours: 48, entitlements: ['core', 'export.pdf'] } });
     const body = validateBody(key, product.code, aDevice());
