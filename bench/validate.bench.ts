@@ -9,8 +9,9 @@
  *   Express POST route that parses the same JSON body, computes the key digest and does one indexed
  *   `pg` lookup on the same database, with a pool of the same size.
  * - Loads each with autocannon, from a separate process, at full speed for BENCH_SECONDS (10) in
- *   BENCH_ROUNDS (3) interleaved rounds, then at half the rate each reached; prints req/s, p50,
- *   p99; last the throughput ratio.
+ *   BENCH_ROUNDS (3) interleaved rounds, then at half the rate each reached, evenly paced
+ *   (support/paced-load.ts) and, for comparison, with autocannon's bursty overallRate; prints
+ *   req/s, p50, p99; last the throughput ratio.
  * Every request is a known device of a bound account (the hot path), from rotating client
  * addresses (X-Forwarded-For; the app trusts the loopback proxy) so rate limits stay realistic.
  */
@@ -58,6 +59,13 @@ async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
 async function load(url: string, requestsFile: string, seconds: number, overallRate?: number): Promise<LoadResult> {
   const job = { url, path: '/v1/validate', requestsFile, seconds, connections: CONNECTIONS, overallRate };
   const { stdout } = await promisify(execFile)(process.execPath, [path.join(__dirname, 'support', 'load-generator.js'), JSON.stringify(job)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  return JSON.parse(stdout) as LoadResult;
+}
+
+/** Requests evenly spaced at `rate` per second (support/paced-load.ts: why not autocannon's overallRate). */
+async function paced(url: string, requestsFile: string, seconds: number, rate: number): Promise<LoadResult> {
+  const job = { url, path: '/v1/validate', requestsFile, seconds, connections: CONNECTIONS, rate };
+  const { stdout } = await promisify(execFile)(process.execPath, [path.join(__dirname, 'support', 'paced-load.js'), JSON.stringify(job)], { encoding: 'utf8', maxBuffer: 1 << 20 });
   return JSON.parse(stdout) as LoadResult;
 }
 
@@ -132,15 +140,21 @@ async function main(): Promise<void> {
     }
     const validateMax = meanOf(maxRounds.map((r) => r.validate));
     const baselineMax = meanOf(maxRounds.map((r) => r.baseline));
-    const validateHalf = await load(urlOf(app), requestsFile, SECONDS, Math.floor(validateMax.rps / 2));
-    const baselineHalf = await load(urlOf(baseline), requestsFile, SECONDS, Math.floor(baselineMax.rps / 2));
+    // Half the maximum rate, evenly paced (the target's latency), and as autocannon's per-second
+    // quota gives it — full speed for half of each second, hence latencies of a saturated server.
+    const validateHalf = await paced(urlOf(app), requestsFile, SECONDS, Math.floor(validateMax.rps / 2));
+    const baselineHalf = await paced(urlOf(baseline), requestsFile, SECONDS, Math.floor(baselineMax.rps / 2));
+    const validateBursts = await load(urlOf(app), requestsFile, SECONDS, Math.floor(validateMax.rps / 2));
+    const baselineBursts = await load(urlOf(baseline), requestsFile, SECONDS, Math.floor(baselineMax.rps / 2));
 
     const events = await pool.query('SELECT count(*)::int AS n FROM validation_events');
     console.log(`\n${CONNECTIONS} connections, ${SECONDS} s per run, pools of ${POOL_SIZE}, ${os.cpus().length} CPUs; ${events.rows[0].n} validation events written`);
     console.log(`validate  max       ${fmt(validateMax)}   (mean of ${ROUNDS} runs, interleaved with the baseline)`);
     console.log(`baseline  max       ${fmt(baselineMax)}`);
-    console.log(`validate  half rate ${fmt(validateHalf)}   (at ${Math.floor(validateMax.rps / 2)} req/s)`);
-    console.log(`baseline  half rate ${fmt(baselineHalf)}   (at ${Math.floor(baselineMax.rps / 2)} req/s)`);
+    console.log(`validate  half rate ${fmt(validateHalf)}   (at ${Math.floor(validateMax.rps / 2)} req/s, evenly paced)`);
+    console.log(`baseline  half rate ${fmt(baselineHalf)}   (at ${Math.floor(baselineMax.rps / 2)} req/s, evenly paced)`);
+    console.log(`validate  half, bursts ${fmt(validateBursts)}   (autocannon overallRate: full speed half of each second)`);
+    console.log(`baseline  half, bursts ${fmt(baselineBursts)}`);
 
     // Fraud signals (src/fraud/): one pass over every device with signals on — each device's first
     // sighting writes its observations once (then fresh for 15 min) — then on and off back to back.

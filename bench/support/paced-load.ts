@@ -1,0 +1,105 @@
+/**
+ * An open-loop load at an even rate, in its own process: requests are due at regular intervals
+ * (every 1/rate s) and sent on keep-alive connections as they fall due; prints the same JSON as
+ * load-generator.ts.
+ *
+ * Why not autocannon's `overallRate`: autocannon gives each connection a quota per second and
+ * lets it send as fast as it can until the quota is used, then pause until the next second. "Half
+ * the maximum rate" is then full speed for half of each second, and its latencies are those of a
+ * saturated server (≈ connections / throughput). This measures latency at half load.
+ *
+ * A request is timed from the moment it was sent; if it had to wait for a free connection, from
+ * the moment it was due (so a slow server cannot hide its backlog — no coordinated omission).
+ */
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+
+interface Job { url: string; path: string; requestsFile: string; seconds: number; connections: number; rate: number }
+
+const job = JSON.parse(process.argv[2]) as Job;
+const { hostname, port } = new URL(job.url);
+const requests = readFileSync(job.requestsFile, 'utf8').trim().split('\n').map((line) => {
+  const { body, ip } = JSON.parse(line) as { body: string; ip: string };
+  return Buffer.from(`POST ${job.path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nConnection: keep-alive\r\nContent-Type: application/json\r\n`
+    + `X-Forwarded-For: ${ip}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+});
+
+interface Connection { socket: net.Socket; busy: boolean; started: number; buffer: Buffer }
+const latencies: number[] = [];
+let sent = 0;
+let non2xx = 0;
+let errors = 0;
+let backlog: number[] = [];
+const idle: Connection[] = [];
+
+function send(connection: Connection, timedFrom: number): void {
+  connection.busy = true;
+  connection.started = timedFrom;
+  connection.socket.write(requests[sent++ % requests.length]);
+}
+
+/** Reads one response (status line, Content-Length, body) off the connection's buffer. */
+function onData(connection: Connection, chunk: Buffer): void {
+  connection.buffer = connection.buffer.length ? Buffer.concat([connection.buffer, chunk]) : chunk;
+  const headerEnd = connection.buffer.indexOf('\r\n\r\n');
+  if (headerEnd < 0) return;
+  const head = connection.buffer.subarray(0, headerEnd).toString('latin1');
+  const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? NaN);
+  if (!Number.isFinite(length)) { errors += 1; connection.socket.destroy(); return; }
+  if (connection.buffer.length < headerEnd + 4 + length) return;
+  connection.buffer = connection.buffer.subarray(headerEnd + 4 + length);
+  const status = Number(head.slice(9, 12));
+  if (status < 200 || status > 299) non2xx += 1;
+  latencies.push(performance.now() - connection.started);
+  connection.busy = false;
+  const due = backlog.shift();
+  if (due !== undefined && running) send(connection, due);
+  else idle.push(connection);
+}
+
+let running = true;
+async function main(): Promise<void> {
+  const connections = await Promise.all(Array.from({ length: job.connections }, () => new Promise<Connection>((resolve, reject) => {
+    const socket = net.connect({ host: hostname, port: Number(port), noDelay: true }, () => resolve(connection));
+    const connection: Connection = { socket, busy: false, started: 0, buffer: Buffer.alloc(0) };
+    socket.on('data', (chunk: Buffer) => onData(connection, chunk));
+    socket.on('error', (error) => { errors += 1; reject(error); });
+  })));
+  idle.push(...connections);
+  const start = performance.now();
+  const interval = 1000 / job.rate;
+  let scheduled = 0;
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      const now = performance.now();
+      if (now - start >= job.seconds * 1000) {
+        clearInterval(timer);
+        resolve();
+        return;
+      }
+      while ((scheduled + 1) * interval <= now - start) {
+        const dueAt = start + scheduled * interval;
+        scheduled += 1;
+        const connection = idle.pop();
+        // The generator's own timer lateness is not the server's: timed from now when a connection was free.
+        if (connection) send(connection, now);
+        else backlog.push(dueAt);
+      }
+    }, 1);
+  });
+  running = false;
+  // Let the requests in flight finish (what is still in the backlog was never sent: counted late).
+  const deadline = performance.now() + 2000;
+  while (connections.some((c) => c.busy) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  const timeouts = connections.filter((c) => c.busy).length + backlog.length;
+  backlog = [];
+  for (const c of connections) c.socket.destroy();
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => Math.round((latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN) * 10) / 10;
+  process.stdout.write(JSON.stringify({ rps: latencies.length / job.seconds, total: latencies.length, p50: at(0.5), p99: at(0.99), non2xx, errors, timeouts }));
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
