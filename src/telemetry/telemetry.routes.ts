@@ -5,6 +5,10 @@ import { ingestTelemetryBatch } from './ingest-telemetry-batch';
 import { telemetrySender } from './licence-sender';
 import { MAX_BATCH_BYTES, MAX_EVENTS_PER_BATCH, TelemetryAccepted, TelemetryBatchBody, TelemetryStatsQuery } from './telemetry.schemas';
 
+// An SDK seals a batch every 100 events or 5 s; a few hundred a minute per device is a runaway
+// client (or a stolen token), not usage. 429 with Retry-After: the SDK keeps the batch and waits.
+const BATCHES_PER_DEVICE = { points: 120, durationSeconds: 60 };
+
 export const telemetryRoutes = [
   defineRoute({
     method: 'post', path: '/v1/telemetry', tag: 'telemetry', access: { kind: 'licence' }, body: TelemetryBatchBody, bodyLimit: MAX_BATCH_BYTES,
@@ -13,6 +17,7 @@ export const telemetryRoutes = [
     response: { status: 202, description: 'accepted (or a duplicate, or telemetry off for this holder)', schema: TelemetryAccepted },
     async handler({ services, req, body }) {
       const sender = telemetrySender(req, body.product);
+      await services.rateLimits.consume('telemetry-device', BATCHES_PER_DEVICE, `${sender.licenceId}:${sender.deviceId ?? '-'}`);
       if (body.events.length > MAX_EVENTS_PER_BATCH) {
         throw new AppError('PAYLOAD_TOO_LARGE', `at most ${MAX_EVENTS_PER_BATCH} events per batch; split it`);
       }

@@ -212,3 +212,16 @@ describe('licence authentication of POST /v1/telemetry', () => {
     }
   });
 });
+
+describe('POST /v1/telemetry rate limit', () => {
+  it('answers a runaway device with 429 and Retry-After after 120 batches a minute, storing nothing more', async () => {
+    const own = await buildTelemetryWorld(h);
+    const statuses: number[] = [];
+    for (let i = 0; i < 121; i++) statuses.push((await post(batch([event()]), own.token)).status);
+    expect(statuses.slice(0, 120).every((s) => s === 202)).toBe(true);
+    const refused = await post(batch([event()]), own.token);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(await storedEvents(own.productId)).toBe(120);
+  });
+});
