@@ -11,8 +11,10 @@ export const VALIDATE_PER_ADDRESS = { points: 1200, durationSeconds: 60 };
 export const validateRoutes = [
   defineRoute({
     method: 'post', path: '/v1/validate', tag: 'validation', access: publicAccess, body: ValidateBody,
-    // 32 identifiers fit easily; anything bigger is refused (413) before it is parsed.
-    bodyLimit: '32kb',
+    // A real request is under 2 kB. The limit is set high enough that a broken client sending
+    // thousands of MAC addresses gets a 400 pointing at the field (DESIGN: "oversized lists" are
+    // malformed input), while a body beyond any such list is refused (413) before parsing.
+    bodyLimit: '256kb',
     summary: 'Validate a licence key on a device: always 200 with a verdict code and a signed licence token (DESIGN §4, §12)',
     async handler({ services, body, req, requestId }) {
       const lookup = keyLookup(services.config.secrets.keyPepper, body.key);

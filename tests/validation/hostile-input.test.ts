@@ -39,8 +39,12 @@ describe('POST /v1/validate with malformed and hostile input', () => {
     await expectRefused(body({ macAddresses: Array.from({ length: 33 }, randomMac) }), '/device/macAddresses');
   });
 
-  it('refuses 10,000 MAC addresses as too large a body (413), before parsing it', async () => {
-    await expectRefused(body({ macAddresses: Array.from({ length: 10_000 }, randomMac) }), '', 413);
+  it('refuses 10,000 MAC addresses with a 400 pointing at the list', async () => {
+    await expectRefused(body({ macAddresses: Array.from({ length: 10_000 }, randomMac) }), '/device/macAddresses');
+  });
+
+  it('refuses a body beyond any plausible list (300 kB) with 413, before parsing it', async () => {
+    await expectRefused(body({ pcName: 'P'.repeat(300_000) }), '', 413);
   });
 
   it.each([['empty', ''], ['blank', '   '], ['10 kB', 'P'.repeat(10_000)], ['65 characters', 'P'.repeat(65)], ['a control character', 'PC\u0007NAME']])(
