@@ -15,8 +15,11 @@
  */
 import { execFile } from 'node:child_process';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { Pool } from 'pg';
 import { createApp } from '../src/app';
@@ -33,7 +36,9 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONCURRENCY = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const POOL_SIZE = 10;
 const BATCH = 100;
-const LICENCES = 20;
+// Senders spread over many licensed devices, as in real life: ingestion is rate-limited per device
+// (120 batches a minute), so a handful of devices could not carry the load this bench offers.
+const LICENCES = 600;
 
 interface PhaseResult { batches: number; events: number; errors: number; seconds: number }
 
@@ -88,8 +93,11 @@ async function runClient(job: { url: string; tokens: string[]; seconds: number; 
 // ───────────────────────────── the benchmark (main process) ─────────────────────────────
 
 async function appPhase(url: string, tokens: string[]): Promise<PhaseResult> {
-  const job = JSON.stringify({ url, tokens, seconds: SECONDS, concurrency: CONCURRENCY });
-  const { stdout } = await promisify(execFile)(process.execPath, [__filename, '--client', job], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  // Hundreds of tokens: the job goes through a file, not the command line (E2BIG).
+  const jobFile = path.join(os.tmpdir(), `nomina-telemetry-bench-${process.pid}.json`);
+  writeFileSync(jobFile, JSON.stringify({ url, tokens, seconds: SECONDS, concurrency: CONCURRENCY }));
+  const { stdout } = await promisify(execFile)(process.execPath, [__filename, '--client', jobFile], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  rmSync(jobFile, { force: true });
   return JSON.parse(stdout) as PhaseResult;
 }
 
@@ -148,10 +156,10 @@ async function main(): Promise<void> {
       holders.push(holder.id);
       const { key } = await issueLicence(services, { policyId: policy.id, holderId: holder.id }, { type: 'system', id: 'bench' });
       const res = await fetch(`${base}/v1/validate`, {
-        method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.9.0.${i + 1}` },
+        method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.9.${i >> 8}.${i & 255}` },
         body: JSON.stringify({
           key, product: product.code, nonce: randomBytes(12).toString('base64url'), clientTime: new Date().toISOString(),
-          device: { ntUsername: `user${i}`, ntDomain: 'BENCH', pcName: `PC-${i}`, macAddresses: [`00:1A:2B:3C:4D:${(16 + i).toString(16).toUpperCase()}`] },
+          device: { ntUsername: `user${i}`, ntDomain: 'BENCH', pcName: `PC-${i}`, macAddresses: [`00:1A:2B:3C:${[i >> 8, i & 255].map((b) => b.toString(16).padStart(2, '0').toUpperCase()).join(':')}`] },
           app: { version: '5.2.1', os: 'Windows 11 23H2' },
         }),
       });
@@ -188,7 +196,7 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[2] === '--client') {
-  runClient(JSON.parse(process.argv[3])).catch((error) => { console.error(error); process.exit(1); });
+  runClient(JSON.parse(readFileSync(process.argv[3], 'utf8'))).catch((error) => { console.error(error); process.exit(1); });
 } else {
   main().then(() => process.exit(0), (error) => { console.error(error); process.exit(1); });
 }
