@@ -6,12 +6,12 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
 import { loggableError, sqlStateOf, type Logger } from '../logger';
-import { AppError, problemBody, type FieldError } from './problem';
+import { AppError, jsonPointer, problemBody, type FieldError } from './problem';
 
 export function zodToAppError(error: ZodError, root: '' | '/query' | '/params' = ''): AppError {
   const errors: FieldError[] = [];
   for (const issue of error.issues) {
-    const base = root + issue.path.map((p) => '/' + String(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+    const base = root + jsonPointer(issue.path);
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) errors.push({ pointer: `${base}/${key}`, detail: 'unknown field' });
     } else {
@@ -64,10 +64,6 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     } else if (appError.code === 'UNPROCESSABLE' && !(error instanceof AppError)) {
       // A schema let through what the database refused: worth fixing at the schema.
       logger.warn({ error: loggableError(error), requestId, route: req.route?.path }, 'database refused a value the schema admitted');
-    }
-    // A body the parser refused arrives here as the original AppError (thrown in `verify`).
-    if ((error as { type?: string })?.type === 'entity.verify.failed' && (error as { cause?: unknown }).cause) {
-      appError = toAppError((error as { cause: unknown }).cause) ?? appError;
     }
     if (res.headersSent) return;
     for (const [name, value] of Object.entries(appError.options.headers ?? {})) res.setHeader(name, value);

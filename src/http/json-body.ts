@@ -6,7 +6,7 @@
  * text than the parser does.
  */
 import express, { type Request, type RequestHandler } from 'express';
-import { AppError } from './problem';
+import { AppError, jsonPointer } from './problem';
 
 /** Far deeper than any body a route accepts (telemetry: 4 levels), far shallower than the stack. */
 export const MAX_JSON_DEPTH = 32;
@@ -39,12 +39,6 @@ export function jsonBody(limit: string | number): RequestHandler {
 
 export type JsonProblem = { kind: 'duplicate'; key: string; pointer: string } | { kind: 'too_deep'; pointer: string };
 
-/** The first key named twice in one object, or null. */
-export function findDuplicateKey(text: string): { key: string; pointer: string } | null {
-  const problem = findJsonProblem(text);
-  return problem?.kind === 'duplicate' ? { key: problem.key, pointer: problem.pointer } : null;
-}
-
 /**
  * Scans JSON text for an object that names the same key twice, or for nesting deeper than
  * MAX_JSON_DEPTH (which also keeps this recursive scan far from the stack limit: a stack overflow
@@ -69,10 +63,10 @@ export function findJsonProblem(text: string): JsonProblem | null {
     if (!escaped) return text.slice(start + 1, i - 1);
     try { return JSON.parse(text.slice(start, i)) as string; } catch { throw new Error('bad string'); }
   };
-  const pointer = (key: string) => '/' + [...path, key].map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
+  const pointer = (key: string) => jsonPointer([...path, key]);
   const readValue = (): JsonProblem | null => {
     skipWs();
-    if (path.length > MAX_JSON_DEPTH) return { kind: 'too_deep', pointer: '/' + path.slice(0, MAX_JSON_DEPTH).map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/') };
+    if (path.length > MAX_JSON_DEPTH) return { kind: 'too_deep', pointer: jsonPointer(path.slice(0, MAX_JSON_DEPTH)) };
     const ch = text[i];
     if (ch === '{') {
       i++;

@@ -3,16 +3,14 @@
  * authenticate (deny by default) → parse the body → validate params, query, body → handler →
  * JSON response. Express 5 forwards rejected promises to the error handler.
  */
-import { Router, type NextFunction, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { ZodType } from 'zod';
 import type { Services } from '../services';
 import { authenticate } from './authenticate';
 import { zodToAppError } from './error-handler';
 import { bodyMayHoldNul, jsonBody } from './json-body';
-import { AppError } from './problem';
+import { AppError, jsonPointer } from './problem';
 import type { RouteContext, RouteDefinition } from './route';
-
-const escapePointer = (p: string) => p.replace(/~/g, '~0').replace(/\//g, '~1');
 
 /**
  * The pointer to the first string (value or key) holding a NUL character, or null. PostgreSQL text
@@ -22,7 +20,7 @@ export function findNul(value: unknown, pointer = '', depth = 0): string | null 
   if (typeof value === 'string') return value.includes('\u0000') ? pointer || '/' : null;
   if (typeof value !== 'object' || value === null || depth > 64) return null;
   for (const [key, item] of Object.entries(value)) {
-    const at = `${pointer}/${escapePointer(key)}`;
+    const at = pointer + jsonPointer([key]);
     if (key.includes('\u0000')) return at;
     const found = findNul(item, at, depth + 1);
     if (found) return found;
@@ -48,7 +46,7 @@ export function mountRoutes(services: Services, routes: RouteDefinition[]): Rout
   for (const route of routes) {
     const bodyParser = jsonBody(route.bodyLimit ?? '64kb');
     const needsBody = route.method !== 'get' && route.method !== 'delete';
-    router[route.method](route.path, async (req: Request, res: Response, next: NextFunction) => {
+    router[route.method](route.path, async (req: Request, res: Response) => {
       // Authenticate before reading the body: an anonymous caller cannot make us parse 256 kB.
       const principals = await authenticate(services, req, route.access);
       if (needsBody) {
@@ -80,7 +78,6 @@ export function mountRoutes(services: Services, routes: RouteDefinition[]): Rout
       const status = result?.status ?? 200;
       if (result?.body === undefined) res.status(status).end();
       else res.status(status).json(result.body);
-      void next;
     });
   }
   return router;

@@ -29,6 +29,11 @@ export type ProblemCode = keyof typeof PROBLEMS;
 
 export interface FieldError { pointer: string; detail: string }
 
+/** An RFC 6901 JSON pointer to the field at `path` ("" for the document itself). */
+export function jsonPointer(path: readonly PropertyKey[]): string {
+  return path.map((p) => '/' + String(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+}
+
 export class AppError extends Error {
   readonly status: number;
   readonly title: string;

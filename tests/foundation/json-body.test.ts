@@ -1,6 +1,6 @@
-import { findDuplicateKey, findJsonProblem, MAX_JSON_DEPTH } from '../../src/http/json-body';
+import { findJsonProblem, MAX_JSON_DEPTH } from '../../src/http/json-body';
 
-describe('findDuplicateKey', () => {
+describe('findJsonProblem: duplicate keys', () => {
   it.each([
     ['{"a":1,"b":{"c":[1,{"d":2,"d":3}]}}', { key: 'd', pointer: '/b/c/1/d' }],
     ['{"a":1,"a":2}', { key: 'a', pointer: '/a' }],
@@ -11,7 +11,7 @@ describe('findDuplicateKey', () => {
     ['{"a": [1, 2, "three"], "b": null, "c": true}', null],
     ['{"broken": ', null],
   ])('finds the duplicate in %s', (text, expected) => {
-    expect(findDuplicateKey(text)).toEqual(expected);
+    expect(findJsonProblem(text)).toEqual(expected && { kind: 'duplicate', ...expected });
   });
 });
 
