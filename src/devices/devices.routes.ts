@@ -1,18 +1,13 @@
 import { IdParams } from '../http/common-schemas';
+import { licenceTokenOf } from '../http/authenticate';
 import { AppError, notFound } from '../http/problem';
 import { defineRoute, staffOnly } from '../http/route';
 import { DeviceParams, StaffReleaseBody } from '../licences/licences.schemas';
-import { verifyLicenceToken } from '../signing/verify-licence-token';
 import { viewFor } from '../staff/personal-data-view';
 import { presentDevices } from './present-device';
 import { releaseDevice } from './release-device';
 
 const READERS = ['support', 'admin', 'privacy_officer'] as const;
-
-function bearer(header: string | undefined): string | null {
-  const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-  return match ? match[1] : null;
-}
 
 export const deviceRoutes = [
   defineRoute({
@@ -50,10 +45,9 @@ export const deviceRoutes = [
     summary: "The SDK frees this device's seat, with the licence token of a valid verdict as bearer credential",
     response: { status: 204, description: 'released (or already released)' },
     async handler({ services, req, requestId }) {
-      const token = bearer(req.headers.authorization);
-      if (!token) throw new AppError('UNAUTHENTICATED', 'send the licence token in the Authorization header');
-      const claims = await verifyLicenceToken(services, token);
-      if (!claims) throw new AppError('UNAUTHENTICATED', 'the licence token is invalid or expired');
+      // Signature, issuer and expiry were checked by the pipeline (access kind "licence").
+      const claims = licenceTokenOf(req);
+      if (!claims) throw new Error('device release route mounted without licence authentication');
       // A refusal's token must not release the device it names (e.g. an unbound user's USER_MISMATCH).
       if (!claims.valid || !claims.deviceId) throw new AppError('LICENCE_NOT_USABLE', 'only the token of a valid verdict for a device can release it');
       await releaseDevice(services, { licenceId: claims.licenceId, deviceId: claims.deviceId, by: 'sdk', actor: { type: 'licence', id: claims.licenceId }, requestId });
