@@ -11,8 +11,8 @@
 import type { Services } from '../services';
 import { notFound } from '../http/problem';
 import { DEFAULT_TELEMETRY_RETENTION_MONTHS } from './expire-telemetry';
-import { monthRange, monthStart, retentionCutoff } from './months';
-import { monthsBetween, telemetryPseudonym } from './pseudonym';
+import { monthRange, monthsBetween, monthStart, retentionCutoff } from './months';
+import { telemetryPseudonym } from './pseudonym';
 import { dayStart, ROLLUP_DIMENSIONS } from './rollup-telemetry';
 import { buildCells, MIN_CELL_USERS, type RawCell, type RollupCell } from './stats-cells';
 import { listPartitions } from './telemetry-partitions';

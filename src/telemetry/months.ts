@@ -12,6 +12,13 @@ export function monthKey(at: Date): string {
   return at.toISOString().slice(0, 7);
 }
 
+/** Every month from the month of `from` to the month of `to` inclusive, as "YYYY-MM" (UTC). */
+export function monthsBetween(from: Date, to: Date): string[] {
+  const months: string[] = [];
+  for (let at = monthStart(from); at.getTime() <= to.getTime(); at = monthStart(at, 1)) months.push(monthKey(at));
+  return months;
+}
+
 export function parseMonthKey(month: string): Date {
   const match = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(month);
   if (!match) throw new Error(`month must be YYYY-MM, got "${month}"`);

@@ -6,27 +6,12 @@
  * events — both must use this one function, or erasure would miss events.
  */
 import { createHmac } from 'node:crypto';
+import { parseMonthKey } from './months';
 
-/** "YYYY-MM" of an instant, in UTC. */
-export function telemetryMonth(at: Date): string {
-  return at.toISOString().slice(0, 7);
-}
+// Month arithmetic lives in months.ts; re-exported under the names callers already use.
+export { monthKey as telemetryMonth, monthsBetween } from './months';
 
 export function telemetryPseudonym(key: Buffer, subjectId: string, month: string): string {
-  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new Error(`month must be YYYY-MM, got "${month}"`);
+  parseMonthKey(month);
   return createHmac('sha256', key).update(`${subjectId}|${month}`, 'utf8').digest('hex');
-}
-
-/** Every month from `from` to `to` inclusive, as "YYYY-MM" (UTC). */
-export function monthsBetween(from: Date, to: Date): string[] {
-  const months: string[] = [];
-  let year = from.getUTCFullYear();
-  let month = from.getUTCMonth();
-  const endKey = to.getUTCFullYear() * 12 + to.getUTCMonth();
-  while (year * 12 + month <= endKey) {
-    months.push(`${year}-${String(month + 1).padStart(2, '0')}`);
-    month += 1;
-    if (month === 12) { month = 0; year += 1; }
-  }
-  return months;
 }

@@ -5,8 +5,8 @@
  */
 import type { SubjectDataStore, SubjectScope } from '../privacy/subject-data';
 import type { Services } from '../services';
-import { monthRange, monthStart } from './months';
-import { monthsBetween, telemetryPseudonym } from './pseudonym';
+import { monthRange, monthsBetween, monthStart } from './months';
+import { telemetryPseudonym } from './pseudonym';
 import { DEFAULT_TELEMETRY_RETENTION_MONTHS } from './expire-telemetry';
 
 export interface SubjectTelemetryEvent {

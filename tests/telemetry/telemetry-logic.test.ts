@@ -1,5 +1,5 @@
 import { admitEvents, collectionDecision } from '../../src/telemetry/event-admission';
-import { isExpired, monthRange, monthStart, partitionMonth, partitionName } from '../../src/telemetry/months';
+import { isExpired, monthRange, monthsBetween, monthStart, partitionMonth, partitionName } from '../../src/telemetry/months';
 import { telemetryPseudonym } from '../../src/telemetry/pseudonym';
 import { buildCells } from '../../src/telemetry/stats-cells';
 
@@ -17,6 +17,12 @@ describe('telemetry months and partitions', () => {
     expect(monthRange('2026-12')).toEqual({ month: '2026-12', from: new Date('2026-12-01T00:00:00Z'), to: new Date('2027-01-01T00:00:00Z') });
     expect(monthStart(now, 2)).toEqual(new Date('2027-01-01T00:00:00Z'));
     expect(monthStart(now, -11)).toEqual(new Date('2025-12-01T00:00:00Z'));
+  });
+
+  it('lists every month between two instants inclusive, across the year end, whatever the day', () => {
+    expect(monthsBetween(new Date('2025-11-30T23:59:59.999Z'), new Date('2026-02-01T00:00:00Z'))).toEqual(['2025-11', '2025-12', '2026-01', '2026-02']);
+    expect(monthsBetween(new Date('2026-11-22T10:00:00Z'), new Date('2026-11-01T00:00:00Z'))).toEqual(['2026-11']);
+    expect(monthsBetween(new Date('2026-12-01T00:00:00Z'), new Date('2026-11-30T23:59:59.999Z'))).toEqual([]);
   });
 
   it('expires a month only when all its events are older than the retention period', () => {
