@@ -152,8 +152,13 @@ describe('the privacy officer’s queue', () => {
     expect((await h.api.post(`/v1/privacy/requests/${logged.body.id}/actions/complete`).set(h.auth(dpo)).send({})).status).toBe(409);
     await h.api.post(`/v1/privacy/requests/${logged.body.id}/actions/verify-identity`).set(h.auth(dpo)).send({ method: 'signed letter with copy of ID card, destroyed after check' }).expect(200);
     await h.api.post(`/v1/privacy/requests/${logged.body.id}/actions/start`).set(h.auth(dpo)).expect(200);
+    // Each move is a conditional update from the statuses it is allowed from: repeating it is refused.
+    expect((await h.api.post(`/v1/privacy/requests/${logged.body.id}/actions/start`).set(h.auth(dpo))).status).toBe(409);
     const done = await h.api.post(`/v1/privacy/requests/${logged.body.id}/actions/complete`).set(h.auth(dpo)).send({ outcome: 'objection recorded' }).expect(200);
     expect(done.body.status).toBe('completed');
+    // A closed request can no longer be rejected.
+    expect((await h.api.post(`/v1/privacy/requests/${logged.body.id}/actions/reject`).set(h.auth(dpo)).send({ reason: 'too late' })).status).toBe(409);
+    expect((await h.api.get(`/v1/privacy/requests/${logged.body.id}`).set(h.auth(dpo))).body.status).toBe('completed');
     expect(await processingPermissions(h.services, world.contactId)).toMatchObject({ directMarketing: false, telemetry: true });
   });
 

@@ -1,8 +1,8 @@
 import type { Prisma } from '../../generated/prisma/client';
 import type { Services } from '../../services';
 import type { RequestQueueQuery } from '../privacy.schemas';
+import { OPEN_STATUSES } from './request-status';
 
-const OPEN = ['received', 'identity_verified', 'in_progress'] as const;
 const DAY = 86_400_000;
 
 /**
@@ -15,7 +15,7 @@ export async function listRequests(services: Services, query: RequestQueueQuery)
     OR: [{ extendedDueAt: null, dueAt: { lt: limit } }, { extendedDueAt: { lt: limit } }],
   });
   const and: Prisma.PrivacyRequestWhereInput[] = [];
-  if (query.status === 'open' || query.overdue || query.dueWithinDays !== undefined) and.push({ status: { in: [...OPEN] } });
+  if (query.status === 'open' || query.overdue || query.dueWithinDays !== undefined) and.push({ status: { in: [...OPEN_STATUSES] } });
   else if (query.status) and.push({ status: query.status });
   if (query.type) and.push({ type: query.type });
   if (query.overdue === true) and.push(dueBefore(now));

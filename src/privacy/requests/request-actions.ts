@@ -10,7 +10,7 @@ import { CONTROLLER } from '../register/catalogue';
 import { decideExtension } from '../deadlines';
 import { notifySubject, subjectEmail } from '../notify-subject';
 import { OBJECTION_COLUMN, type ObjectionScope } from '../processing-permissions';
-import { canApply, type RequestAction } from './request-status';
+import { allowedFrom, canApply, type RequestAction } from './request-status';
 import { executeErasureRequest } from './execute-erasure-request';
 
 interface Ctx { services: Services; staff: StaffPrincipal; purpose: string | null; requestId: string }
@@ -22,8 +22,7 @@ async function load(services: Services, id: string): Promise<PrivacyRequest> {
 }
 
 async function transition(ctx: Ctx, request: PrivacyRequest, action: RequestAction, data: Record<string, unknown>): Promise<PrivacyRequest> {
-  const allowed = (['received', 'identity_verified', 'in_progress', 'completed', 'rejected'] as const).filter((s) => canApply(action, s));
-  const { count } = await ctx.services.prisma.privacyRequest.updateMany({ where: { id: request.id, status: { in: [...allowed] } }, data: { ...data, handledById: ctx.staff.id } });
+  const { count } = await ctx.services.prisma.privacyRequest.updateMany({ where: { id: request.id, status: { in: [...allowedFrom(action)] } }, data: { ...data, handledById: ctx.staff.id } });
   if (count !== 1) throw new AppError('CONFLICT', `cannot ${action.replace('_', ' ')} a request that is ${request.status}`);
   await ctx.services.audit.record({ actor: { type: 'staff', id: ctx.staff.id }, action: `privacy_request.${action}`, subjectId: request.contactId, resource: { type: 'privacy_request', id: request.id }, purpose: ctx.purpose, requestId: ctx.requestId });
   return load(ctx.services, request.id);

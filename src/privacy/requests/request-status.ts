@@ -8,31 +8,22 @@ import type { PrivacyRequestStatus } from '../../generated/prisma/enums';
 
 export type RequestAction = 'verify_identity' | 'start' | 'complete' | 'reject' | 'extend';
 
-const OPEN: PrivacyRequestStatus[] = ['received', 'identity_verified', 'in_progress'];
+/** the statuses of a request not yet completed or rejected */
+export const OPEN_STATUSES: readonly PrivacyRequestStatus[] = ['received', 'identity_verified', 'in_progress'];
 
-const ALLOWED: Record<RequestAction, PrivacyRequestStatus[]> = {
+const ALLOWED: Record<RequestAction, readonly PrivacyRequestStatus[]> = {
   verify_identity: ['received'],
   start: ['identity_verified'],
   complete: ['identity_verified', 'in_progress'],
-  reject: OPEN,
-  extend: OPEN,
+  reject: OPEN_STATUSES,
+  extend: OPEN_STATUSES,
 };
-
-export function isOpen(status: PrivacyRequestStatus): boolean {
-  return OPEN.includes(status);
-}
 
 export function canApply(action: RequestAction, status: PrivacyRequestStatus): boolean {
   return ALLOWED[action].includes(status);
 }
 
-export function nextStatus(action: RequestAction, status: PrivacyRequestStatus): PrivacyRequestStatus | null {
-  if (!canApply(action, status)) return null;
-  switch (action) {
-    case 'verify_identity': return 'identity_verified';
-    case 'start': return 'in_progress';
-    case 'complete': return 'completed';
-    case 'reject': return 'rejected';
-    case 'extend': return status;
-  }
+/** The statuses `action` may be applied from (the `WHERE status IN …` of its conditional update). */
+export function allowedFrom(action: RequestAction): readonly PrivacyRequestStatus[] {
+  return ALLOWED[action];
 }
