@@ -7,14 +7,15 @@
  */
 import { randomInt } from 'node:crypto';
 import { mailerFor, sendInBackground } from '../../mail/mailer';
+import { DEFAULT_RETENTION } from '../../retention/retention-policy';
 import type { Services } from '../../services';
 import { hashPassword } from '../../staff/passwords';
 
 export const CODE_TTL_MS = 10 * 60_000;
 export const MAX_ATTEMPTS = 5;
 export const CODE_DIGITS = 8;
-/** codes are deleted this long after creation (retention of the identity_verification category) */
-export const CODE_RETENTION_MS = 24 * 3600_000;
+/** codes are deleted this long after creation (retention of the identity_verification category; the retention run uses the same period) */
+export const CODE_RETENTION_MS = DEFAULT_RETENTION.verificationCodeHours * 3_600_000;
 
 export const VERIFICATION_PER_ADDRESS = { points: 5, durationSeconds: 3600 };
 export const VERIFICATION_PER_CLIENT = { points: 20, durationSeconds: 3600 };
