@@ -21,7 +21,7 @@ import { verdictClaims } from './verdict-token';
 
 const NO_LICENCE = '00000000-0000-0000-0000-000000000000';
 
-export async function validateLicence(services: Services, body: ValidateBody, lookup: KeyLookup, ctx: { clientAddress: string | null; requestId: string }) {
+export async function validateLicence(services: Services, body: ValidateBody, lookup: KeyLookup, ctx: { clientAddress: string | null }) {
   const started = process.hrtime.bigint();
   const now = services.now();
   const identity = identifyDevice(services.blindIndex, body.device);
@@ -56,11 +56,11 @@ export async function validateLicence(services: Services, body: ValidateBody, lo
   metrics.validations.inc({ code });
   metrics.duration.observe({ code }, Number(process.hrtime.bigint() - started) / 1e9);
   emitValidated(services, {
-    at: now, code, requestId: ctx.requestId,
-    licence: facts && { id: facts.id, customerId: facts.customerId, holderId: facts.holderId, productId: facts.productId, status: facts.status },
+    at: now, code,
+    licence: facts && { id: facts.id, customerId: facts.customerId, holderId: facts.holderId },
     policy: facts?.policy ?? null, device,
     ntAccountIndex: identity.ntAccountIndex, pcNameIndex: identity.pcNameIndex, macIndexes: identity.macIndexes,
-    clientAddress: ctx.clientAddress, networkHash: record.networkHash, clientTime: record.clientTime, appVersion: record.appVersion,
+    networkHash: record.networkHash, clientTime: record.clientTime,
   });
 
   return {

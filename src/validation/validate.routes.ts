@@ -16,12 +16,12 @@ export const validateRoutes = [
     // malformed input), while a body beyond any such list is refused (413) before parsing.
     bodyLimit: '256kb',
     summary: 'Validate a licence key on a device: always 200 with a verdict code and a signed licence token (DESIGN §4, §12)',
-    async handler({ services, body, req, requestId }) {
+    async handler({ services, body, req }) {
       const lookup = keyLookup(services.config.secrets.keyPepper, body.key);
       const clientAddress = req.ip ?? null; // a getter that walks X-Forwarded-For each time: read once
       await services.rateLimits.consume('validate-address', VALIDATE_PER_ADDRESS, clientAddress ?? 'unknown');
       await services.rateLimits.consume('validate-key', VALIDATE_PER_KEY, lookup.digest);
-      const verdict = await validateLicence(services, body, lookup, { clientAddress, requestId });
+      const verdict = await validateLicence(services, body, lookup, { clientAddress });
       return { body: verdict, headers: { 'Cache-Control': 'no-store' } };
     },
   }),
