@@ -26,14 +26,13 @@ import express from 'express';
 import { Client, Pool } from 'pg';
 import { createApp } from '../src/app';
 import { openDatabase } from '../src/db/database';
-import { applyMigrations } from '../src/db/migrations';
 import { drainFraudEvaluations } from '../src/fraud/fraud-runtime';
 import { keyDigest } from '../src/licences/licence-keys';
 import { createLogger } from '../src/logger';
 import { buildServices } from '../src/services';
+import { benchConfig, createBenchDatabase } from './support/bench-database';
 import { seed } from './support/seed';
 
-const SERVER = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -42,18 +41,6 @@ const LICENCES = 10_000;
 const DEVICES_PER_LICENCE = 2;
 
 interface LoadResult { rps: number; total: number; p50: number; p99: number; non2xx: number; errors: number; timeouts: number }
-
-function databaseUrl(name: string): string {
-  const url = new URL(SERVER);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: SERVER });
-  await client.connect();
-  try { return await work(client); } finally { await client.end(); }
-}
 
 /** Asynchronous: the servers under load live in this process and must keep running meanwhile. */
 async function load(url: string, requestsFile: string, seconds: number, overallRate?: number): Promise<LoadResult> {
@@ -79,25 +66,16 @@ const urlOf = (server: import('node:http').Server) => `http://127.0.0.1:${(serve
 const fmt = (r: LoadResult) => `${r.rps.toFixed(0).padStart(7)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms${r.non2xx || r.errors ? `   (non-2xx ${r.non2xx}, errors ${r.errors})` : ''}`;
 
 async function main(): Promise<void> {
-  const name = `nomina_bench_${Date.now()}_${randomBytes(3).toString('hex')}`;
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'nomina-bench-'));
-  await admin((c) => c.query(`CREATE DATABASE "${name}"`));
-  const url = databaseUrl(name);
+  const bench = await createBenchDatabase('nomina_bench');
+  const url = bench.url;
   try {
     const client = new Client({ connectionString: url });
     await client.connect();
-    await applyMigrations({ query: async (sql, params) => (await client.query(sql, params as unknown[])).rows, exec: async (s) => { await client.query(s); }, release: async () => {} });
-
-    const secret = () => randomBytes(32);
-    const config = {
-      env: 'production' as const, host: '127.0.0.1', port: 0, databaseUrl: url, dataDir: scratch, mailFrom: 'bench@nomina.invalid',
-      logLevel: 'warn', trustProxy: 'loopback', staffTokenTtlSeconds: 900,
-      // Fraud signals off for the baseline comparison; measured on vs off at the end.
-      fraudSignals: 'off' as 'on' | 'off',
-      secrets: { masterKeys: [{ id: 'bench', key: secret() }], indexKey: secret(), keyPepper: secret(), telemetryKey: secret(), tokenSecret: secret() },
-    };
+    // Fraud signals off for the baseline comparison; measured on vs off at the end.
+    const config = benchConfig({ databaseUrl: url, dataDir: scratch, fraudSignals: 'off' });
     const db = await openDatabase({ databaseUrl: url, dataDir: scratch, poolSize: POOL_SIZE });
-    const services = buildServices(config as never, db, createLogger('warn'));
+    const services = buildServices(config, db, createLogger('warn'));
 
     let started = Date.now();
     const { product, devices } = await seed(client, services, LICENCES, DEVICES_PER_LICENCE);
@@ -188,7 +166,7 @@ async function main(): Promise<void> {
     await services.close();
     await db.close();
   } finally {
-    await admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+    await bench.drop();
     rmSync(scratch, { recursive: true, force: true });
   }
 }
