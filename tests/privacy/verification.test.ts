@@ -97,10 +97,14 @@ describe('POST /v1/privacy/verification and /v1/privacy/sessions', () => {
     const realNow = h.services.now;
     h.services.now = () => new Date(Date.now() + 10 * 60_000 + 1_000);
     try {
-      expect((await h.api.post('/v1/privacy/sessions').send({ email, code })).status).toBe(401);
+      const res = await h.api.post('/v1/privacy/sessions').send({ email, code });
+      expect(res.status).toBe(401);
+      expect(res.body.code).toBe('INVALID_CODE');
     } finally {
       h.services.now = realNow;
     }
+    // Refused for its age only: the same code, not used up by the refusal, still works within its 10 minutes.
+    await h.api.post('/v1/privacy/sessions').send({ email, code }).expect(200);
   });
 
   it('accepts a code once: a reused code is refused', async () => {
@@ -149,6 +153,7 @@ describe('POST /v1/privacy/verification and /v1/privacy/sessions', () => {
     expect(res.body.errors[0].pointer).toBe('/email');
     const bad = await h.api.post('/v1/privacy/sessions').send({ email: 'a@b.test', code: 'abc' });
     expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].pointer).toBe('/code');
   });
 
   it('never logs the address or the code', async () => {
@@ -195,5 +200,7 @@ describe('rate limits on verification', () => {
     for (let i = 0; i < 11; i += 1) statuses.push((await r.api.post('/v1/privacy/sessions').send({ email, code: '00000000' })).status);
     expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
     expect(statuses[10]).toBe(429);
+    // The limit is the address's, not the client's: another address from the same client is still answered.
+    expect((await r.api.post('/v1/privacy/sessions').send({ email: `other.${unique()}@gemeente.test`, code: '00000000' })).status).toBe(401);
   });
 });
