@@ -1,6 +1,7 @@
 import { forgetPartition } from '../../src/telemetry/telemetry-partitions';
 import { createHarness, type Harness } from '../support/harness';
 import { listSubjectTelemetry } from '../../src/telemetry/subject-telemetry';
+import { telemetryPseudonym } from '../../src/telemetry/pseudonym';
 import { buildContact, buildProduct } from '../support/factories';
 import { batch, buildTelemetryWorld, event, validationToken, type TelemetryWorld } from './telemetry-world';
 
@@ -27,6 +28,32 @@ describe('POST /v1/telemetry', () => {
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ accepted: 3, rejected: 0, duplicate: false, telemetry: 'on' });
     expect(await storedEvents()).toBe(3);
+  });
+
+  it("stores each event under the holder's pseudonym of its month, with the batch's versions unless the event names its own", async () => {
+    const w = await buildTelemetryWorld(h);
+    const now = Date.now();
+    const lastMonth = new Date(Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), 1) - 60_000);
+    const events = [
+      event({ name: 'export.pdf', durationMs: 42, props: { pages: 3 } }, new Date(now - 60_000)),
+      event({ name: 'print', durationMs: undefined, props: undefined, appVersion: '6.0.0', osVersion: 'Windows 10 22H2' }, new Date(now - 30_000)),
+      ...(now - lastMonth.getTime() < 29 * 86_400_000 ? [event({ name: 'late' }, lastMonth)] : []),
+    ];
+    expect((await post(batch(events), w.token)).body).toMatchObject({ accepted: events.length, rejected: 0 });
+    const conn = await h.services.db.connect();
+    let rows: Record<string, unknown>[];
+    try {
+      rows = await conn.query(`SELECT to_char("at", 'YYYY-MM') AS month, "pseudonym", "name", "durationMs", "appVersion", "osVersion", "props"
+                                 FROM telemetry_events WHERE "productId" = $1 ORDER BY "at"`, [w.productId]);
+    } finally {
+      await conn.release();
+    }
+    const key = h.services.config.secrets.telemetryKey;
+    expect(rows).toHaveLength(events.length);
+    for (const row of rows) expect(row.pseudonym).toBe(telemetryPseudonym(key, w.holderId, row.month as string));
+    const byName = new Map(rows.map((r) => [r.name, r]));
+    expect(byName.get('export.pdf')).toMatchObject({ durationMs: 42, appVersion: '5.2.1', osVersion: 'Windows 11 23H2', props: { pages: 3 } });
+    expect(byName.get('print')).toMatchObject({ durationMs: null, appVersion: '6.0.0', osVersion: 'Windows 10 22H2', props: null });
   });
 
   it('answers a replayed batch with duplicate: true and stores nothing more', async () => {
