@@ -23,7 +23,6 @@ import { FACTS_BY_DIGESTS, factsByDigestsParams, loadFactsByDigest, toFacts, typ
 import { recordValidation, type ValidationRecord } from './record-validation';
 
 export interface HotPath {
-  run: SqlRunner;
   /** the validation facts of a key digest for this device (load-validation-facts.ts) */
   facts(digest: string, identity: DeviceIdentity): Promise<ValidationFacts | null>;
   record(record: ValidationRecord): Promise<void>;
@@ -153,10 +152,10 @@ function postgresHotPath(services: Services): HotPath {
   const run: SqlRunner = async (sql, params) => (await pool.query({ name: statementName(sql), text: sql, values: params })).rows;
   const reads = groupRead(run);
   const events = groupCommit(run);
-  return { run, facts: (digest, identity) => reads.call({ digest, identity }), record: (record) => events.call(record) };
+  return { facts: (digest, identity) => reads.call({ digest, identity }), record: (record) => events.call(record) };
 }
 
 function prismaHotPath(services: Services): HotPath {
   const run: SqlRunner = (sql, params) => services.prisma.$queryRawUnsafe(sql, ...params);
-  return { run, facts: (digest, identity) => loadFactsByDigest(run, digest, identity), record: (record) => recordValidation(run, record) };
+  return { facts: (digest, identity) => loadFactsByDigest(run, digest, identity), record: (record) => recordValidation(run, record) };
 }
