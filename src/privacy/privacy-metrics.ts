@@ -4,8 +4,11 @@
  */
 import type { Services } from '../services';
 import { NOTIFICATION_HOURS } from '../breaches/breach-deadline';
+import { OPEN_STATUSES } from './requests/request-status';
 
 const registered = new WeakSet<Services>();
+/** the open statuses as an SQL list (constants of our own enum, not input) */
+const OPEN_IN_SQL = OPEN_STATUSES.map((s) => `'${s}'`).join(', ');
 
 export function registerPrivacyMetrics(services: Services): void {
   if (registered.has(services)) return;
@@ -15,7 +18,7 @@ export function registerPrivacyMetrics(services: Services): void {
   const requestCounts = () => {
     pending ??= services.prisma.$queryRawUnsafe<{ open: bigint; overdue: bigint }[]>(
       `SELECT count(*) AS open, count(*) FILTER (WHERE COALESCE("extendedDueAt", "dueAt") < $1) AS overdue
-         FROM privacy_requests WHERE status IN ('received', 'identity_verified', 'in_progress')`, services.now(),
+         FROM privacy_requests WHERE status IN (${OPEN_IN_SQL})`, services.now(),
     ).then(([row]) => ({ open: Number(row.open), overdue: Number(row.overdue) })).finally(() => { setImmediate(() => { pending = null; }); });
     return pending;
   };
