@@ -1,6 +1,6 @@
 /**
  * Wires fraud detection to validation (src/validation/validation-hooks.ts calls
- * `observeValidated` for every validated event, before the optional hooks): each event becomes
+ * `observeValidated` for every validated event): each event becomes
  * a ValidationObservation queued for evaluation after the response. Only a type is imported
  * from validation, so the two modules do not depend on each other at load time.
  */
@@ -8,7 +8,7 @@ import type { Services } from '../services';
 import type { ValidatedEvent } from '../validation/validation-hooks';
 import { observeValidation, type ValidationObservation } from './evaluate-validation';
 
-export function observationOf(event: ValidatedEvent): ValidationObservation | null {
+function observationOf(event: ValidatedEvent): ValidationObservation | null {
   if (!event.licence || !event.policy) return null;
   return {
     at: event.at,
