@@ -1,8 +1,7 @@
-import { normaliseKey } from '../../client-sdk/src/key-format';
 import { ntAccountIndex } from '../devices/device-identity';
 import type { Prisma } from '../generated/prisma/client';
 import type { Services } from '../services';
-import { keyDigest } from './licence-keys';
+import { keyLookup } from './licence-keys';
 import type { LicenceListQuery } from './licences.schemas';
 import { LICENCE_INCLUDE } from './present-licence';
 
@@ -14,8 +13,8 @@ import { LICENCE_INCLUDE } from './present-licence';
 export function searchCondition(services: Services, q: string): Prisma.LicenceWhereInput {
   const { blindIndex } = services;
   const any: Prisma.LicenceWhereInput[] = [{ customer: { nameSearch: { contains: q.toLowerCase() } } }];
-  const key = normaliseKey(q);
-  if (key.ok) any.push({ keyDigest: keyDigest(services.config.secrets.keyPepper, key.canonical) });
+  const key = keyLookup(services.config.secrets.keyPepper, q);
+  if (key.wellFormed) any.push({ keyDigest: key.digest });
   if (q.includes('@')) any.push({ holder: { emailIndex: blindIndex.of('email', q) } });
   any.push({ devices: { some: { pcNameIndex: blindIndex.of('pc_name', q) } } });
   const slash = q.indexOf('\\');
