@@ -50,10 +50,14 @@ describe('POST /v1/devices/release (SDK, licence token)', () => {
   });
 
   it('is idempotent: releasing a released device answers 204 and spends no transfer', async () => {
-    const licence = await buildLicence(h, { policy: { transfersPer30Days: 1 } });
+    const licence = await buildLicence(h, { policy: { transfersPer30Days: 2, maxMachines: 2 } });
     const token = (await validate(h, validateBody(licence.key, licence.product.code, aDevice())).expect(200)).body.token;
+    const other = (await validate(h, validateBody(licence.key, licence.product.code, aDevice())).expect(200)).body.token;
     await release(token).expect(204);
     await release(token).expect(204);
+    // Had the repeat spent a transfer, the budget of 2 would now be exhausted.
+    await release(other).expect(204);
+    expect(await h.services.prisma.auditEntry.count({ where: { action: 'device.release', subjectId: licence.holderId } })).toBe(2);
   });
 
   it('enforces the transfer budget with a clear code and when the next transfer is possible', async () => {
