@@ -47,3 +47,8 @@ export const OBJECTION_COLUMN: Record<ObjectionScope, 'telemetryObjectedAt' | 'm
   direct_marketing: 'marketingObjectedAt',
   fraud_profiling: 'profilingObjectedAt',
 };
+
+/** The contact columns that put an objection (to `scope`) or a restriction in force from `now`. */
+export function choiceInForce(type: 'objection' | 'restriction', scope: readonly ObjectionScope[], now: Date): Partial<Record<'restrictedAt' | (typeof OBJECTION_COLUMN)[ObjectionScope], Date>> {
+  return type === 'restriction' ? { restrictedAt: now } : Object.fromEntries(scope.map((s) => [OBJECTION_COLUMN[s], now]));
+}

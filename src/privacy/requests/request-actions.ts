@@ -9,7 +9,7 @@ import type { Services } from '../../services';
 import { CONTROLLER } from '../register/catalogue';
 import { decideExtension } from '../deadlines';
 import { notifySubject, subjectEmail } from '../notify-subject';
-import { OBJECTION_COLUMN, type ObjectionScope } from '../processing-permissions';
+import { choiceInForce, type ObjectionScope } from '../processing-permissions';
 import { allowedFrom, canApply, type RequestAction } from './request-status';
 import { executeErasureRequest } from './execute-erasure-request';
 
@@ -78,8 +78,7 @@ export async function completeRequest(ctx: Ctx, id: string, input: { outcome?: s
     return result;
   }
   if ((request.type === 'objection' || request.type === 'restriction') && request.contactId) {
-    const data = request.type === 'restriction' ? { restrictedAt: now } : Object.fromEntries((request.scope as ObjectionScope[]).map((s) => [OBJECTION_COLUMN[s], now]));
-    await ctx.services.prisma.contact.update({ where: { id: request.contactId }, data });
+    await ctx.services.prisma.contact.update({ where: { id: request.contactId }, data: choiceInForce(request.type, request.scope as ObjectionScope[], now) });
   }
   return transition(ctx, request, 'complete', { status: 'completed', closedAt: now, outcome: input.outcome ?? 'completed' });
 }

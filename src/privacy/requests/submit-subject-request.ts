@@ -5,10 +5,11 @@
  * officer); erasure runs at once unless a running licence needs a privacy officer's decision;
  * rectification of what the subject cannot edit themselves goes to the privacy officer.
  */
+import type { Tx } from '../../audit/audit-trail';
 import type { PrivacyRequest } from '../../generated/prisma/client';
 import type { Services } from '../../services';
 import { initialDueAt } from '../deadlines';
-import { OBJECTION_COLUMN, type ObjectionScope } from '../processing-permissions';
+import { choiceInForce, type ObjectionScope } from '../processing-permissions';
 import type { SubjectRequestBody } from '../privacy.schemas';
 import { executeErasureRequest } from './execute-erasure-request';
 
@@ -32,21 +33,17 @@ export async function submitSubjectRequest(services: Services, contactId: string
   return created;
 }
 
-type Tx = Parameters<Parameters<Services['prisma']['$transaction']>[0]>[0];
-
 async function applyAtOnce(tx: Tx, request: PrivacyRequest, scope: ObjectionScope[], now: Date): Promise<PrivacyRequest | null> {
   const complete = (outcome: string) => tx.privacyRequest.update({ where: { id: request.id }, data: { status: 'completed', closedAt: now, outcome } });
   switch (request.type) {
     case 'access':
     case 'portability':
       return complete('self-served: the full export (JSON, format nomina.subject-export v1) is available from GET /v1/privacy/me/export');
-    case 'objection': {
-      const data = Object.fromEntries(scope.map((s) => [OBJECTION_COLUMN[s], now]));
-      await tx.contact.update({ where: { id: request.contactId! }, data });
+    case 'objection':
+      await tx.contact.update({ where: { id: request.contactId! }, data: choiceInForce('objection', scope, now) });
       return complete(`objection in force: ${scope.join(', ')}`);
-    }
     case 'restriction':
-      await tx.contact.update({ where: { id: request.contactId! }, data: { restrictedAt: now } });
+      await tx.contact.update({ where: { id: request.contactId! }, data: choiceInForce('restriction', scope, now) });
       return complete('restriction in force: data is only stored; no telemetry, no fraud profiling; licence validation continues');
     default:
       return null;
