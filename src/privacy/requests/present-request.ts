@@ -1,7 +1,6 @@
 import type { PrivacyRequest } from '../../generated/prisma/client';
 import { effectiveDueAt, isOverdue } from '../deadlines';
-
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
+import { iso } from '../subject-data';
 
 /** A request for the subject and for staff: no free-text identity notes (those go to the export only). */
 export function presentRequest(r: PrivacyRequest, now = new Date()) {
