@@ -21,8 +21,8 @@ const TRANSITIONS: Record<StatusAction, { from: LicenceStatus[]; to: LicenceStat
  */
 export async function changeLicenceStatusIn(tx: Tx, licenceId: string, action: StatusAction, reason: string | null) {
   const transition = TRANSITIONS[action];
-  await tx.$queryRaw`SELECT 1 FROM licences WHERE id = ${licenceId}::uuid FOR UPDATE`;
-  const licence = await tx.licence.findUnique({ where: { id: licenceId }, select: { id: true, status: true, holderId: true } });
+  const [licence] = await tx.$queryRaw<{ status: LicenceStatus; holderId: string }[]>`
+    SELECT status::text AS status, "holderId" FROM licences WHERE id = ${licenceId}::uuid FOR UPDATE`;
   if (!licence) throw notFound('licence');
   if (!transition.from.includes(licence.status)) throw new AppError('CONFLICT', `a ${licence.status} licence cannot be ${action === 'reinstate' ? 'reinstated' : `${action}ed`}`);
   // A repeated action without a reason keeps the reason given the first time.
