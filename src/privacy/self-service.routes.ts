@@ -70,7 +70,8 @@ export const selfServiceRoutes = [
     method: 'get', path: '/v1/privacy/me/requests', tag: 'privacy', access: subjectAccess, summary: 'My requests and their status',
     async handler({ services, subject }) {
       const rows = await services.prisma.privacyRequest.findMany({ where: { subjectRef: subject.contactId }, orderBy: { receivedAt: 'desc' }, take: 200 });
-      return { body: { items: rows.map((r) => presentRequest(r, services.now())) } };
+      const now = services.now();
+      return { body: { items: rows.map((r) => presentRequest(r, now)) } };
     },
   }),
 ];
