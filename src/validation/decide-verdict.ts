@@ -7,6 +7,8 @@ import { runChecks } from './validation-checks';
 export interface Decision {
   code: ValidationCode;
   match: DeviceCandidate | null;
+  /** the device the verdict is about: the matched one, unless the verdict refused it a seat */
+  device: { id: string; isNew: boolean } | null;
   /** a VALID verdict that must write (bind an account, take a seat, update the device): only under the licence's lock */
   needsLock: boolean;
 }
@@ -26,10 +28,6 @@ export function decideVerdict(facts: ValidationFacts | null, identity: DeviceIde
     activate: request.activate ?? false,
   }, now);
   const needsLock = code === 'VALID' && (!facts!.accountBound || !match || match.released || deviceChanged(match, identity));
-  return { code, match, needsLock };
-}
-
-/** The device a verdict is about: the matched one, unless the verdict refused it a seat. */
-export function verdictDevice(code: ValidationCode, match: DeviceCandidate | null): { id: string; isNew: boolean } | null {
-  return match && code !== 'TOO_MANY_MACHINES' && !(match.released && code === 'VALID') ? { id: match.id, isNew: false } : null;
+  const device = match && code !== 'TOO_MANY_MACHINES' && !(match.released && code === 'VALID') ? { id: match.id, isNew: false } : null;
+  return { code, match, device, needsLock };
 }

@@ -8,7 +8,7 @@ import { identifyDevice } from '../devices/device-identity';
 import type { KeyLookup } from '../licences/licence-keys';
 import type { Services } from '../services';
 import { licenceSigner } from '../signing/licence-signer';
-import { decideVerdict, verdictDevice } from './decide-verdict';
+import { decideVerdict } from './decide-verdict';
 import { hotPath } from './hot-path';
 import { networkHash } from './network-hash';
 import type { ValidateBody } from './validate.schemas';
@@ -34,8 +34,7 @@ export async function validateLicence(services: Services, body: ValidateBody, lo
   // A malformed key is looked up like any other (by a digest that matches nothing): same work.
   let facts = await hot.facts(lookup.digest, identity);
   const decision = decideVerdict(facts, identity, body, now);
-  let { code } = decision;
-  let device = verdictDevice(code, decision.match);
+  let { code, device } = decision;
   if (facts && decision.needsLock) {
     ({ facts, code, device } = await validateUnderLock(services, facts.id, identity, body, record));
   } else {

@@ -13,7 +13,7 @@ import { deviceMetrics } from '../devices/device-metrics';
 import type { ValidationCode } from '../generated/prisma/enums';
 import { AppError } from '../http/problem';
 import type { Services } from '../services';
-import { decideVerdict, verdictDevice } from './decide-verdict';
+import { decideVerdict } from './decide-verdict';
 import { loadFactsById, type SqlRunner, type ValidationFacts } from './load-validation-facts';
 import { recordValidation, type ValidationRecord } from './record-validation';
 
@@ -35,8 +35,9 @@ export async function validateUnderLock(
       await tx.$queryRaw`SELECT 1 FROM licences WHERE id = ${licenceId}::uuid FOR UPDATE`;
       // A new statement after the lock: it sees what the transactions we waited for committed.
       const facts = await loadFactsById(run, licenceId, identity);
-      const { code, match } = decideVerdict(facts, identity, request, now);
-      let device = verdictDevice(code, match);
+      const decision = decideVerdict(facts, identity, request, now);
+      const { code, match } = decision;
+      let { device } = decision;
       if (code === 'VALID' && facts) {
         const sealer = await holderSealer(services, tx, facts.holderId);
         if (!facts.accountBound) await bindAccount(tx, sealer, facts.id, identity, now);
