@@ -2,6 +2,7 @@
  * Retention (DESIGN §2.6, §7): subjects 2 years after their customer's agreement ended, raw
  * validation events after 180 days, telemetry after 13 months; dry run first; a signed receipt.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -36,6 +37,13 @@ describe('a retention run', () => {
     const current = await buildSubjectWorld(h, { customerId: recent.id });
     await h.services.prisma.validationEvent.createMany({ data: Array.from({ length: 7 }, () => ({ licenceId: current.licenceId, deviceId: current.deviceId, code: 'VALID' as const, at: new Date(Date.now() - 200 * DAY) })) });
     await h.services.prisma.verificationCode.create({ data: { emailIndex: 'x', codeHash: 'y', expiresAt: new Date(Date.now() - 2 * DAY), createdAt: new Date(Date.now() - 2 * DAY) } });
+    // Closed requests of erased subjects (no contact left) are kept 5 years, then removed.
+    const closedRequest = (yearsAgo: number) => {
+      const at = new Date(Date.now() - yearsAgo * 365 * DAY);
+      return { subjectRef: randomUUID(), type: 'access' as const, status: 'completed' as const, receivedAt: at, dueAt: at, closedAt: at };
+    };
+    const oldRequest = await h.services.prisma.privacyRequest.create({ data: closedRequest(6) });
+    const keptRequest = await h.services.prisma.privacyRequest.create({ data: closedRequest(4) });
     await h.services.prisma.fraudObservation.createMany({ data: [
       { licenceId: current.licenceId, kind: 'machine', valueIndex: 'stale', firstAt: new Date(Date.now() - 300 * DAY), lastAt: new Date(Date.now() - 200 * DAY) },
       { licenceId: current.licenceId, kind: 'machine', valueIndex: 'fresh', firstAt: new Date(Date.now() - 300 * DAY), lastAt: new Date(Date.now() - DAY) },
@@ -43,13 +51,15 @@ describe('a retention run', () => {
 
     const lines: string[] = [];
     const dry = await runRetention(h.services, { dryRun: true, trigger: 'test', onProgress: (l) => lines.push(l) });
-    expect(dry.result).toMatchObject({ dryRun: true, subjects: { due: 1, erased: 0 }, validationEvents: 7, fraudObservations: 1, verificationCodes: 1 });
+    expect(dry.result).toMatchObject({ dryRun: true, subjects: { due: 1, erased: 0 }, validationEvents: 7, fraudObservations: 1, verificationCodes: 1, closedRequests: 1 });
     expect(lines.join('\n')).toMatch(/subjects whose agreement ended before .*: 1/);
     expect(await h.services.prisma.contact.count({ where: { id: old.contactId } })).toBe(1);
     expect(await h.services.prisma.validationEvent.count({ where: { licenceId: current.licenceId } })).toBe(10);
 
     const run = await runRetention(h.services, { dryRun: false, trigger: 'test' });
-    expect(run.result).toMatchObject({ dryRun: false, subjects: { due: 1, erased: 1 }, validationEvents: 7, fraudObservations: 1, verificationCodes: 1 });
+    expect(run.result).toMatchObject({ dryRun: false, subjects: { due: 1, erased: 1 }, validationEvents: 7, fraudObservations: 1, verificationCodes: 1, closedRequests: 1 });
+    expect(await h.services.prisma.privacyRequest.count({ where: { id: { in: [oldRequest.id, keptRequest.id] } } })).toBe(1);
+    expect(await h.services.prisma.privacyRequest.count({ where: { id: keptRequest.id } })).toBe(1);
     const observations = (await h.services.prisma.fraudObservation.findMany({ where: { licenceId: current.licenceId } })).map((o) => o.valueIndex);
     expect(observations).toContain('fresh');
     expect(observations).not.toContain('stale');
