@@ -29,7 +29,9 @@ export interface Services {
   metrics: Metrics;
   /** the current time; a parameter so tests can move it */
   now(): Date;
-  /** releases connections (Redis); the database is closed by its owner */
+  /** Registers something to release on close (connections a module opened for itself). */
+  onClose(release: () => Promise<void>): void;
+  /** releases Redis and whatever modules registered; the database is closed by its owner */
   close(): Promise<void>;
 }
 
@@ -37,6 +39,7 @@ export function buildServices(config: Config, db: Database, logger: Logger): Ser
   const keyring = new Keyring(config.secrets.masterKeys);
   const subjects = new SubjectCrypto(keyring);
   const redis = config.redisUrl ? new Redis(config.redisUrl, { enableOfflineQueue: false, lazyConnect: false }) : undefined;
+  const releases: (() => Promise<void>)[] = [];
   redis?.on('error', (error) => logger.warn({ err: error.message }, 'redis error; rate limits may be rejected'));
   return {
     config,
@@ -51,8 +54,12 @@ export function buildServices(config: Config, db: Database, logger: Logger): Ser
     rateLimits: new RateLimits(redis),
     metrics: new Metrics(),
     now: () => new Date(),
+    onClose(release) {
+      releases.push(release);
+    },
     async close() {
       if (redis) redis.disconnect();
+      await Promise.all(releases.splice(0).map((release) => release()));
     },
   };
 }

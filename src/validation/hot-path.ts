@@ -134,7 +134,6 @@ export function hotPath(services: Services): HotPath {
 }
 
 function postgresHotPath(services: Services): HotPath {
-  // Idle connections close by themselves: nothing to release when the service stops.
   const pool = new Pool({
     connectionString: services.config.databaseUrl, max: POOL_SIZE, idleTimeoutMillis: 30_000, allowExitOnIdle: true,
     // Generic plans only: these statements are index lookups whatever their parameters, but the
@@ -149,6 +148,7 @@ function postgresHotPath(services: Services): HotPath {
     const pgCode = (error as { code?: string }).code;
     services.logger[pgCode === '57P01' ? 'debug' : 'warn']({ err: error.name, pgCode }, 'validation connection lost');
   });
+  services.onClose(() => pool.end());
   const run: SqlRunner = async (sql, params) => (await pool.query({ name: statementName(sql), text: sql, values: params })).rows;
   const reads = groupRead(run);
   const events = groupCommit(run);
