@@ -41,6 +41,10 @@ describe('/v1/breaches', () => {
     expect(notified.body.notificationState).toBe('notified_late');
     metrics = await h.api.get('/metrics').expect(200);
     expect(metrics.text).toMatch(/nomina_breach_notifications_overdue 0\b/);
+    // Recording and updating are audited; an unknown breach is a 404.
+    const actions = (await h.services.prisma.auditEntry.findMany({ where: { resourceType: 'breach', resourceId: late.body.id } })).map((e) => e.action);
+    expect(actions.sort()).toEqual(['breach.record', 'breach.update']);
+    expect((await h.api.patch('/v1/breaches/00000000-0000-4000-8000-000000000000').set(h.auth(dpo)).send({ measures: 'x' })).status).toBe(404);
   });
 
   it('refuses bad input with pointers and other roles with 403', async () => {
