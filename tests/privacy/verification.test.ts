@@ -164,6 +164,8 @@ describe('POST /v1/privacy/verification and /v1/privacy/sessions', () => {
     const code = await receivedCode(email, before);
     await h.api.post('/v1/privacy/sessions').send({ email, code }).expect(200);
     const logs = h.logs.join('\n');
+    // The requests were logged (by route template), so their absence below means something.
+    expect(logs).toContain('/v1/privacy/sessions');
     expect(logs).not.toContain(email);
     expect(logs).not.toContain(code);
   });
