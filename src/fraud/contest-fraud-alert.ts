@@ -1,9 +1,8 @@
 import type { PrivacyRequest } from '../generated/prisma/client';
 import { notFound } from '../http/problem';
 import { initialDueAt } from '../privacy/deadlines';
+import { OPEN_STATUSES } from '../privacy/requests/request-status';
 import type { Services } from '../services';
-
-const OPEN_REQUEST = ['received', 'identity_verified', 'in_progress'] as const;
 
 /**
  * The holder contests an alert (GDPR Art. 22(3): the right to contest and to be heard by a
@@ -17,7 +16,7 @@ export async function contestFraudAlert(services: Services, contactId: string, a
     const alert = await tx.fraudAlert.findFirst({ where: { id: alertId, licence: { holderId: contactId } }, select: { id: true } });
     if (!alert) throw notFound('fraud alert');
     await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock(hashtext($1))', `fraud-contest:${alertId}`);
-    const existing = await tx.privacyRequest.findFirst({ where: { contactId, fraudAlertId: alertId, type: 'objection', status: { in: [...OPEN_REQUEST] } } });
+    const existing = await tx.privacyRequest.findFirst({ where: { contactId, fraudAlertId: alertId, type: 'objection', status: { in: [...OPEN_STATUSES] } } });
     if (existing) return { request: existing, created: false };
     const request = await tx.privacyRequest.create({
       data: {
