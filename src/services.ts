@@ -40,7 +40,7 @@ export function buildServices(config: Config, db: Database, logger: Logger): Ser
   const subjects = new SubjectCrypto(keyring);
   const redis = config.redisUrl ? new Redis(config.redisUrl, { enableOfflineQueue: false, lazyConnect: false }) : undefined;
   const releases: (() => Promise<void>)[] = [];
-  redis?.on('error', (error) => logger.warn({ err: error.message }, 'redis error; rate limits may be rejected'));
+  const metrics = new Metrics();
   return {
     config,
     db,
@@ -51,8 +51,8 @@ export function buildServices(config: Config, db: Database, logger: Logger): Ser
     blindIndex: new BlindIndex(config.secrets.indexKey),
     audit: new AuditTrail(db.prisma, subjects),
     sessions: new SessionTokens(config.secrets.tokenSecret, db.prisma, config.staffTokenTtlSeconds),
-    rateLimits: new RateLimits(redis),
-    metrics: new Metrics(),
+    rateLimits: new RateLimits(redis, { logger, metrics }),
+    metrics,
     now: () => new Date(),
     onClose(release) {
       releases.push(release);

@@ -1,16 +1,28 @@
 /**
  * Appends audit entries. Every feature calls `record` for staff reads and changes of personal
  * data, subject actions and system erasures. Appends are serialised by a transaction-scoped
- * advisory lock, so concurrent requests still produce one unbroken chain.
+ * advisory lock, so concurrent requests still produce one unbroken chain; inside a caller's
+ * transaction the append waits until just before commit, so that lock is always the last one a
+ * transaction takes (src/db/transactions.ts).
+ *
+ * What is about a person is sealed with that person's key, so erasure shreds it: the details and
+ * the stated purpose (free text such as "ticket 4711: <name> cannot activate on <PC>" is personal
+ * data about the subject). The chain covers the sealed text's digest, so it still verifies after
+ * erasure nulls it. Once a subject's key is destroyed, new entries about them keep who, what,
+ * when and which resource, without details or purpose.
  */
 import type { PrismaClient } from '../generated/prisma/client';
 import type { ActorType } from '../generated/prisma/enums';
-import type { SubjectCrypto } from '../crypto/subject-keys';
+import { SubjectKeyDestroyedError, type SubjectCrypto } from '../crypto/subject-keys';
+import { beforeCommit, type Tx } from '../db/transactions';
 import { chainHash, detailsDigest, GENESIS_HASH } from './audit-chain';
 
 const AUDIT_LOCK = 4_242_001;
 
-export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+export type { Tx };
+
+/** The key under which a subject entry's sealed details carry the staff's stated purpose. */
+export const SEALED_PURPOSE = 'purpose';
 
 export interface Actor { type: ActorType; id?: string | null }
 
@@ -28,18 +40,28 @@ export interface AuditInput {
 export class AuditTrail {
   constructor(private readonly prisma: PrismaClient, private readonly subjects: SubjectCrypto) {}
 
-  /** Appends one entry; inside the caller's transaction when `tx` is given. */
-  async record(input: AuditInput, tx?: Tx): Promise<bigint> {
-    if (tx) return this.append(tx, input);
-    return this.prisma.$transaction((inner) => this.append(inner, input));
+  /** Appends one entry; inside the caller's transaction (just before it commits) when `tx` is given. */
+  async record(input: AuditInput, tx?: Tx): Promise<void> {
+    if (tx) return beforeCommit(tx, () => this.append(tx, input));
+    await this.prisma.$transaction((inner) => this.append(inner, input));
   }
 
-  private async append(tx: Tx, input: AuditInput): Promise<bigint> {
-    let details: string | null = null;
-    if (input.details) {
-      const json = JSON.stringify(input.details);
-      details = input.subjectId ? await this.subjects.encrypt(tx, input.subjectId, 'audit.details', json) : json;
+  /** Details and purpose as stored: sealed with the subject's key when the entry is about a person. */
+  private async sealed(tx: Tx, input: AuditInput): Promise<{ details: string | null; purpose: string | null }> {
+    const purpose = input.purpose ?? null;
+    if (!input.subjectId) return { details: input.details ? JSON.stringify(input.details) : null, purpose };
+    const content = purpose === null ? input.details : { ...input.details, [SEALED_PURPOSE]: purpose };
+    if (!content) return { details: null, purpose: null };
+    try {
+      return { details: await this.subjects.encrypt(tx, input.subjectId, 'audit.details', JSON.stringify(content)), purpose: null };
+    } catch (error) {
+      if (error instanceof SubjectKeyDestroyedError) return { details: null, purpose: null };
+      throw error;
     }
+  }
+
+  private async append(tx: Tx, input: AuditInput): Promise<void> {
+    const { details, purpose } = await this.sealed(tx, input);
     await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock($1)', AUDIT_LOCK);
     const [{ seq }] = await tx.$queryRawUnsafe<{ seq: bigint }[]>(
       `SELECT nextval(pg_get_serial_sequence('audit_entries', 'seq')) AS seq`,
@@ -56,7 +78,7 @@ export class AuditTrail {
       subjectId: input.subjectId ?? null,
       resourceType: input.resource?.type ?? null,
       resourceId: input.resource?.id ?? null,
-      purpose: input.purpose ?? null,
+      purpose,
       requestId: input.requestId ?? null,
       detailsDigest: details === null ? null : detailsDigest(details),
     };
@@ -67,6 +89,5 @@ export class AuditTrail {
       create: { id: 1, lastSeq: fields.seq, lastHash: hash },
       update: { lastSeq: fields.seq, lastHash: hash },
     });
-    return fields.seq;
   }
 }

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { isoInstant } from '../http/common-schemas';
+import { isoInstant, uuid } from '../http/common-schemas';
 import { defineRoute, staffOnly } from '../http/route';
 import { verifyAuditChain } from './verify-audit-chain';
 import { presentAuditEntry } from './present-audit-entry';
 
 const AuditQuery = z.strictObject({
-  subjectId: z.uuid().optional(),
+  subjectId: uuid().optional(),
   actorId: z.string().max(64).optional(),
   action: z.string().max(64).optional(),
   from: isoInstant.optional(),

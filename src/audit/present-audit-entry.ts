@@ -1,14 +1,23 @@
 import type { AuditEntry } from '../generated/prisma/client';
 import type { Services } from '../services';
+import { SEALED_PURPOSE } from './audit-trail';
 
-/** An audit entry for staff or for the subject's export; details decrypted while the subject's key exists. */
+/**
+ * An audit entry for staff or for the subject's export. About a person, details and purpose are
+ * unsealed while the person's key exists ("[erased]" after); entries written before purposes
+ * were sealed still show their plain purpose column.
+ */
 export async function presentAuditEntry(services: Services, entry: AuditEntry) {
   let details: unknown = null;
+  let purpose: string | null = entry.purpose;
   if (entry.details !== null) {
     if (!entry.subjectId) details = JSON.parse(entry.details);
     else {
       try {
-        details = JSON.parse(await services.subjects.decrypt(services.prisma, entry.subjectId, 'audit.details', entry.details));
+        const content = JSON.parse(await services.subjects.decrypt(services.prisma, entry.subjectId, 'audit.details', entry.details)) as Record<string, unknown>;
+        const { [SEALED_PURPOSE]: sealedPurpose, ...rest } = content;
+        if (typeof sealedPurpose === 'string') purpose = sealedPurpose;
+        details = Object.keys(rest).length > 0 ? rest : null;
       } catch {
         details = '[erased]';
       }
@@ -21,7 +30,7 @@ export async function presentAuditEntry(services: Services, entry: AuditEntry) {
     action: entry.action,
     subjectId: entry.subjectId,
     resource: entry.resourceType ? { type: entry.resourceType, id: entry.resourceId } : null,
-    purpose: entry.purpose,
+    purpose,
     requestId: entry.requestId,
     details,
     hash: entry.hash,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { text } from '../http/common-schemas';
+import { text, uuid } from '../http/common-schemas';
 
 export const ProductCode = z.string().trim().toUpperCase().regex(/^[A-Z0-9]{2,8}$/, '2 to 8 letters or digits; it prefixes licence keys');
 
@@ -27,7 +27,7 @@ const PolicyFields = {
   overlapWindowMinutes: z.number().int().min(1).max(24 * 60).default(10),
 };
 
-export const CreatePolicyBody = z.strictObject({ productId: z.uuid(), ...PolicyFields });
+export const CreatePolicyBody = z.strictObject({ productId: uuid(), ...PolicyFields });
 
 export const UpdatePolicyBody = z.strictObject(
   Object.fromEntries(Object.entries(PolicyFields).map(([k, v]) => [k, (v as z.ZodType).optional()])) as {
@@ -35,4 +35,4 @@ export const UpdatePolicyBody = z.strictObject(
   },
 );
 
-export const PolicyListQuery = z.strictObject({ productId: z.uuid().optional() });
+export const PolicyListQuery = z.strictObject({ productId: uuid().optional() });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { text } from '../http/common-schemas';
+import { text, uuid } from '../http/common-schemas';
 
 export const ContactRoleSchema = z.enum(['licence_holder', 'billing', 'it', 'management']);
 
@@ -22,7 +22,7 @@ export const ContactFields = z.strictObject({
   roles: z.array(ContactRoleSchema).min(1).max(4).default(['licence_holder']),
 });
 
-export const CreateContactBody = ContactFields.extend({ customerId: z.uuid() });
+export const CreateContactBody = ContactFields.extend({ customerId: uuid() });
 export type CreateContactBody = z.infer<typeof CreateContactBody>;
 
 // Rebuilt without defaults: a PATCH that omits `roles` must not reset them.
@@ -30,7 +30,7 @@ export const UpdateContactBody = ContactFields.partial().extend({ roles: z.array
 export type UpdateContactBody = z.infer<typeof UpdateContactBody>;
 
 export const ContactListQuery = z.strictObject({
-  customerId: z.uuid(),
+  customerId: uuid(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  after: z.uuid().optional(),
+  after: uuid().optional(),
 });

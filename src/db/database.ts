@@ -10,6 +10,7 @@ import { Pool } from 'pg';
 import { PrismaClient } from '../generated/prisma/client';
 import { lockDataDir } from './data-dir-lock';
 import { connectPg, connectPglite, type SqlConnection } from './sql-connection';
+import { assertOutsideTransaction, disciplinedTransactions, guardedAdapter } from './transactions';
 
 export type DatabaseKind = 'postgres' | 'embedded';
 
@@ -32,11 +33,14 @@ function openPostgres(url: string, max: number): Database {
   // An idle connection closed by the server (restart, failover, pg_terminate_backend) must not
   // crash the process: the pool drops it and opens a new one on the next query.
   pool.on('error', () => {});
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma = disciplinedTransactions(new PrismaClient({ adapter: guardedAdapter(new PrismaPg(pool)) }));
   return {
     kind: 'postgres',
     prisma,
-    connect: () => connectPg(pool),
+    connect: () => {
+      assertOutsideTransaction('a raw connection');
+      return connectPg(pool);
+    },
     async close() {
       await prisma.$disconnect();
       await pool.end();
@@ -60,11 +64,14 @@ async function openEmbedded(dataDir: string): Promise<Database> {
     throw error;
   }
   // Same class at runtime; its ESM and CJS typings differ, hence the casts.
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite as never) });
+  const prisma = disciplinedTransactions(new PrismaClient({ adapter: guardedAdapter(new PrismaPGlite(pglite as never)) }));
   return {
     kind: 'embedded',
     prisma,
-    connect: async () => connectPglite(pglite as never),
+    connect: async () => {
+      assertOutsideTransaction('a raw connection');
+      return connectPglite(pglite as never);
+    },
     async close() {
       await prisma.$disconnect();
       await pglite.close();

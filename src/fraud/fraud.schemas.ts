@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { text } from '../http/common-schemas';
+import { text, uuid } from '../http/common-schemas';
 
 export const FraudSignalSchema = z.enum(['device_fanout', 'account_fanout', 'churn', 'mac_collision', 'overlap', 'clock_drift']);
 export const AlertStatusSchema = z.enum(['open', 'under_review', 'confirmed', 'dismissed']);
@@ -9,10 +9,10 @@ export const AlertListQuery = z.strictObject({
   status: AlertStatusSchema.optional(),
   severity: AlertSeveritySchema.optional(),
   signal: FraudSignalSchema.optional(),
-  customerId: z.uuid().optional(),
-  licenceId: z.uuid().optional(),
+  customerId: uuid().optional(),
+  licenceId: uuid().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  after: z.uuid().optional(),
+  after: uuid().optional(),
 });
 export type AlertListQuery = z.infer<typeof AlertListQuery>;
 

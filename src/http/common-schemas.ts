@@ -1,11 +1,18 @@
 import { z } from 'zod';
 
-export const IdParams = z.strictObject({ id: z.uuid() });
+/**
+ * A UUID, canonical (lower-case) from the moment it is parsed: PostgreSQL stores and compares
+ * UUIDs lower-case, and the audit chain hashes ids as given, so an id must never reach the domain
+ * in another spelling.
+ */
+export const uuid = () => z.uuid().toLowerCase();
+
+export const IdParams = z.strictObject({ id: uuid() });
 
 /** Keyset paging by id: stable under concurrent inserts, cheap at any depth. */
 export const PageQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  after: z.uuid().optional(),
+  after: uuid().optional(),
 });
 
 export function page<T extends { id: string }>(items: T[], limit: number) {

@@ -6,6 +6,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
 import { loggableError, sqlStateOf, type Logger } from '../logger';
+import { dependencyUnavailable, isDependencyUnavailable } from './dependency-errors';
 import { AppError, jsonPointer, problemBody, type FieldError } from './problem';
 
 export function zodToAppError(error: ZodError, root: '' | '/query' | '/params' = ''): AppError {
@@ -39,6 +40,7 @@ export function toAppError(error: unknown): AppError | null {
   }
   // Prisma: unique violation and "record to update not found". Mapped on the code only: the
   // shape of `meta` differs between driver adapters.
+  if (isDependencyUnavailable(error)) return dependencyUnavailable('the database');
   if (e?.code === 'P2002') return new AppError('ALREADY_EXISTS', 'a resource with these unique fields already exists');
   if (e?.code === 'P2025') return new AppError('NOT_FOUND', 'not found');
   if (e?.code === 'P2003') return new AppError('CONFLICT', 'a related resource prevents this change');
@@ -61,6 +63,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (!appError) {
       logger.error({ error: loggableError(error), requestId, route: req.route?.path }, 'unhandled error');
       appError = new AppError('INTERNAL', 'an internal error occurred; quote the request id when reporting it');
+    } else if (appError.code === 'UNAVAILABLE' && !(error instanceof AppError)) {
+      logger.warn({ error: loggableError(error), requestId, route: req.route?.path }, 'database unavailable: answered 503');
     } else if (appError.code === 'UNPROCESSABLE' && !(error instanceof AppError)) {
       // A schema let through what the database refused: worth fixing at the schema.
       logger.warn({ error: loggableError(error), requestId, route: req.route?.path }, 'database refused a value the schema admitted');

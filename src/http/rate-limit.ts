@@ -1,17 +1,39 @@
 /**
  * Rate limits shared by all instances when REDIS_URL is set (one Redis), per process otherwise.
  * A limit hit is a 429 problem with Retry-After.
+ *
+ * Redis is an optimisation, not a dependency desktop apps may wait on: when it cannot be reached,
+ * each limiter falls back to this instance's memory (rate-limiter-flexible's insurance limiter),
+ * with a warning, a counter, and `/readyz` saying that limits are per instance until it is back.
  */
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type Redis from 'ioredis';
+import type { Logger } from '../logger';
+import type { Metrics } from './metrics';
 import { AppError } from './problem';
 
 export interface LimitSpec { points: number; durationSeconds: number }
 
+export type RateLimitMode = 'memory' | 'shared' | 'per-instance fallback (redis unreachable)';
+
 export class RateLimits {
   private readonly limiters = new Map<string, RateLimiterAbstract>();
+  private redisReachable = true;
 
-  constructor(private readonly redis?: Redis) {}
+  constructor(private readonly redis?: Redis, private readonly observe?: { logger: Logger; metrics: Metrics }) {
+    if (!redis) return;
+    const up = observe?.metrics.gauge('nomina_dependency_up', 'Whether an optional dependency answers (1) or not (0)', ['dependency']);
+    up?.set({ dependency: 'redis' }, 1);
+    redis.on('ready', () => { this.redisReachable = true; up?.set({ dependency: 'redis' }, 1); });
+    redis.on('end', () => this.markUnreachable());
+    redis.on('error', () => this.markUnreachable());
+  }
+
+  /** How limits are counted right now (shown by /readyz). */
+  get mode(): RateLimitMode {
+    if (!this.redis) return 'memory';
+    return this.redisReachable && this.redis.status === 'ready' ? 'shared' : 'per-instance fallback (redis unreachable)';
+  }
 
   /** Consumes one point of `name` for `key`; throws a 429 AppError when exhausted. */
   async consume(name: string, spec: LimitSpec, key: string, points = 1): Promise<void> {
@@ -27,7 +49,15 @@ export class RateLimits {
 
   /** Forgets `key` for `name` (e.g. after a successful login). */
   async reset(name: string, spec: LimitSpec, key: string): Promise<void> {
-    await this.limiter(name, spec).delete(key);
+    await this.limiter(name, spec).delete(key).catch(() => {
+      // Without Redis there is nothing shared to forget; the fallback's own count expires by itself.
+    });
+  }
+
+  private markUnreachable(): void {
+    if (this.redisReachable) this.observe?.logger.warn('redis unreachable: rate limits fall back to per-instance memory until it is back');
+    this.redisReachable = false;
+    this.observe?.metrics.gauge('nomina_dependency_up', 'Whether an optional dependency answers (1) or not (0)', ['dependency']).set({ dependency: 'redis' }, 0);
   }
 
   private limiter(name: string, spec: LimitSpec): RateLimiterAbstract {
@@ -35,9 +65,24 @@ export class RateLimits {
     let limiter = this.limiters.get(id);
     if (!limiter) {
       const options = { keyPrefix: `nomina:${name}`, points: spec.points, duration: spec.durationSeconds };
-      limiter = this.redis ? new RateLimiterRedis({ ...options, storeClient: this.redis }) : new RateLimiterMemory(options);
+      limiter = this.redis
+        ? new RateLimiterRedis({ ...options, storeClient: this.redis, insuranceLimiter: this.fallback(name, options) })
+        : new RateLimiterMemory(options);
       this.limiters.set(id, limiter);
     }
     return limiter;
+  }
+
+  /** The per-instance limiter used while Redis is unreachable; every use is counted. */
+  private fallback(name: string, options: { keyPrefix: string; points: number; duration: number }): RateLimiterMemory {
+    const memory = new RateLimiterMemory(options);
+    const counter = this.observe?.metrics.counter('nomina_rate_limit_fallback_total', 'Rate-limit decisions taken in memory because Redis was unreachable', ['limit']);
+    const consume = memory.consume.bind(memory);
+    memory.consume = (key, points, opts) => {
+      this.markUnreachable();
+      counter?.inc({ limit: name });
+      return consume(key, points, opts);
+    };
+    return memory;
   }
 }

@@ -1,4 +1,5 @@
 import { defineRoute, publicAccess } from '../http/route';
+import { dependencyUnavailable } from '../http/dependency-errors';
 import { AppError } from '../http/problem';
 import { pendingMigrations } from '../db/migrations';
 
@@ -23,10 +24,14 @@ export const opsRoutes = [
           await conn.release();
         }
       } catch {
-        throw new AppError('UNAVAILABLE', 'the database does not answer');
+        throw dependencyUnavailable('the database');
       }
       if (pending.length > 0) throw new AppError('UNAVAILABLE', `${pending.length} migration(s) not applied`);
-      return { body: { status: 'ready', database: services.db.kind } };
+      // Ready, but honest about what runs in a degraded form: rate limits counted per instance
+      // while Redis is unreachable (desktop apps keep starting; limits are only less shared).
+      const rateLimits = services.rateLimits.mode;
+      const degraded = rateLimits.startsWith('per-instance') ? ['rate limits are per instance: redis is unreachable'] : [];
+      return { body: { status: degraded.length ? 'degraded' : 'ready', database: services.db.kind, rateLimits, ...(degraded.length ? { degraded } : {}) } };
     },
   }),
 ];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ContactFields } from '../contacts/contacts.schemas';
-import { isoDate, text } from '../http/common-schemas';
+import { isoDate, text, uuid } from '../http/common-schemas';
 import { OBJECTION_SCOPES } from './processing-permissions';
 
 const email = z.email().max(254);
@@ -28,7 +28,7 @@ export const RectifyBody = ContactFields.omit({ roles: true }).partial().refine(
 export type RectifyBody = z.infer<typeof RectifyBody>;
 
 export const LogRequestBody = z.strictObject({
-  contactId: z.uuid(),
+  contactId: uuid(),
   type: z.enum(REQUEST_TYPES),
   channel: z.enum(['email', 'phone', 'letter']),
   receivedAt: isoDate.optional(),
@@ -45,7 +45,7 @@ export const RequestQueueQuery = z.strictObject({
   overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   dueWithinDays: z.coerce.number().int().min(0).max(365).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  after: z.uuid().optional(),
+  after: uuid().optional(),
 });
 export type RequestQueueQuery = z.infer<typeof RequestQueueQuery>;
 
@@ -63,4 +63,4 @@ export const ProcessingChoicesBody = z.strictObject({
   objections: z.strictObject({ telemetry: z.boolean().optional(), directMarketing: z.boolean().optional(), fraudProfiling: z.boolean().optional() }).optional(),
 }).refine((b) => b.restricted !== undefined || b.objections !== undefined, 'send restricted and/or objections');
 
-export const ContactIdParams = z.strictObject({ contactId: z.uuid() });
+export const ContactIdParams = z.strictObject({ contactId: uuid() });

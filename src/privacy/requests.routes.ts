@@ -1,6 +1,6 @@
 /** The privacy officer's side: the request queue with deadlines, actions, phone/letter requests, subject export and processing choices. */
 import { z } from 'zod';
-import { IdParams } from '../http/common-schemas';
+import { IdParams, uuid } from '../http/common-schemas';
 import { notFound } from '../http/problem';
 import type { PrivacyRequest } from '../generated/prisma/client';
 import { defineRoute, staffOnly, type RouteContext } from '../http/route';
@@ -16,7 +16,7 @@ import { completeRequest, extendRequest, rejectRequest, startRequest, verifyIden
 import { setProcessingChoices } from './requests/set-processing-choices';
 
 const DPO = staffOnly('privacy_officer');
-const ActionParams = z.strictObject({ id: z.uuid() });
+const ActionParams = z.strictObject({ id: uuid() });
 
 /** An action on one request: POST …/actions/<name>, for the privacy officer, answering with the request as it now is. */
 function requestAction<B extends z.ZodType = z.ZodUndefined>(

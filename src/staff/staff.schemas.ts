@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { uuid } from '../http/common-schemas';
 
 export const StaffRoleSchema = z.enum(['support', 'privacy_officer', 'admin', 'auditor']);
 
@@ -13,8 +14,8 @@ export const CreateStaffBody = z.strictObject({
   roles: z.array(StaffRoleSchema).min(1).max(4),
 });
 
-export const StaffIdParams = z.strictObject({ id: z.uuid() });
+export const StaffIdParams = z.strictObject({ id: uuid() });
 
 export const StaffView = z.object({
-  id: z.uuid(), email: z.string(), roles: z.array(StaffRoleSchema), disabled: z.boolean(), createdAt: z.string(),
+  id: uuid(), email: z.string(), roles: z.array(StaffRoleSchema), disabled: z.boolean(), createdAt: z.string(),
 });

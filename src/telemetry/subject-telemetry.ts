@@ -3,6 +3,7 @@
  * contact id: the subject's pseudonym of each month is recomputed with the telemetry key and the
  * events are found through the (pseudonym, at) index, each month's pseudonym within its month.
  */
+import type { Tx } from '../db/transactions';
 import type { SubjectDataStore, SubjectScope } from '../privacy/subject-data';
 import type { Services } from '../services';
 import { monthRange, monthsBetween, monthStart } from './months';
@@ -126,22 +127,21 @@ export async function* streamSubjectTelemetry(
 
 export interface SubjectTelemetryErasure { events: number; months: number }
 
-/** Deletes every raw event of the subject. Roll-ups hold no pseudonym and stay. Re-runnable. */
-export async function eraseSubjectTelemetry(services: Services, contactId: string): Promise<SubjectTelemetryErasure> {
+/**
+ * Deletes every raw event of the subject. Roll-ups hold no pseudonym and stay. Re-runnable.
+ * Runs inside the caller's transaction (`tx`), or in one of its own.
+ */
+export async function eraseSubjectTelemetry(services: Services, contactId: string, tx?: Tx): Promise<SubjectTelemetryErasure> {
+  if (!tx) return services.prisma.$transaction((own) => eraseSubjectTelemetry(services, contactId, own));
   const months = retainedMonths(services.now());
   const terms = monthTerms(services, contactId, months);
-  const conn = await services.db.connect();
-  try {
-    const rows = await conn.query<{ month: string }>(
-      `DELETE FROM "telemetry_events" e USING ${SUBJECT_MONTHS}
-        WHERE e."pseudonym" = m.pseudonym AND e."at" >= m."from" AND e."at" < m."to"
-        RETURNING to_char(e."at", 'YYYY-MM') AS month`,
-      [terms.pseudonyms, terms.starts, terms.ends],
-    );
-    return { events: rows.length, months: new Set(rows.map((r) => r.month)).size };
-  } finally {
-    await conn.release();
-  }
+  const rows = await tx.$queryRawUnsafe<{ month: string }[]>(
+    `DELETE FROM "telemetry_events" e USING ${SUBJECT_MONTHS}
+      WHERE e."pseudonym" = m.pseudonym AND e."at" >= m."from" AND e."at" < m."to"
+      RETURNING to_char(e."at", 'YYYY-MM') AS month`,
+    terms.pseudonyms, terms.starts, terms.ends,
+  );
+  return { events: rows.length, months: new Set(rows.map((r) => r.month)).size };
 }
 
 /** The subject's pseudonym of every month of the scope. */
@@ -160,7 +160,7 @@ export const telemetryEventsStore: SubjectDataStore = {
   name: 'telemetry_events', category: 'usage_telemetry', models: ['TelemetryEvent'],
   export: (services, scope) => streamSubjectTelemetry(services, scope.contactId, scope.telemetryMonths),
   async erase(services, scope, tx) {
-    const { events } = await eraseSubjectTelemetry(services, scope.contactId);
+    const { events } = await eraseSubjectTelemetry(services, scope.contactId, tx);
     const list = scopePseudonyms(services, scope);
     const stray = list.length ? await tx.$executeRawUnsafe(`DELETE FROM telemetry_events WHERE pseudonym = ANY($1::text[])`, list) : 0;
     return events + stray;

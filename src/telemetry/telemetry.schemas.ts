@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate, isStorableDate } from '../http/common-schemas';
+import { isoDate, isStorableDate, uuid } from '../http/common-schemas';
 
 export const MAX_EVENTS_PER_BATCH = 500;
 export const MAX_BATCH_BYTES = '256kb';
@@ -66,7 +66,7 @@ export const TelemetryEvent = z.discriminatedUnion('type', [
 export type TelemetryEvent = z.infer<typeof TelemetryEvent>;
 
 export const TelemetryBatchBody = z.strictObject({
-  batchId: z.uuid(),
+  batchId: uuid(),
   /** optional: the product code the app believes it is; must be the token's */
   product: z.string().trim().min(1).max(32).optional(),
   /** defaults for events that do not carry their own versions */
@@ -93,7 +93,7 @@ export const TelemetryStatsQuery = z.strictObject({
   from: dayOrInstant,
   to: dayOrInstant,
   groupBy: z.enum(GROUP_BY).default('day'),
-  customerId: z.uuid().optional(),
+  customerId: uuid().optional(),
 }).refine((q) => q.from.getTime() < q.to.getTime(), { message: 'must be after from', path: ['to'] })
   .refine((q) => q.to.getTime() - q.from.getTime() <= 800 * 86_400_000, { message: 'at most 800 days', path: ['to'] });
 export type TelemetryStatsQuery = z.infer<typeof TelemetryStatsQuery>;

@@ -53,7 +53,7 @@ describe('the audit trail', () => {
   it("lets a subject's details be erased without breaking the chain", async () => {
     const contact = await buildContact(h);
     await h.services.audit.record({ actor: { type: 'staff', id: 'x' }, action: 'contact.read', subjectId: contact.id, details: { note: 'Jan called' } });
-    const stored = await h.services.prisma.auditEntry.findFirst({ where: { action: 'contact.read' } });
+    const stored = await h.audit.findFirst({ where: { action: 'contact.read' } });
     expect(stored?.details).not.toContain('Jan called'); // sealed with the subject's key
     await h.services.prisma.auditEntry.updateMany({ where: { subjectId: contact.id }, data: { details: null } });
     expect((await verifyAuditChain(h.services.prisma)).ok).toBe(true);
@@ -67,7 +67,7 @@ describe('the audit trail', () => {
     expect(list.body.nextBefore).toEqual(list.body.items[1].seq);
     const verify = await h.api.get('/v1/audit/verify').set(h.auth(auditor.token)).expect(200);
     expect(verify.body.ok).toBe(true);
-    const read = await h.services.prisma.auditEntry.findFirst({ where: { action: 'audit.read', actorId: auditor.id } });
+    const read = await h.audit.findFirst({ where: { action: 'audit.read', actorId: auditor.id } });
     expect(read?.purpose).toBe('quarterly review');
   });
 });

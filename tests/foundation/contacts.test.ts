@@ -47,7 +47,7 @@ describe('contacts', () => {
     expect(masked.body).toMatchObject({ view: 'masked', firstName: 'É•••', email: 'E•••@gemeente-gent.be' });
     const full = await h.api.get(`/v1/contacts/${id}`).set(h.auth(support.token)).set('X-Purpose', 'ticket #4711').expect(200);
     expect(full.body).toMatchObject({ view: 'full', firstName: 'Émilie', email: 'Emilie.V@gemeente-gent.be', phone: '+32 9 266 11 11' });
-    const reads = await h.services.prisma.auditEntry.findMany({ where: { subjectId: id, action: 'contact.read' }, orderBy: { seq: 'asc' } });
+    const reads = await h.audit.findMany({ where: { subjectId: id, action: 'contact.read' }, orderBy: { seq: 'asc' } });
     expect(reads.map((r) => [r.actorId, r.purpose])).toEqual([[support.id, null], [support.id, 'ticket #4711']]);
   });
 
@@ -64,7 +64,7 @@ describe('contacts', () => {
     const dpo = await h.login('privacy_officer');
     const res = await h.api.patch(`/v1/contacts/${id}`).set(h.auth(dpo)).send({ lastName: 'Van der Straeten' }).expect(200);
     expect(res.body.lastName).toBe('Van der Straeten');
-    const entry = await h.services.prisma.auditEntry.findFirst({ where: { subjectId: id, action: 'contact.update' } });
+    const entry = await h.audit.findFirst({ where: { subjectId: id, action: 'contact.update' } });
     expect(entry?.details).not.toContain('Straeten');
     const auditor = await h.login('auditor');
     const trail = await h.api.get(`/v1/audit?subjectId=${id}&action=contact.update`).set(h.auth(auditor)).expect(200);

@@ -38,7 +38,7 @@ describe('on the embedded database', () => {
   it('is ready, signs staff in, and serves the staff API with encrypted contacts', async () => {
     expect(db.kind).toBe('embedded');
     const api = request(createApp(services));
-    await api.get('/readyz').expect(200, { status: 'ready', database: 'embedded' });
+    await api.get('/readyz').expect(200, { status: 'ready', database: 'embedded', rateLimits: 'memory' });
     await createStaffUser(services.prisma, { email: 'admin@vendor.test', password: 'correct horse battery', roles: ['admin'] });
     const login = await api.post('/v1/staff/sessions').send({ email: 'admin@vendor.test', password: 'correct horse battery' }).expect(200);
     const auth = { Authorization: `Bearer ${login.body.token}` };

@@ -7,7 +7,7 @@ afterAll(() => h.close());
 describe('observability', () => {
   it('answers /healthz and /readyz', async () => {
     await h.api.get('/healthz').expect(200, { status: 'ok' });
-    await h.api.get('/readyz').expect(200, { status: 'ready', database: 'postgres' });
+    await h.api.get('/readyz').expect(200, { status: 'ready', database: 'postgres', rateLimits: 'memory' });
   });
 
   it('reports not ready when a migration is missing', async () => {

@@ -18,7 +18,7 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 const entries = (subjectId: string, action: string) =>
-  h.services.prisma.auditEntry.findMany({ where: { subjectId, action }, orderBy: { seq: 'asc' } });
+  h.audit.findMany({ where: { subjectId, action }, orderBy: { seq: 'asc' } });
 
 describe('licence actions by support', () => {
   it('issuing shows the holder masked without X-Purpose, in full with one, and the entry carries the purpose', async () => {
@@ -52,7 +52,7 @@ describe('device release by staff', () => {
     await h.api.post(path).set(h.auth(support)).set('X-Purpose', 'ticket 1').send({}).expect(200);
     const again = await h.api.post(path).set(h.auth(support)).set('X-Purpose', 'ticket 2').send({}).expect(200);
     expect(again.body.pcName).toBe(device.pcName);
-    const audited = await h.services.prisma.auditEntry.findMany({ where: { subjectId: holderId, resourceId: verdict.body.device.id }, orderBy: { seq: 'asc' } });
+    const audited = await h.audit.findMany({ where: { subjectId: holderId, resourceId: verdict.body.device.id }, orderBy: { seq: 'asc' } });
     expect(audited.map((e) => [e.action, e.purpose])).toEqual([['device.release', 'ticket 1'], ['device.read', 'ticket 2']]);
   });
 });

@@ -28,7 +28,7 @@ async function alerted() {
 }
 
 const decide = (token: string, id: string, body: Record<string, unknown>) => h.api.post(`/v1/fraud/alerts/${id}/decision`).set(h.auth(token)).send(body);
-const auditOf = (id: string, action: string) => h.services.prisma.auditEntry.findMany({ where: { resourceId: id, action } });
+const auditOf = (id: string, action: string) => h.audit.findMany({ where: { resourceId: id, action } });
 
 describe('GET /v1/fraud/alerts', () => {
   it('lists alerts filtered by status, signal, severity and customer, without evidence', async () => {

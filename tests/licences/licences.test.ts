@@ -35,7 +35,7 @@ describe('POST /v1/licences', () => {
     expect(again.body.key.startsWith(`${product.code}-`) && again.body.key.endsWith(res.body.keyLast4)).toBe(true);
 
     expect(await h.services.prisma.billingRecord.count({ where: { licenceId: res.body.id } })).toBe(1);
-    const audit = await h.services.prisma.auditEntry.findFirst({ where: { action: 'licence.issue', resourceId: res.body.id } });
+    const audit = await h.audit.findFirst({ where: { action: 'licence.issue', resourceId: res.body.id } });
     expect(audit).toMatchObject({ actorType: 'staff', subjectId: holder.id });
   });
 
@@ -89,7 +89,7 @@ describe('GET /v1/licences (list and search)', () => {
     const res = await h.api.get('/v1/licences').query({ holderId: holder.id }).set(h.auth(support)).set('X-Purpose', 'ticket 1').expect(200);
     expect(res.body.items).toHaveLength(1);
     expect(res.body.items[0]).toMatchObject({ id: licence.id, view: 'masked', holder: { firstName: 'A•••', lastName: 'V•••', email: expect.stringMatching(/^j•••@gemeente\.test$/) } });
-    const audit = await h.services.prisma.auditEntry.findFirst({ where: { action: 'licence.list', subjectId: holder.id } });
+    const audit = await h.audit.findFirst({ where: { action: 'licence.list', subjectId: holder.id } });
     expect(audit).toMatchObject({ actorId: (await h.staffUser('support')).id, purpose: 'ticket 1' });
     const full = await h.api.get('/v1/licences').query({ holderId: holder.id }).set(h.auth(admin)).expect(200);
     expect(full.body.items[0].holder).toMatchObject({ firstName: 'Annelies', lastName: 'Vermeulen' });
@@ -112,7 +112,7 @@ describe('GET /v1/licences/:id and its devices', () => {
     const fullDevices = await h.api.get(`/v1/licences/${licence.id}/devices`).set(h.auth(support)).set('X-Purpose', 'ticket 4711: cannot start').expect(200);
     expect(fullDevices.body.items).toMatchObject([{ pcName: 'PIETER-PC', lastNtAccount: 'ACME\\pieter', macAddresses: [{ mac: '00:1A:2B:3C:4D:5E' }], view: 'full' }]);
 
-    const entries = await h.services.prisma.auditEntry.findMany({ where: { subjectId: holder.id, action: { in: ['licence.read', 'licence.devices.read'] } }, orderBy: { seq: 'asc' } });
+    const entries = await h.audit.findMany({ where: { subjectId: holder.id, action: { in: ['licence.read', 'licence.devices.read'] } }, orderBy: { seq: 'asc' } });
     expect(entries.map((e) => [e.action, e.purpose])).toEqual([
       ['licence.read', null], ['licence.devices.read', null], ['licence.read', 'ticket 4711: cannot start'], ['licence.devices.read', 'ticket 4711: cannot start'],
     ]);
@@ -134,7 +134,7 @@ describe('licence actions', () => {
     expect((await act('revoke', { reason: 'contract ended' }).expect(200)).body.status).toBe('revoked');
     expect((await act('reinstate').expect(409)).body.code).toBe('CONFLICT');
     expect((await act('rotate-key').expect(409)).body.code).toBe('CONFLICT');
-    const entries = await h.services.prisma.auditEntry.findMany({ where: { resourceId: licence.id, action: { startsWith: 'licence.' } }, orderBy: { seq: 'asc' } });
+    const entries = await h.audit.findMany({ where: { resourceId: licence.id, action: { startsWith: 'licence.' } }, orderBy: { seq: 'asc' } });
     expect(entries.map((e) => e.action)).toEqual(['licence.issue', 'licence.suspend', 'licence.suspend', 'licence.reinstate', 'licence.revoke']);
     expect(entries.every((e) => e.subjectId === holderId)).toBe(true);
   });

@@ -71,7 +71,7 @@ describe('PATCH /v1/privacy/me', () => {
     const token = await session(world);
     const res = await h.api.patch('/v1/privacy/me').set(h.auth(token)).send({ lastName: 'Vermeulen-Peeters', jobTitle: 'Diensthoofd' }).expect(200);
     expect(res.body).toMatchObject({ lastName: 'Vermeulen-Peeters', jobTitle: 'Diensthoofd', email: world.email });
-    const entry = await h.services.prisma.auditEntry.findFirstOrThrow({ where: { subjectId: world.contactId, action: 'contact.rectify' } });
+    const entry = await h.audit.findFirstOrThrow({ where: { subjectId: world.contactId, action: 'contact.rectify' } });
     expect(entry.details).not.toContain('Vermeulen-Peeters');
     const requests = await h.api.get('/v1/privacy/me/requests').set(h.auth(token)).expect(200);
     expect(requests.body.items[0]).toMatchObject({ type: 'rectification', status: 'completed' });

@@ -10,6 +10,8 @@ import { Writable } from 'node:stream';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { createApp } from '../../src/app';
+import { presentAuditEntry } from '../../src/audit/present-audit-entry';
+import type { AuditEntry, PrismaClient } from '../../src/generated/prisma/client';
 import type { Config } from '../../src/config';
 import { openDatabase, type Database } from '../../src/db/database';
 import type { StaffRole } from '../../src/generated/prisma/enums';
@@ -31,7 +33,24 @@ export interface Harness {
   login(role: StaffRole): Promise<string>;
   staffUser(role: StaffRole): Promise<{ id: string; email: string; password: string; token: string }>;
   auth(token: string): { Authorization: string };
+  /** audit entries as stored, with the purpose unsealed (it is sealed with the subject's key) */
+  audit: ReturnType<typeof auditWithPurposes>;
   close(): Promise<void>;
+}
+
+type AuditQuery = NonNullable<Parameters<PrismaClient['auditEntry']['findMany']>[0]>;
+
+/** Reads audit entries like `prisma.auditEntry`, showing each entry's purpose as staff and the subject see it. */
+export function auditWithPurposes(services: Services) {
+  const unseal = async (entry: AuditEntry) => ({ ...entry, purpose: (await presentAuditEntry(services, entry)).purpose });
+  return {
+    findMany: async (args: AuditQuery) => Promise.all((await services.prisma.auditEntry.findMany(args)).map(unseal)),
+    async findFirst(args: AuditQuery) {
+      const entry = await services.prisma.auditEntry.findFirst(args);
+      return entry && unseal(entry);
+    },
+    findFirstOrThrow: async (args: AuditQuery) => unseal(await services.prisma.auditEntry.findFirstOrThrow(args)),
+  };
 }
 
 export async function createTestDatabase(): Promise<string> {
@@ -56,7 +75,7 @@ export async function createHarness(overrides: Partial<Config> = {}): Promise<Ha
   const staffCache = new Map<StaffRole, { id: string; email: string; password: string; token: string }>();
 
   const harness: Harness = {
-    services, db, config, databaseUrl: url, app, logs,
+    services, db, config, databaseUrl: url, app, logs, audit: auditWithPurposes(services),
     api: request(app),
     auth: (token) => ({ Authorization: `Bearer ${token}` }),
     async staffUser(role) {

@@ -33,7 +33,7 @@ describe('POST /v1/devices/release (SDK, licence token)', () => {
     const reactivate = await validate(h, validateBody(licence.key, licence.product.code, pc, { activate: true })).expect(200);
     expect(reactivate.body.code).toBe('TOO_MANY_MACHINES');
 
-    const audit = await h.services.prisma.auditEntry.findFirst({ where: { action: 'device.release', resourceId: first.body.device.id } });
+    const audit = await h.audit.findFirst({ where: { action: 'device.release', resourceId: first.body.device.id } });
     expect(audit).toMatchObject({ actorType: 'licence', actorId: licence.licence.id, subjectId: licence.holderId });
     expect((await h.api.get('/metrics')).text).toMatch(/nomina_device_releases_total\{by="sdk"\} 1/);
   });
@@ -76,7 +76,7 @@ describe('POST /v1/devices/release (SDK, licence token)', () => {
     expect((await h.api.post(url).set(h.auth(support)).send({ reason: 'new laptop' })).body.code).toBe('TRANSFER_BUDGET_EXHAUSTED');
     const overridden = await h.api.post(url).set(h.auth(support)).send({ reason: 'stolen laptop, ticket 9', overrideTransferBudget: true }).expect(200);
     expect(overridden.body).toMatchObject({ id: b.body.device.id, releasedAt: expect.any(String), releasedBy: `staff:${(await h.staffUser('support')).id}` });
-    const audit = await h.services.prisma.auditEntry.findFirst({ where: { action: 'device.release', resourceId: b.body.device.id } });
+    const audit = await h.audit.findFirst({ where: { action: 'device.release', resourceId: b.body.device.id } });
     expect(audit).toMatchObject({ actorType: 'staff', subjectId: licence.holderId });
   });
 
