@@ -49,11 +49,13 @@ staff.command('create')
   });
 
 const audit = program.command('audit').description('the audit trail');
-audit.command('verify').description('verify the hash chain; exit 1 on the first broken link').action(async () => {
+audit.command('verify').description('verify the hash chain; lists every broken link, exit 1 if there is one').action(async () => {
   const report = await withServices((services) => verifyAuditChain(services.prisma));
   if (report.ok) console.log(`audit chain intact: ${report.checked} entries verified`);
   else {
-    console.error(`audit chain BROKEN at seq ${report.firstBroken?.seq}: ${report.firstBroken?.reason} (${report.checked} entries verified before it)`);
+    console.error(`audit chain BROKEN: ${report.brokenCount} problem(s) in ${report.checked} entries`);
+    for (const link of report.broken) console.error(`  seq ${link.seq}: ${link.reason}`);
+    if (report.brokenCount > report.broken.length) console.error(`  … and ${report.brokenCount - report.broken.length} more`);
     process.exitCode = 1;
   }
 });

@@ -16,7 +16,7 @@ describe('the audit trail', () => {
   it('chains concurrent appends into one unbroken chain', async () => {
     await Promise.all(Array.from({ length: 30 }, (_, i) => h.services.audit.record({ actor: { type: 'system' }, action: `parallel.${i}` })));
     const report = await verifyAuditChain(h.services.prisma);
-    expect(report).toEqual({ ok: true, checked: 30 });
+    expect(report).toEqual({ ok: true, checked: 30, broken: [], brokenCount: 0 });
   });
 
   it('detects an entry edited by SQL', async () => {
@@ -24,7 +24,8 @@ describe('the audit trail', () => {
     await h.services.prisma.$executeRawUnsafe(`UPDATE audit_entries SET action = 'innocent' WHERE seq = (SELECT min(seq) + 2 FROM audit_entries)`);
     const report = await verifyAuditChain(h.services.prisma);
     expect(report.ok).toBe(false);
-    expect(report.checked).toBe(2);
+    expect(report.checked).toBe(5);
+    expect(report.brokenCount).toBe(1);
     expect(report.firstBroken?.reason).toMatch(/changed/);
   });
 
@@ -48,6 +49,26 @@ describe('the audit trail', () => {
     const report = await verifyAuditChain(h.services.prisma);
     expect(report.ok).toBe(false);
     expect(report.firstBroken?.reason).toMatch(/head/);
+  });
+
+  it('reports every broken entry, so a first break cannot hide a later tampering', async () => {
+    await seedEntries(8);
+    const [{ first }] = await h.services.prisma.$queryRawUnsafe<{ first: bigint }[]>('SELECT min(seq) AS first FROM audit_entries');
+    await h.services.prisma.$executeRawUnsafe(`UPDATE audit_entries SET action = 'innocent' WHERE seq = $1`, first + 1n);
+    await h.services.prisma.$executeRawUnsafe(`UPDATE audit_entries SET "actorId" = 'someone else' WHERE seq = $1`, first + 5n);
+    const report = await verifyAuditChain(h.services.prisma);
+    expect(report).toMatchObject({ ok: false, checked: 8, brokenCount: 2 });
+    expect(report.broken.map((b) => b.seq)).toEqual([String(first + 1n), String(first + 5n)]);
+    expect(report.broken.every((b) => /changed/.test(b.reason))).toBe(true);
+  });
+
+  it('appends entries about a subject whose key was destroyed, without details or purpose', async () => {
+    const contact = await buildContact(h);
+    await h.services.subjects.destroyKey(h.services.prisma, contact.id);
+    await h.services.audit.record({ actor: { type: 'staff', id: 'x' }, action: 'audit.read', subjectId: contact.id, purpose: 'ticket 9 about Jan', details: { filters: {} } });
+    const stored = await h.services.prisma.auditEntry.findFirstOrThrow({ where: { action: 'audit.read', subjectId: contact.id } });
+    expect(stored).toMatchObject({ details: null, purpose: null, actorId: 'x' });
+    expect((await verifyAuditChain(h.services.prisma)).ok).toBe(true);
   });
 
   it("lets a subject's details be erased without breaking the chain", async () => {
