@@ -1,5 +1,6 @@
 /**
  * First start: when no staff user exists, create an admin from NOMINA_BOOTSTRAP_ADMIN_* or say how to.
+ * Idempotent across instances starting together: the staff e-mail is unique, the loser stands down.
  */
 import type { Services } from '../services';
 import { createStaffUser } from './create-staff-user';
@@ -13,7 +14,17 @@ export async function bootstrapAdmin(services: Services): Promise<void> {
       + 'or stop the service and run `npx nomina staff create --email <e-mail> --role admin`');
     return;
   }
-  const user = await createStaffUser(services.prisma, { email: admin.email, password: admin.password, roles: ['admin'] });
+  let user: Awaited<ReturnType<typeof createStaffUser>>;
+  try {
+    user = await createStaffUser(services.prisma, { email: admin.email, password: admin.password, roles: ['admin'] });
+  } catch (error) {
+    // Several instances started together on an empty database: one of them created the admin.
+    if ((error as { code?: string }).code === 'P2002') {
+      services.logger.info('bootstrap admin already created by another instance');
+      return;
+    }
+    throw error;
+  }
   await services.audit.record({ actor: { type: 'system', id: 'bootstrap' }, action: 'staff.create', resource: { type: 'staff', id: user.id }, details: { roles: ['admin'] } });
   services.logger.info({ staffId: user.id }, 'bootstrap admin created');
 }
