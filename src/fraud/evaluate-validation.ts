@@ -20,6 +20,11 @@ export interface ValidationObservation {
   at: Date;
   code: ValidationCode;
   licence: { id: string; customerId: string; holderId: string };
+  /**
+   * The holder objected to fraud profiling (Art. 21) or restricted processing (Art. 18): read by
+   * the validation's own query, so a choice applies to the very next validation on every instance.
+   */
+  profilingStopped: boolean;
   policy: FraudPolicy;
   device: { id: string; new: boolean } | null;
   pcNameIndex: string | null;
@@ -39,7 +44,9 @@ export function fraudSignalsEnabled(services: Services): boolean {
 
 /** The hook: queue the evaluation of this validation. Never throws, never waits. */
 export function observeValidation(services: Services, observation: ValidationObservation): void {
-  if (!fraudSignalsEnabled(services) || !OBSERVED.has(observation.code)) return;
+  // Not profiled: nothing is observed or kept about their validations (contractual limits
+  // still apply in validation itself).
+  if (!fraudSignalsEnabled(services) || !OBSERVED.has(observation.code) || observation.profilingStopped) return;
   const queued = fraudRuntime(services).enqueue(observation.licence.id, () => evaluateValidation(services, observation), (error) => {
     fraudMetrics(services).evaluationErrors.inc();
     services.logger.warn({ err: error instanceof Error ? error.name : 'unknown', licenceId: observation.licence.id }, 'fraud evaluation failed');
@@ -53,7 +60,6 @@ export const refreshMs = (t: Thresholds) => Math.min(t.windowMs / 4, 15 * 60_000
 export async function evaluateValidation(services: Services, o: ValidationObservation): Promise<void> {
   const t = thresholdsOf(o.policy);
   const memory = fraudRuntime(services).memory(o.licence.id);
-  if (await profilingStopped(services, o, memory, refreshMs(t))) return;
   const verdicts: [SignalName, SignalVerdict][] = [['clock_drift', clockDrift({ clientTime: o.clientTime }, t, o.at)]];
   if (o.device && o.networkHash) verdicts.push(['overlap', overlap(rememberNetwork(memory, o.device.id, o.networkHash, t, o.at), t, o.at)]);
   verdicts.push(...await evaluateStoredSignals(services, o, memory, t, refreshMs(t)));
@@ -65,20 +71,6 @@ export async function evaluateValidation(services: Services, o: ValidationObserv
       signal, severity: verdict.severity, evidence: verdict.evidence, coolDownMs: coolDownMs(signal, t),
     }, o.at);
   }
-}
-
-/**
- * A holder who objected to fraud profiling (Art. 21) or restricted processing (Art. 18) is not
- * profiled: nothing is observed or kept about their validations (contractual limits still apply
- * in validation itself). Read once per licence per refresh period, not per validation.
- */
-async function profilingStopped(services: Services, o: ValidationObservation, memory: LicenceMemory, freshMs: number): Promise<boolean> {
-  const now = o.at.getTime();
-  if (memory.profiling && now - memory.profiling.checkedAt < freshMs && now >= memory.profiling.checkedAt) return memory.profiling.stopped;
-  const holder = await services.prisma.contact.findUnique({ where: { id: o.licence.holderId }, select: { profilingObjectedAt: true, restrictedAt: true } });
-  const stopped = !holder || holder.profilingObjectedAt !== null || holder.restrictedAt !== null;
-  memory.profiling = { stopped, checkedAt: now };
-  return stopped;
 }
 
 function rememberNetwork(memory: LicenceMemory, deviceId: string, networkHash: string, t: Thresholds, now: Date) {

@@ -24,8 +24,6 @@ export interface LicenceMemory {
   networks: Map<string, NetworkSighting[]>;
   /** signal + evidence keys → when it was last recorded into an alert */
   recorded: Map<string, number>;
-  /** whether the holder objected to profiling or restricted processing, and when that was read */
-  profiling?: { stopped: boolean; checkedAt: number };
 }
 
 export class FraudRuntime {

@@ -14,6 +14,7 @@ function observationOf(event: ValidatedEvent): ValidationObservation | null {
     at: event.at,
     code: event.code,
     licence: { id: event.licence.id, customerId: event.licence.customerId, holderId: event.licence.holderId },
+    profilingStopped: event.licence.profilingStopped,
     policy: event.policy,
     device: event.device && { id: event.device.id, new: event.device.isNew },
     pcNameIndex: event.pcNameIndex,

@@ -41,6 +41,8 @@ export interface ValidationFacts {
   policy: ValidationPolicy;
   /** the holder objected to telemetry or restricted processing (plain timestamp columns) */
   holderOptedOut: boolean;
+  /** the holder objected to fraud profiling or restricted processing: read with every validation, so it applies at once */
+  profilingStopped: boolean;
   underReview: boolean;
   accountBound: boolean;
   boundAccounts: number;
@@ -60,6 +62,7 @@ SELECT l.id, l."customerId", l."holderId", l."productId", pr.code AS "productCod
   po.telemetry::text AS telemetry, po."fraudWindowHours", po."deviceFanoutThreshold", po."accountFanoutThreshold",
   po."churnThreshold", po."clockDriftToleranceMinutes", po."overlapWindowMinutes",
   (c."telemetryObjectedAt" IS NOT NULL OR c."restrictedAt" IS NOT NULL) AS "holderOptedOut",
+  (c."profilingObjectedAt" IS NOT NULL OR c."restrictedAt" IS NOT NULL) AS "profilingStopped",
   EXISTS (SELECT 1 FROM fraud_alerts f WHERE f."licenceId" = l.id AND f."openKey" IS NOT NULL) AS "underReview",
   EXISTS (SELECT 1 FROM licence_users u WHERE u."licenceId" = l.id AND u."ntAccountIndex" = ${p.ntAccountIndex}) AS "accountBound",
   (SELECT count(*)::int FROM licence_users u WHERE u."licenceId" = l.id) AS "boundAccounts",
@@ -128,7 +131,7 @@ export function toFacts(row: FactsRow | undefined): ValidationFacts | null {
       fraudWindowHours: row.fraudWindowHours, deviceFanoutThreshold: row.deviceFanoutThreshold, accountFanoutThreshold: row.accountFanoutThreshold,
       churnThreshold: row.churnThreshold, clockDriftToleranceMinutes: row.clockDriftToleranceMinutes, overlapWindowMinutes: row.overlapWindowMinutes,
     },
-    holderOptedOut: row.holderOptedOut, underReview: row.underReview, accountBound: row.accountBound,
+    holderOptedOut: row.holderOptedOut, profilingStopped: row.profilingStopped, underReview: row.underReview, accountBound: row.accountBound,
     boundAccounts: Number(row.boundAccounts), activeDevices: Number(row.activeDevices),
     devices: (typeof row.devices === 'string' ? JSON.parse(row.devices) : row.devices) as DeviceCandidate[],
   };

@@ -56,7 +56,7 @@ export async function validateLicence(services: Services, body: ValidateBody, lo
   metrics.duration.observe({ code }, Number(process.hrtime.bigint() - started) / 1e9);
   emitValidated(services, {
     at: now, code,
-    licence: facts && { id: facts.id, customerId: facts.customerId, holderId: facts.holderId },
+    licence: facts && { id: facts.id, customerId: facts.customerId, holderId: facts.holderId, profilingStopped: facts.profilingStopped },
     policy: facts?.policy ?? null, device,
     ntAccountIndex: identity.ntAccountIndex, pcNameIndex: identity.pcNameIndex, macIndexes: identity.macIndexes,
     networkHash: record.networkHash, clientTime: record.clientTime,

@@ -12,7 +12,7 @@ export interface ValidatedEvent {
   at: Date;
   code: ValidationCode;
   /** null when the key matched no licence */
-  licence: { id: string; customerId: string; holderId: string } | null;
+  licence: { id: string; customerId: string; holderId: string; profilingStopped: boolean } | null;
   policy: ValidationPolicy | null;
   device: { id: string; isNew: boolean } | null;
   ntAccountIndex: string;

@@ -2,7 +2,11 @@
  * The holder's side: alerts and decisions in their export (with plain-language explanations and
  * without other people's identifiers), contesting an alert, objection to profiling, erasure.
  */
+import request from 'supertest';
+import { createApp } from '../../src/app';
 import { drainFraudEvaluations } from '../../src/fraud/fraud-runtime';
+import { createLogger } from '../../src/logger';
+import { buildServices } from '../../src/services';
 import { countSubjectFraudData, eraseSubjectFraudEvidence, listSubjectFraudAlerts } from '../../src/fraud/subject-fraud-data';
 import { buildLicence } from '../support/factories';
 import { createHarness, type Harness } from '../support/harness';
@@ -81,6 +85,24 @@ describe('objection to profiling', () => {
     expect(refused.body.code).toBe('TOO_MANY_MACHINES');
     expect(await h.services.prisma.fraudAlert.count({ where: { licenceId: built.licence.id } })).toBe(0);
     expect(await h.services.prisma.fraudObservation.count({ where: { licenceId: built.licence.id } })).toBe(0);
+  });
+});
+
+describe('an objection to profiling made while the app is in use', () => {
+  it('applies to the very next validation, on every instance (no per-instance cache keeps profiling)', async () => {
+    const built = await buildLicence(h, { policy: { maxMachines: 5 } });
+    const instanceB = request(createApp(buildServices(h.config, h.db, createLogger('silent'))));
+    // Profiled while no objection is in force: the first PC is observed (instance A).
+    await validate(h, validateBody(built.key, built.product.code, aDevice())).expect(200);
+    await drainFraudEvaluations(h.services);
+    const before = await h.services.prisma.fraudObservation.count({ where: { licenceId: built.licence.id } });
+    expect(before).toBeGreaterThan(0);
+    await h.api.post('/v1/privacy/me/requests').set(h.auth(await subjectToken(built.holderId))).send({ type: 'objection', scope: ['fraud_profiling'] }).expect(201);
+    // A second later a new PC, on either instance: nothing new is observed.
+    await validate(h, validateBody(built.key, built.product.code, aDevice())).expect(200);
+    await instanceB.post('/v1/validate').send(validateBody(built.key, built.product.code, aDevice())).expect(200);
+    await drainFraudEvaluations(h.services);
+    expect(await h.services.prisma.fraudObservation.count({ where: { licenceId: built.licence.id } })).toBe(before);
   });
 });
 
