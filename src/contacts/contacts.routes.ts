@@ -6,6 +6,7 @@ import { encryptContactFields } from './contact-crypto';
 import { ContactListQuery, CreateContactBody, UpdateContactBody } from './contacts.schemas';
 import { createContact } from './create-contact';
 import { presentContact } from './present-contact';
+import { assertProcessingAllowed, assertViewAllowed } from '../privacy/restriction/processing-restriction';
 
 const READERS = ['support', 'admin', 'privacy_officer'] as const;
 
@@ -43,6 +44,7 @@ export const contactRoutes = [
       const contact = await services.prisma.contact.findUnique({ where: { id: params.id } });
       if (!contact) throw notFound('contact');
       const view = viewFor(staff, purpose, 'one');
+      await assertViewAllowed(services, staff, contact.id, view);
       await services.audit.record({ actor: { type: 'staff', id: staff.id }, action: 'contact.read', subjectId: contact.id, resource: { type: 'contact', id: contact.id }, purpose, requestId, details: { view } });
       return { body: await presentContact(services, contact, view) };
     },
@@ -55,6 +57,7 @@ export const contactRoutes = [
       const updated = await services.prisma.$transaction(async (tx) => {
         const contact = await tx.contact.findUnique({ where: { id: params.id }, select: { id: true } });
         if (!contact) throw notFound('contact');
+        await assertProcessingAllowed(services, tx, staff, contact.id, 'change');
         const columns = await encryptContactFields(services, tx, contact.id, fields);
         const row = await tx.contact.update({ where: { id: contact.id }, data: { ...(columns as Record<string, string>), ...(roles ? { roles } : {}) } });
         await services.audit.record({ actor: { type: 'staff', id: staff.id }, action: 'contact.update', subjectId: contact.id, resource: { type: 'contact', id: contact.id }, purpose, requestId, details: { fields: Object.keys(body) } }, tx);

@@ -6,6 +6,7 @@ import { DeviceParams, StaffReleaseBody } from '../licences/licences.schemas';
 import { viewFor } from '../staff/personal-data-view';
 import { presentDevices } from './present-device';
 import { releaseDevice } from './release-device';
+import { assertProcessingAllowed, assertViewAllowed } from '../privacy/restriction/processing-restriction';
 
 const READERS = ['support', 'admin', 'privacy_officer'] as const;
 
@@ -18,6 +19,7 @@ export const deviceRoutes = [
       if (!licence) throw notFound('licence');
       const devices = await services.prisma.device.findMany({ where: { licenceId: licence.id }, include: { macs: { orderBy: { firstSeenAt: 'asc' } } }, orderBy: { firstSeenAt: 'asc' } });
       const view = viewFor(staff, purpose, 'one');
+      await assertViewAllowed(services, staff, licence.holderId, view);
       await services.audit.record({ actor: { type: 'staff', id: staff.id }, action: 'licence.devices.read', subjectId: licence.holderId, resource: { type: 'licence', id: licence.id }, purpose, requestId, details: { view } });
       return { body: { items: await presentDevices(services, licence.holderId, devices, view) } };
     },
@@ -27,6 +29,8 @@ export const deviceRoutes = [
     params: DeviceParams, body: StaffReleaseBody,
     summary: "Release a device (frees its seat); `overrideTransferBudget` goes beyond the policy's transfer budget (audited)",
     async handler({ services, params, body, staff, purpose, requestId }) {
+      const owner = await services.prisma.licence.findUnique({ where: { id: params.id }, select: { holderId: true } });
+      if (owner) await assertProcessingAllowed(services, services.prisma, staff, owner.holderId, 'change');
       const { device, holderId, changed } = await releaseDevice(services, {
         licenceId: params.id, deviceId: params.deviceId, by: `staff:${staff.id}`, overrideTransferBudget: body.overrideTransferBudget,
         actor: { type: 'staff', id: staff.id }, reason: body.reason, purpose, requestId,

@@ -3,6 +3,7 @@ import type { StaffPrincipal } from '../http/route';
 import type { Services } from '../services';
 import { viewFor } from '../staff/personal-data-view';
 import { presentAlert } from './present-fraud-alert';
+import { assertViewAllowed } from '../privacy/restriction/processing-restriction';
 
 /**
  * One alert with its evidence: personal data of the holder, so the read is audited with the
@@ -15,6 +16,7 @@ export async function readFraudAlert(services: Services, alertId: string, staff:
   });
   if (!alert) throw notFound('fraud alert');
   const view = viewFor(staff, ctx.purpose, 'one');
+  await assertViewAllowed(services, staff, alert.licence.holderId, view);
   await services.audit.record({
     actor: { type: 'staff', id: staff.id }, action: 'fraud_alert.read', subjectId: alert.licence.holderId,
     resource: { type: 'fraud_alert', id: alert.id }, purpose: ctx.purpose, requestId: ctx.requestId, details: { view },

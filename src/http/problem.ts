@@ -16,6 +16,7 @@ export const PROBLEMS = {
   ROUTE_NOT_FOUND: { status: 404, title: 'No such route' },
   CONFLICT: { status: 409, title: 'Conflicts with the current state' },
   ALREADY_EXISTS: { status: 409, title: 'Already exists' },
+  PROCESSING_RESTRICTED: { status: 409, title: "Processing of this person's data is restricted" },
   TRANSFER_BUDGET_EXHAUSTED: { status: 409, title: "The licence's device transfers for the last 30 days are used up" },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Send application/json' },

@@ -9,6 +9,9 @@ import { issueLicence } from './issue-licence';
 import { IssueLicenceBody, LicenceActionBody, LicenceListQuery } from './licences.schemas';
 import { LICENCE_INCLUDE, presentLicence } from './present-licence';
 import { listLicences } from './search-licences';
+import { assertProcessingAllowed, assertViewAllowed } from '../privacy/restriction/processing-restriction';
+import type { StaffPrincipal } from '../http/route';
+import type { Services } from '../services';
 
 const READERS = ['support', 'admin', 'privacy_officer'] as const;
 const WRITERS = ['support', 'admin'] as const;
@@ -19,10 +22,17 @@ const statusAction = (action: StatusAction) => defineRoute({
   method: 'post', path: `/v1/licences/:id/actions/${action}`, tag: 'licences', access: staffOnly(...WRITERS), params: IdParams, body: LicenceActionBody,
   summary: `${action[0].toUpperCase()}${action.slice(1)} a licence (audited with the reason)`,
   async handler({ services, params, body, staff, purpose, requestId }) {
+    await assertLicenceChangeAllowed(services, staff, params.id);
     const licence = await changeLicenceStatus(services, params.id, action, body.reason ?? null, { type: 'staff', id: staff.id }, requestId, purpose);
     return { body: await presentLicence(services, licence, viewFor(staff, purpose, 'one')) };
   },
 });
+
+/** Changing a licence is processing its holder's data: refused while they restricted it. */
+async function assertLicenceChangeAllowed(services: Services, staff: StaffPrincipal, licenceId: string): Promise<void> {
+  const licence = await services.prisma.licence.findUnique({ where: { id: licenceId }, select: { holderId: true } });
+  if (licence) await assertProcessingAllowed(services, services.prisma, staff, licence.holderId, 'change');
+}
 
 export const licenceRoutes = [
   defineRoute({
@@ -30,6 +40,7 @@ export const licenceRoutes = [
     summary: 'Issue a licence to a holder; the response carries the key, shown this once (the holder masked for support without X-Purpose)',
     response: { status: 201, description: 'issued' },
     async handler({ services, body, staff, purpose, requestId }) {
+      await assertProcessingAllowed(services, services.prisma, staff, body.holderId, 'change');
       const { licence, key } = await issueLicence(services, body, { type: 'staff', id: staff.id }, requestId, purpose);
       // The holder is chosen by id (from a masked list): without a purpose, issuing must not unmask them.
       return { status: 201, headers: NO_STORE, body: { ...(await presentLicence(services, licence, viewFor(staff, purpose, 'one'))), key } };
@@ -61,6 +72,7 @@ export const licenceRoutes = [
       const licence = await services.prisma.licence.findUnique({ where: { id: params.id }, include: { ...LICENCE_INCLUDE, users: { orderBy: { boundAt: 'asc' } } } });
       if (!licence) throw notFound('licence');
       const view = viewFor(staff, purpose, 'one');
+      await assertViewAllowed(services, staff, licence.holderId, view);
       await services.audit.record({ actor: { type: 'staff', id: staff.id }, action: 'licence.read', subjectId: licence.holderId, resource: { type: 'licence', id: licence.id }, purpose, requestId, details: { view } });
       const open = await holderOpener(services, licence.holderId);
       const users = licence.users.map((u) => {
@@ -77,6 +89,7 @@ export const licenceRoutes = [
     method: 'post', path: '/v1/licences/:id/actions/rotate-key', tag: 'licences', access: staffOnly(...WRITERS), params: IdParams, body: LicenceActionBody,
     summary: 'Replace the key (the old one stops working at once); the new key is shown this once',
     async handler({ services, params, body, staff, purpose, requestId }) {
+      await assertLicenceChangeAllowed(services, staff, params.id);
       const { licence, key } = await rotateLicenceKey(services, params.id, body.reason ?? null, { type: 'staff', id: staff.id }, requestId, purpose);
       return { headers: NO_STORE, body: { ...(await presentLicence(services, licence, viewFor(staff, purpose, 'one'))), key } };
     },

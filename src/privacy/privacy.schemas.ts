@@ -64,3 +64,12 @@ export const ProcessingChoicesBody = z.strictObject({
 }).refine((b) => b.restricted !== undefined || b.objections !== undefined, 'send restricted and/or objections');
 
 export const ContactIdParams = z.strictObject({ contactId: uuid() });
+
+export const RESTRICTION_GROUNDS = ['consent', 'legal_claims', 'protection_of_others', 'public_interest'] as const;
+
+/** An exception to a restriction (Art. 18(2)): on which ground, why, and until when (at most a year). */
+export const RestrictionExceptionBody = z.strictObject({
+  ground: z.enum(RESTRICTION_GROUNDS),
+  reason: text(2000).refine((v) => v.length >= 10, 'say why in at least 10 characters'),
+  expiresAt: isoDate,
+});

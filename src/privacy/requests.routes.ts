@@ -5,9 +5,8 @@ import { notFound } from '../http/problem';
 import type { PrivacyRequest } from '../generated/prisma/client';
 import { defineRoute, staffOnly, type RouteContext } from '../http/route';
 import { streamExport } from './export/stream-export';
-import {
-  CompleteBody, ContactIdParams, ExtendBody, LogRequestBody, ProcessingChoicesBody, RejectBody, RequestQueueQuery, VerifyIdentityBody,
-} from './privacy.schemas';
+import { CompleteBody, ContactIdParams, ExtendBody, LogRequestBody, ProcessingChoicesBody, RejectBody, RequestQueueQuery, RestrictionExceptionBody, VerifyIdentityBody } from './privacy.schemas';
+import { recordRestrictionException } from './restriction/record-restriction-exception';
 import { permissionsFor } from './processing-permissions';
 import { listRequests } from './requests/list-requests';
 import { logRequest } from './requests/log-request';
@@ -81,6 +80,14 @@ export const requestRoutes = [
     async handler({ services, params, staff, purpose, requestId, res }) {
       await services.audit.record({ actor: { type: 'staff', id: staff.id }, action: 'subject.export', subjectId: params.contactId, resource: { type: 'contact', id: params.contactId }, purpose, requestId });
       await streamExport(services, params.contactId, res);
+    },
+  }),
+  defineRoute({
+    method: 'post', path: '/v1/privacy/subjects/:contactId/restriction-exceptions', tag: 'privacy', access: DPO, params: ContactIdParams, body: RestrictionExceptionBody,
+    summary: 'Record an exception to a restriction (GDPR Art. 18(2)): ground, reason and end date; until then staff may process the person’s data again',
+    response: { status: 201, description: 'recorded' },
+    async handler({ services, params, body, staff, purpose, requestId }) {
+      return { status: 201, body: await recordRestrictionException(services, params.contactId, body, { staffId: staff.id, purpose, requestId }) };
     },
   }),
   defineRoute({

@@ -18,6 +18,7 @@ import { billingRecordsStore } from './billing-records.store';
 import { contactsStore } from './contacts.store';
 import { erasureJobsStore } from './erasure-jobs.store';
 import { privacyRequestsStore } from './privacy-requests.store';
+import { restrictionExceptionsStore } from '../restriction/restriction-exceptions.store';
 import { subjectKeyStore } from './subject-key.store';
 import { validationEventsStore } from './validation-events.store';
 import { verificationCodesStore } from './verification-codes.store';
@@ -34,6 +35,7 @@ export const SUBJECT_DATA_STORES: readonly SubjectDataStore[] = [
   licencesStore,
   billingRecordsStore,
   privacyRequestsStore,
+  restrictionExceptionsStore,
   auditEntriesStore,
   contactsStore,
   erasureJobsStore,
@@ -43,5 +45,5 @@ export const SUBJECT_DATA_STORES: readonly SubjectDataStore[] = [
 /** Export order: the person first, then what hangs off them. */
 export const EXPORT_ORDER: readonly SubjectDataStore[] = [
   contactsStore, licencesStore, licenceUsersStore, devicesStore, deviceMacsStore, validationEventsStore, telemetryEventsStore,
-  fraudAlertsStore, fraudObservationsStore, privacyRequestsStore, auditEntriesStore, verificationCodesStore, billingRecordsStore, erasureJobsStore, subjectKeyStore,
+  fraudAlertsStore, fraudObservationsStore, privacyRequestsStore, restrictionExceptionsStore, auditEntriesStore, verificationCodesStore, billingRecordsStore, erasureJobsStore, subjectKeyStore,
 ];
