@@ -13,6 +13,7 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   NOMINA_DATA_DIR: z.string().min(1).default('./data'),
+  NOMINA_KEYVAULT_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.string().default('Nomina <privacy@nomina.invalid>'),
@@ -36,6 +37,8 @@ export interface Config {
   host: string;
   port: number;
   databaseUrl?: string;
+  /** the key vault's own database (PostgreSQL); default: the main database's name + `_keys` */
+  keyVaultUrl?: string;
   dataDir: string;
   redisUrl?: string;
   smtpUrl?: string;
@@ -98,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
       host: values.HOST,
       port: values.PORT,
       databaseUrl: values.DATABASE_URL,
+      keyVaultUrl: values.NOMINA_KEYVAULT_URL,
       dataDir: values.NOMINA_DATA_DIR,
       redisUrl: values.REDIS_URL,
       smtpUrl: values.SMTP_URL,

@@ -37,7 +37,7 @@ export interface Services {
 
 export function buildServices(config: Config, db: Database, logger: Logger): Services {
   const keyring = new Keyring(config.secrets.masterKeys);
-  const subjects = new SubjectCrypto(keyring);
+  const subjects = new SubjectCrypto(keyring, db.keyVault);
   const redis = config.redisUrl ? new Redis(config.redisUrl, { enableOfflineQueue: false, lazyConnect: false }) : undefined;
   const releases: (() => Promise<void>)[] = [];
   const metrics = new Metrics();

@@ -3,7 +3,7 @@
  * migrations applied.
  */
 import { loadConfig, type Config } from './config';
-import { openDatabase, type Database } from './db/database';
+import { moveKeysIntoVault, openDatabase, type Database } from './db/database';
 import { applyMigrations } from './db/migrations';
 import { createLogger, type Logger } from './logger';
 
@@ -17,7 +17,7 @@ export function configOrExit(env: NodeJS.ProcessEnv): { config: Config; notices:
 }
 
 export async function openMigratedDatabase(config: Config, logger: Logger): Promise<Database> {
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, keyVaultUrl: config.keyVaultUrl, dataDir: config.dataDir });
   const conn = await db.connect();
   try {
     const report = await applyMigrations(conn);
@@ -26,6 +26,8 @@ export async function openMigratedDatabase(config: Config, logger: Logger): Prom
   } finally {
     await conn.release();
   }
+  const moved = await moveKeysIntoVault(db);
+  if (moved > 0) logger.info({ keys: moved }, 'data keys moved from the main database into the key vault');
   return db;
 }
 

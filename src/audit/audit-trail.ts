@@ -53,7 +53,7 @@ export class AuditTrail {
     const content = purpose === null ? input.details : { ...input.details, [SEALED_PURPOSE]: purpose };
     if (!content) return { details: null, purpose: null };
     try {
-      return { details: await this.subjects.encrypt(tx, input.subjectId, 'audit.details', JSON.stringify(content)), purpose: null };
+      return { details: await this.subjects.encrypt(input.subjectId, 'audit.details', JSON.stringify(content)), purpose: null };
     } catch (error) {
       if (error instanceof SubjectKeyDestroyedError) return { details: null, purpose: null };
       throw error;

@@ -14,7 +14,7 @@ export async function presentAuditEntry(services: Services, entry: AuditEntry) {
     if (!entry.subjectId) details = JSON.parse(entry.details);
     else {
       try {
-        const content = JSON.parse(await services.subjects.decrypt(services.prisma, entry.subjectId, 'audit.details', entry.details)) as Record<string, unknown>;
+        const content = JSON.parse(await services.subjects.decrypt(entry.subjectId, 'audit.details', entry.details)) as Record<string, unknown>;
         const { [SEALED_PURPOSE]: sealedPurpose, ...rest } = content;
         if (typeof sealedPurpose === 'string') purpose = sealedPurpose;
         details = Object.keys(rest).length > 0 ? rest : null;

@@ -72,7 +72,7 @@ addBackupCommands(program, withServices);
 
 const keys = program.command('keys').description('encryption keys');
 keys.command('rewrap').description('re-wrap every subject data key with the current (first) master key').action(async () => {
-  const count = await withServices((services) => services.subjects.rewrapAll(services.prisma));
+  const count = await withServices((services) => services.subjects.rewrapAll());
   console.log(`re-wrapped ${count} subject key(s)`);
 });
 keys.command('rotate-signing').description('rotate the licence-token signing key; the previous keys keep verifying until their tokens expire').action(async () => {

@@ -4,7 +4,6 @@
  */
 import type { Contact } from '../generated/prisma/client';
 import type { Services } from '../services';
-import type { Tx } from '../audit/audit-trail';
 import { PERSONAL_FIELDS, type PersonalField } from './contacts.schemas';
 
 export type ContactPersonalData = Record<PersonalField, string | null>;
@@ -12,9 +11,9 @@ export type ContactPersonalData = Record<PersonalField, string | null>;
 type EncryptedColumns = Partial<Record<`${PersonalField}Enc`, string | null>> & { emailIndex?: string };
 
 export async function encryptContactFields(
-  services: Services, db: Tx, contactId: string, fields: Partial<Record<PersonalField, string | null | undefined>>,
+  services: Services, contactId: string, fields: Partial<Record<PersonalField, string | null | undefined>>,
 ): Promise<EncryptedColumns> {
-  const key = await services.subjects.ensureKey(db, contactId);
+  const key = await services.subjects.ensureKey(contactId);
   const columns: EncryptedColumns = {};
   for (const field of PERSONAL_FIELDS) {
     const value = fields[field];
@@ -27,7 +26,7 @@ export async function encryptContactFields(
 
 /** Decrypts every personal field; null when the subject's key was destroyed (erased). */
 export async function decryptContact(services: Services, contact: Contact): Promise<ContactPersonalData | null> {
-  const key = await services.subjects.loadKey(services.prisma, contact.id);
+  const key = await services.subjects.loadKey(contact.id);
   if (!key) return null;
   const data = {} as ContactPersonalData;
   for (const field of PERSONAL_FIELDS) {

@@ -58,7 +58,7 @@ export const contactRoutes = [
         const contact = await tx.contact.findUnique({ where: { id: params.id }, select: { id: true } });
         if (!contact) throw notFound('contact');
         await assertProcessingAllowed(services, tx, staff, contact.id, 'change');
-        const columns = await encryptContactFields(services, tx, contact.id, fields);
+        const columns = await encryptContactFields(services, contact.id, fields);
         const row = await tx.contact.update({ where: { id: contact.id }, data: { ...(columns as Record<string, string>), ...(roles ? { roles } : {}) } });
         await services.audit.record({ actor: { type: 'staff', id: staff.id }, action: 'contact.update', subjectId: contact.id, resource: { type: 'contact', id: contact.id }, purpose, requestId, details: { fields: Object.keys(body) } }, tx);
         return row;

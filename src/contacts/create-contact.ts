@@ -13,7 +13,7 @@ export async function createContact(services: Services, input: CreateContactBody
     if (!customer) throw notFound('customer');
     // The id is chosen here: it names the data key and is bound into every ciphertext.
     const id = randomUUID();
-    const columns = await encryptContactFields(services, tx, id, fields);
+    const columns = await encryptContactFields(services, id, fields);
     const contact = await tx.contact.create({
       data: { id, customerId, roles, ...columns, firstNameEnc: columns.firstNameEnc!, lastNameEnc: columns.lastNameEnc!, emailEnc: columns.emailEnc!, emailIndex: columns.emailIndex! },
     });

@@ -4,15 +4,17 @@
  * destroys the wrapped key, so every copy of those fields — replicas, dumps, backups — becomes
  * unreadable at once.
  *
+ * The wrapped keys live in the key vault (key-vault.ts), apart from the data they unlock, so that
+ * a dump of the data never contains them. Creating a key outside the caller's transaction is
+ * harmless: an unused key unlocks nothing, and the same key is returned to every concurrent caller.
+ *
  * The associated data binds a ciphertext to its subject and field: a value copied into another
  * row or column fails to decrypt instead of silently showing the wrong person's data.
  */
 import { randomBytes } from 'node:crypto';
-import type { PrismaClient } from '../generated/prisma/client';
 import { open, seal } from './aead';
+import type { KeyVault } from './key-vault';
 import type { Keyring } from './keyring';
-
-type Db = Pick<PrismaClient, 'subjectKey'>;
 
 export class SubjectKeyDestroyedError extends Error {
   constructor(subjectId: string) {
@@ -26,32 +28,32 @@ export class SubjectCrypto {
   private static readonly CACHE_MS = 60_000;
   private static readonly CACHE_SIZE = 5_000;
 
-  constructor(private readonly keyring: Keyring) {}
+  constructor(private readonly keyring: Keyring, readonly vault: KeyVault) {}
 
   /** Creates the subject's key if it has none yet. Idempotent, safe under concurrency. */
-  async ensureKey(db: Db, subjectId: string): Promise<Buffer> {
-    const existing = await this.loadKey(db, subjectId);
+  async ensureKey(subjectId: string): Promise<Buffer> {
+    const existing = await this.loadKey(subjectId);
     if (existing) return existing;
     const key = randomBytes(32);
     const { wrapped, keyId } = this.keyring.wrap(key, `subject:${subjectId}`);
     // INSERT … ON CONFLICT DO NOTHING: concurrent first uses must not fail on the primary key.
-    await db.subjectKey.createMany({ data: [{ subjectId, wrappedKey: Buffer.from(wrapped), masterKeyId: keyId }], skipDuplicates: true });
+    await this.vault.insertIfAbsent(subjectId, Buffer.from(wrapped), keyId);
     // Another request may have won the race: read back whichever key was stored.
-    const stored = await this.loadKey(db, subjectId);
+    const stored = await this.loadKey(subjectId);
     if (!stored) throw new SubjectKeyDestroyedError(subjectId);
     return stored;
   }
 
-  async encrypt(db: Db, subjectId: string, field: string, value: string): Promise<string> {
-    return this.encryptWith(await this.ensureKey(db, subjectId), subjectId, field, value);
+  async encrypt(subjectId: string, field: string, value: string): Promise<string> {
+    return this.encryptWith(await this.ensureKey(subjectId), subjectId, field, value);
   }
 
   encryptWith(key: Buffer, subjectId: string, field: string, value: string): string {
     return seal(key, Buffer.from(value, 'utf8'), `${subjectId}/${field}`);
   }
 
-  async decrypt(db: Db, subjectId: string, field: string, sealed: string): Promise<string> {
-    const key = await this.loadKey(db, subjectId);
+  async decrypt(subjectId: string, field: string, sealed: string): Promise<string> {
+    const key = await this.loadKey(subjectId);
     if (!key) throw new SubjectKeyDestroyedError(subjectId);
     return this.decryptWith(key, subjectId, field, sealed);
   }
@@ -61,10 +63,10 @@ export class SubjectCrypto {
   }
 
   /** The subject's key, or null once destroyed (or never created). */
-  async loadKey(db: Db, subjectId: string): Promise<Buffer | null> {
+  async loadKey(subjectId: string): Promise<Buffer | null> {
     const cached = this.cache.get(subjectId);
     if (cached && cached.until > Date.now()) return cached.key;
-    const row = await db.subjectKey.findUnique({ where: { subjectId } });
+    const row = await this.vault.find(subjectId);
     if (!row?.wrappedKey) return null;
     const key = this.keyring.unwrap(Buffer.from(row.wrappedKey).toString(), row.masterKeyId, `subject:${subjectId}`);
     if (this.cache.size >= SubjectCrypto.CACHE_SIZE) this.cache.delete(this.cache.keys().next().value as string);
@@ -73,24 +75,21 @@ export class SubjectCrypto {
   }
 
   /** Crypto-shredding: the wrapped key is overwritten; the row stays as evidence. Idempotent. */
-  async destroyKey(db: Db, subjectId: string, now = new Date()): Promise<void> {
+  async destroyKey(subjectId: string, now = new Date()): Promise<void> {
     this.cache.delete(subjectId);
-    await db.subjectKey.upsert({
-      where: { subjectId },
-      create: { subjectId, wrappedKey: null, masterKeyId: this.keyring.currentId, destroyedAt: now },
-      update: { wrappedKey: null, destroyedAt: now },
-    });
+    await this.vault.destroy(subjectId, this.keyring.currentId, now);
+    this.cache.delete(subjectId); // a read that raced the destruction must not keep the key
   }
 
   /** Re-wraps every live subject key with the current master key (key rotation). */
-  async rewrapAll(db: Db): Promise<number> {
+  async rewrapAll(): Promise<number> {
     let count = 0;
-    const rows = await db.subjectKey.findMany({ where: { wrappedKey: { not: null }, masterKeyId: { not: this.keyring.currentId } } });
+    const rows = (await this.vault.all()).filter((row) => row.wrappedKey !== null && row.masterKeyId !== this.keyring.currentId);
     for (const row of rows) {
       const context = `subject:${row.subjectId}`;
-      const key = this.keyring.unwrap(Buffer.from(row.wrappedKey!).toString(), row.masterKeyId, context);
+      const key = this.keyring.unwrap(row.wrappedKey!.toString(), row.masterKeyId, context);
       const { wrapped, keyId } = this.keyring.wrap(key, context);
-      await db.subjectKey.update({ where: { subjectId: row.subjectId }, data: { wrappedKey: Buffer.from(wrapped), masterKeyId: keyId } });
+      await this.vault.rewrap(row.subjectId, Buffer.from(wrapped), keyId);
       count += 1;
     }
     return count;

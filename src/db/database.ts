@@ -8,6 +8,7 @@ import path from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool } from 'pg';
 import { PrismaClient } from '../generated/prisma/client';
+import { describePostgres, moveLegacySubjectKeys, openFileKeyVault, openPostgresKeyVault, type KeyVault } from '../crypto/key-vault';
 import { lockDataDir } from './data-dir-lock';
 import { connectPg, connectPglite, type SqlConnection } from './sql-connection';
 import { assertOutsideTransaction, disciplinedTransactions, guardedAdapter } from './transactions';
@@ -17,18 +18,35 @@ export type DatabaseKind = 'postgres' | 'embedded';
 export interface Database {
   kind: DatabaseKind;
   prisma: PrismaClient;
+  /** the subjects' wrapped data keys, kept apart from the data (src/crypto/key-vault.ts) */
+  keyVault: KeyVault;
+  /** where the data is, for people (never a password) */
+  location: string;
   /** A raw connection for migrations and maintenance; release it after use. */
   connect(): Promise<SqlConnection>;
   close(): Promise<void>;
 }
 
-export interface DatabaseOptions { databaseUrl?: string; dataDir: string; poolSize?: number }
+export interface DatabaseOptions { databaseUrl?: string; dataDir: string; poolSize?: number; keyVaultUrl?: string }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openEmbedded(options.dataDir);
+  const db = options.databaseUrl ? await openPostgres(options.databaseUrl, options.poolSize ?? 10, options.keyVaultUrl) : await openEmbedded(options.dataDir);
+  await moveKeysIntoVault(db);
+  return db;
 }
 
-function openPostgres(url: string, max: number): Database {
+/** Moves data keys an earlier version kept in the main database into the vault (once; cheap when done). */
+export async function moveKeysIntoVault(db: Database): Promise<number> {
+  const conn = await db.connect();
+  try {
+    return await moveLegacySubjectKeys((sql, params) => conn.query(sql, params), db.keyVault);
+  } finally {
+    await conn.release();
+  }
+}
+
+async function openPostgres(url: string, max: number, keyVaultUrl?: string): Promise<Database> {
+  const keyVault = await openPostgresKeyVault(url, keyVaultUrl);
   const pool = new Pool({ connectionString: url, max });
   // An idle connection closed by the server (restart, failover, pg_terminate_backend) must not
   // crash the process: the pool drops it and opens a new one on the next query.
@@ -37,6 +55,8 @@ function openPostgres(url: string, max: number): Database {
   return {
     kind: 'postgres',
     prisma,
+    keyVault,
+    location: describePostgres(url),
     connect: () => {
       assertOutsideTransaction('a raw connection');
       return connectPg(pool);
@@ -44,6 +64,7 @@ function openPostgres(url: string, max: number): Database {
     async close() {
       await prisma.$disconnect();
       await pool.end();
+      await keyVault.close();
     },
   };
 }
@@ -57,8 +78,11 @@ async function openEmbedded(dataDir: string): Promise<Database> {
   if (!inMemory) mkdirSync(dir, { recursive: true });
   const unlock = inMemory ? () => {} : lockDataDir(path.resolve(dataDir));
   let pglite: Awaited<ReturnType<typeof PGlite.create>>;
+  let keyVault: KeyVault;
   try {
     pglite = await PGlite.create(dir);
+    // The key vault is a file of its own beside the data, never inside it.
+    keyVault = await openFileKeyVault(inMemory ? null : path.resolve(dataDir, 'key-vault.json'));
   } catch (error) {
     unlock();
     throw error;
@@ -68,6 +92,8 @@ async function openEmbedded(dataDir: string): Promise<Database> {
   return {
     kind: 'embedded',
     prisma,
+    keyVault,
+    location: inMemory ? 'embedded database (in memory)' : `embedded database in ${dir}`,
     connect: async () => {
       assertOutsideTransaction('a raw connection');
       return connectPglite(pglite as never);
@@ -75,6 +101,7 @@ async function openEmbedded(dataDir: string): Promise<Database> {
     async close() {
       await prisma.$disconnect();
       await pglite.close();
+      await keyVault.close();
       unlock();
     },
   };

@@ -17,14 +17,14 @@ export type DeviceField = (typeof DEVICE_FIELDS)[keyof typeof DEVICE_FIELDS];
 export interface Sealer { seal(field: DeviceField, value: string): string }
 
 /** Encrypts with the holder's key, loaded (or created) once per use: key unwrapping is cached. */
-export async function holderSealer(services: Services, db: Parameters<Services['subjects']['ensureKey']>[0], holderId: string): Promise<Sealer> {
-  const key = await services.subjects.ensureKey(db, holderId);
+export async function holderSealer(services: Services, holderId: string): Promise<Sealer> {
+  const key = await services.subjects.ensureKey(holderId);
   return { seal: (field, value) => services.subjects.encryptWith(key, holderId, field, value) };
 }
 
 /** Decrypts with the holder's key; every value is null once the holder was erased. */
 export async function holderOpener(services: Services, holderId: string): Promise<(field: DeviceField, sealed: string | null) => string | null> {
-  const key = await services.subjects.loadKey(services.prisma, holderId);
+  const key = await services.subjects.loadKey(holderId);
   return (field, sealed) => (key && sealed ? services.subjects.decryptWith(key, holderId, field, sealed) : null);
 }
 

@@ -50,15 +50,15 @@ export function mergeEvidence(existing: AlertEvidence | null, incoming: Evidence
   };
 }
 
-export async function sealEvidence(services: Services, db: Tx, holderId: string, evidence: AlertEvidence): Promise<string> {
-  return services.subjects.encrypt(db, holderId, FIELD, JSON.stringify(evidence));
+export async function sealEvidence(services: Services, holderId: string, evidence: AlertEvidence): Promise<string> {
+  return services.subjects.encrypt(holderId, FIELD, JSON.stringify(evidence));
 }
 
 /** The evidence, or null when it was erased (the holder's key destroyed, or the column emptied). */
-export async function openEvidence(services: Services, db: Pick<Tx, 'subjectKey'>, holderId: string, sealed: string): Promise<AlertEvidence | null> {
+export async function openEvidence(services: Services, holderId: string, sealed: string): Promise<AlertEvidence | null> {
   if (!sealed) return null;
   try {
-    return JSON.parse(await services.subjects.decrypt(db, holderId, FIELD, sealed)) as AlertEvidence;
+    return JSON.parse(await services.subjects.decrypt(holderId, FIELD, sealed)) as AlertEvidence;
   } catch (error) {
     if (error instanceof SubjectKeyDestroyedError) return null;
     throw error;

@@ -13,7 +13,7 @@ export async function commentOnFraudAlert(services: Services, alertId: string, b
     const alert = await tx.fraudAlert.findUnique({ where: { id: alertId }, select: { id: true, licence: { select: { holderId: true } } } });
     if (!alert) throw notFound('fraud alert');
     const holderId = alert.licence.holderId;
-    const comment = await tx.fraudAlertComment.create({ data: { alertId, staffId: staff.id, at: now, body: await sealComment(services, tx, holderId, body) } });
+    const comment = await tx.fraudAlertComment.create({ data: { alertId, staffId: staff.id, at: now, body: await sealComment(services, holderId, body) } });
     await services.audit.record({
       actor: { type: 'staff', id: staff.id }, action: 'fraud_alert.comment', subjectId: holderId,
       resource: { type: 'fraud_alert', id: alertId }, purpose: ctx.purpose, requestId: ctx.requestId, details: { commentId: comment.id },

@@ -49,7 +49,7 @@ export async function decideFraudAlert(services: Services, alertId: string, inpu
         : { status: 'under_review' },
     });
     if (!final && input.reason) {
-      await tx.fraudAlertComment.create({ data: { alertId, staffId: staff.id, at: now, body: await sealComment(services, tx, alert.licence.holderId, input.reason) } });
+      await tx.fraudAlertComment.create({ data: { alertId, staffId: staff.id, at: now, body: await sealComment(services, alert.licence.holderId, input.reason) } });
     }
     await services.audit.record({
       actor: { type: 'staff', id: staff.id },

@@ -27,13 +27,13 @@ export function presentAlertSummary(alert: FraudAlert) {
   };
 }
 
-export async function sealComment(services: Services, db: Parameters<Services['subjects']['encrypt']>[0], holderId: string, body: string): Promise<string> {
-  return services.subjects.encrypt(db, holderId, COMMENT_FIELD, body);
+export async function sealComment(services: Services, holderId: string, body: string): Promise<string> {
+  return services.subjects.encrypt(holderId, COMMENT_FIELD, body);
 }
 
 /** A comment's text, or null when its holder was erased. */
 export async function openComment(services: Services, holderId: string, sealed: string): Promise<string | null> {
-  const key = await services.subjects.loadKey(services.prisma, holderId);
+  const key = await services.subjects.loadKey(holderId);
   return key ? services.subjects.decryptWith(key, holderId, COMMENT_FIELD, sealed) : null;
 }
 
@@ -42,7 +42,7 @@ export function presentComment(comment: FraudAlertComment, body: string | null, 
 }
 
 export async function presentAlert(services: Services, alert: FraudAlert & { comments: FraudAlertComment[] }, holderId: string, view: View) {
-  const evidence = await openEvidence(services, services.prisma, holderId, alert.evidenceEnc);
+  const evidence = await openEvidence(services, holderId, alert.evidenceEnc);
   const comments = await Promise.all(alert.comments.map(async (c) => presentComment(c, await openComment(services, holderId, c.body), view)));
   return {
     ...presentAlertSummary(alert),

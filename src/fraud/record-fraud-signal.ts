@@ -35,7 +35,7 @@ export async function recordFraudSignal(services: Services, firing: SignalFiring
   }
   const openKey = openKeyOf(licenceId, signal);
   const result = await services.prisma.$transaction(async (tx) => {
-    const sealed = await sealEvidence(services, tx, holderId, startEvidence(firing.evidence, now));
+    const sealed = await sealEvidence(services, holderId, startEvidence(firing.evidence, now));
     const created = await tx.fraudAlert.createMany({
       data: [{ licenceId, customerId: firing.customerId, signal, severity: firing.severity, openKey, evidenceEnc: sealed, openedAt: now, lastEvidenceAt: now }],
       skipDuplicates: true,
@@ -46,10 +46,10 @@ export async function recordFraudSignal(services: Services, firing: SignalFiring
     );
     // Decided between our insert and our lock: the decision stands; the next firing opens anew.
     if (!row) return 'updated' as const;
-    const evidence = mergeEvidence(await openEvidence(services, tx, holderId, row.evidenceEnc), firing.evidence, now);
+    const evidence = mergeEvidence(await openEvidence(services, holderId, row.evidenceEnc), firing.evidence, now);
     await tx.fraudAlert.update({
       where: { id: row.id },
-      data: { evidenceEnc: await sealEvidence(services, tx, holderId, evidence), severity: maxSeverity(row.severity, firing.severity), lastEvidenceAt: now },
+      data: { evidenceEnc: await sealEvidence(services, holderId, evidence), severity: maxSeverity(row.severity, firing.severity), lastEvidenceAt: now },
     });
     return 'updated' as const;
   }).catch((error: unknown) => {

@@ -25,7 +25,7 @@ export async function listSubjectFraudAlerts(services: Services, contactId: stri
     services.prisma.privacyRequest.findMany({ where: { contactId, fraudAlertId: { not: null } }, select: { id: true, fraudAlertId: true, status: true, receivedAt: true, dueAt: true, outcome: true } }),
   ]);
   return Promise.all(alerts.map(async (a) => {
-    const evidence = await openEvidence(services, services.prisma, contactId, a.evidenceEnc);
+    const evidence = await openEvidence(services, contactId, a.evidenceEnc);
     return {
       id: a.id,
       licenceId: a.licenceId,

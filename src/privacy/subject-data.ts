@@ -54,7 +54,7 @@ export async function* fromArray<T extends ExportItem>(load: () => Promise<T[]>)
 
 /** The subject's data key, or null once destroyed: load it once per export, then open fields with it. */
 export async function subjectKey(services: Services, contactId: string): Promise<Buffer | null> {
-  return services.subjects.loadKey(services.prisma, contactId);
+  return services.subjects.loadKey(contactId);
 }
 
 /**

@@ -39,7 +39,7 @@ export async function validateUnderLock(
       const { code, match } = decision;
       let { device } = decision;
       if (code === 'VALID' && facts) {
-        const sealer = await holderSealer(services, tx, facts.holderId);
+        const sealer = await holderSealer(services, facts.holderId);
         if (!facts.accountBound) await bindAccount(tx, sealer, facts.id, identity, now);
         if (!device) device = { id: await activateDevice(tx, sealer, facts.id, identity, now), isNew: true };
         else if (match && deviceChanged(match, identity)) await refreshDevice(tx, sealer, facts.id, match, identity, now);

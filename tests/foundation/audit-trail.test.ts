@@ -64,7 +64,7 @@ describe('the audit trail', () => {
 
   it('appends entries about a subject whose key was destroyed, without details or purpose', async () => {
     const contact = await buildContact(h);
-    await h.services.subjects.destroyKey(h.services.prisma, contact.id);
+    await h.services.subjects.destroyKey(contact.id);
     await h.services.audit.record({ actor: { type: 'staff', id: 'x' }, action: 'audit.read', subjectId: contact.id, purpose: 'ticket 9 about Jan', details: { filters: {} } });
     const stored = await h.services.prisma.auditEntry.findFirstOrThrow({ where: { action: 'audit.read', subjectId: contact.id } });
     expect(stored).toMatchObject({ details: null, purpose: null, actorId: 'x' });

@@ -40,17 +40,17 @@ describe('per-subject keys', () => {
 
   it('creates one key per subject even under concurrency', async () => {
     const subject = randomUUID();
-    const keys = await Promise.all(Array.from({ length: 8 }, () => h.services.subjects.ensureKey(h.services.prisma, subject)));
+    const keys = await Promise.all(Array.from({ length: 8 }, () => h.services.subjects.ensureKey(subject)));
     expect(new Set(keys.map((k) => k.toString('hex'))).size).toBe(1);
-    expect(await h.services.prisma.subjectKey.count({ where: { subjectId: subject } })).toBe(1);
+    expect((await h.db.keyVault.all()).filter((row) => row.subjectId === subject)).toHaveLength(1);
   });
 
   it('makes data unreadable once the key is destroyed (crypto-shredding)', async () => {
     const subject = randomUUID();
-    const sealed = await h.services.subjects.encrypt(h.services.prisma, subject, 'contact.email', 'x@y.be');
-    await h.services.subjects.destroyKey(h.services.prisma, subject);
-    await expect(h.services.subjects.decrypt(h.services.prisma, subject, 'contact.email', sealed)).rejects.toThrow(/destroyed/);
-    const row = await h.services.prisma.subjectKey.findUnique({ where: { subjectId: subject } });
+    const sealed = await h.services.subjects.encrypt(subject, 'contact.email', 'x@y.be');
+    await h.services.subjects.destroyKey(subject);
+    await expect(h.services.subjects.decrypt(subject, 'contact.email', sealed)).rejects.toThrow(/destroyed/);
+    const row = await h.db.keyVault.find(subject);
     expect(row?.wrappedKey).toBeNull();
     expect(row?.destroyedAt).not.toBeNull();
   });
@@ -58,16 +58,16 @@ describe('per-subject keys', () => {
   it('rotates master keys: old keys still unwrap, rewrap moves every key to the new one', async () => {
     const oldKey = { id: 'old', key: randomBytes(32) };
     const newKey = { id: 'new', key: randomBytes(32) };
-    const before = new SubjectCrypto(new Keyring([oldKey]));
+    const before = new SubjectCrypto(new Keyring([oldKey]), h.db.keyVault);
     const subject = randomUUID();
-    const sealed = await before.encrypt(h.services.prisma, subject, 'contact.lastName', 'Peeters');
+    const sealed = await before.encrypt(subject, 'contact.lastName', 'Peeters');
 
-    const during = new SubjectCrypto(new Keyring([newKey, oldKey, ...h.config.secrets.masterKeys]));
-    expect(await during.decrypt(h.services.prisma, subject, 'contact.lastName', sealed)).toBe('Peeters');
-    expect(await during.rewrapAll(h.services.prisma)).toBeGreaterThanOrEqual(1);
+    const during = new SubjectCrypto(new Keyring([newKey, oldKey, ...h.config.secrets.masterKeys]), h.db.keyVault);
+    expect(await during.decrypt(subject, 'contact.lastName', sealed)).toBe('Peeters');
+    expect(await during.rewrapAll()).toBeGreaterThanOrEqual(1);
 
-    const after = new SubjectCrypto(new Keyring([newKey]));
-    expect(await after.decrypt(h.services.prisma, subject, 'contact.lastName', sealed)).toBe('Peeters');
-    expect((await h.services.prisma.subjectKey.findUnique({ where: { subjectId: subject } }))?.masterKeyId).toBe('new');
+    const after = new SubjectCrypto(new Keyring([newKey]), h.db.keyVault);
+    expect(await after.decrypt(subject, 'contact.lastName', sealed)).toBe('Peeters');
+    expect((await h.db.keyVault.find(subject))?.masterKeyId).toBe('new');
   });
 });

@@ -111,7 +111,7 @@ describe('eraseSubjectFraudEvidence', () => {
     const { b, alert } = await clonedImage();
     await h.api.post(`/v1/fraud/alerts/${alert.id}/comments`).set(h.auth(await h.login('support'))).send({ body: 'checking' }).expect(201);
     expect(await countSubjectFraudData(h.services, b.holderId)).toBeGreaterThan(2);
-    await h.services.subjects.destroyKey(h.services.prisma, b.holderId);
+    await h.services.subjects.destroyKey(b.holderId);
     const [shredded] = await listSubjectFraudAlerts(h.services, b.holderId);
     expect(shredded).toMatchObject({ evidence: null, comments: [expect.objectContaining({ body: null })] });
     const first = await eraseSubjectFraudEvidence(h.services, b.holderId);

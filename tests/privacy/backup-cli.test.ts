@@ -35,7 +35,9 @@ beforeAll(async () => {
 afterAll(async () => {
   jest.restoreAllMocks();
   process.env = env;
-  await withAdminClient((admin) => admin.query(`DROP DATABASE IF EXISTS "${target}" WITH (FORCE)`));
+  await withAdminClient(async (admin) => {
+    for (const name of [target, `${target}_keys`]) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  });
   await h.close();
 });
 

@@ -93,7 +93,7 @@ describe('erasure of a licence holder', () => {
     expect(res.body.status).toBe('completed');
     expect(res.body.receipt).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
     expect(await h.services.prisma.contact.count({ where: { id: world.contactId } })).toBe(0);
-    const key = await h.services.prisma.subjectKey.findUniqueOrThrow({ where: { subjectId: world.contactId } });
+    const key = (await h.db.keyVault.find(world.contactId))!;
     expect(key.wrappedKey).toBeNull();
     expect(key.destroyedAt).not.toBeNull();
   });

@@ -59,8 +59,12 @@ export async function createTestDatabase(): Promise<string> {
   return name;
 }
 
+/** Drops a test database and its key vault (`<name>_keys`, created beside it on open). */
 export async function dropTestDatabase(name: string): Promise<void> {
-  await withAdminClient((admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+  await withAdminClient(async (admin) => {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.query(`DROP DATABASE IF EXISTS "${name}_keys" WITH (FORCE)`);
+  });
 }
 
 export async function createHarness(overrides: Partial<Config> = {}): Promise<Harness> {

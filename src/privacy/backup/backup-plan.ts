@@ -12,9 +12,9 @@ import { loadKeyStoreSnapshot, readKeyStoreSnapshot, writeKeyStoreSnapshot } fro
 
 const run = promisify(execFile);
 
-/** pg_dump arguments of a data backup: everything except the data keys. */
+/** pg_dump arguments of a data backup: the main database, which holds no data key (they are in the key vault). */
 export function dataBackupArgs(databaseUrl: string, file: string): string[] {
-  return ['--format=plain', '--no-owner', '--no-privileges', '--exclude-table-data=public.subject_keys', `--file=${file}`, `--dbname=${databaseUrl}`];
+  return ['--format=plain', '--no-owner', '--no-privileges', `--file=${file}`, `--dbname=${databaseUrl}`];
 }
 
 export async function createDataBackup(databaseUrl: string, file: string, pgDump = 'pg_dump'): Promise<void> {

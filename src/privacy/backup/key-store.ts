@@ -5,8 +5,8 @@
  * wrapped data key, and whoever restores it with the master key can decrypt the subject again.
  * So backups are split in two:
  *
- * - the **data backup** (`pg_dump --exclude-table-data=subject_keys`, see backup-plan.ts): large,
- *   long-lived, immutable, and never holding a data key;
+ * - the **data backup** (`pg_dump` of the main database, see backup-plan.ts): large, long-lived,
+ *   immutable, and never holding a data key — the keys are in the key vault, another database;
  * - the **key-store backup** (this file): every live wrapped key, plus the list of destroyed
  *   subjects, in ONE snapshot file that is replaced — never versioned — after every key
  *   destruction. A destroyed key therefore survives in no backup once the erasure finished.
@@ -36,7 +36,7 @@ export function keyStorePath(dataDir: string): string {
 }
 
 export async function takeKeyStoreSnapshot(services: Services): Promise<KeyStoreSnapshot> {
-  const rows = await services.prisma.subjectKey.findMany({ orderBy: { subjectId: 'asc' } });
+  const rows = await services.subjects.vault.all();
   return {
     format: 'nomina.key-store', version: 1, takenAt: services.now().toISOString(),
     keys: rows.filter((r) => r.wrappedKey).map((r) => ({ subjectId: r.subjectId, wrappedKey: Buffer.from(r.wrappedKey!).toString('base64'), masterKeyId: r.masterKeyId, createdAt: r.createdAt.toISOString() })),
@@ -75,23 +75,11 @@ export async function readKeyStoreSnapshot(file: string): Promise<KeyStoreSnapsh
   return snapshot;
 }
 
-/** Loads the snapshot into a restored database's (empty) subject_keys table. */
+/** Loads the snapshot into a restored deployment's (empty) key vault; destroyed keys stay destroyed. */
 export async function loadKeyStoreSnapshot(services: Services, snapshot: KeyStoreSnapshot): Promise<{ keys: number; destroyed: number }> {
-  await services.prisma.$transaction(async (tx) => {
-    for (const k of snapshot.keys) {
-      await tx.subjectKey.upsert({
-        where: { subjectId: k.subjectId },
-        create: { subjectId: k.subjectId, wrappedKey: Buffer.from(k.wrappedKey, 'base64'), masterKeyId: k.masterKeyId, createdAt: new Date(k.createdAt) },
-        update: {},
-      });
-    }
-    for (const d of snapshot.destroyed) {
-      await tx.subjectKey.upsert({
-        where: { subjectId: d.subjectId },
-        create: { subjectId: d.subjectId, wrappedKey: null, masterKeyId: services.keyring.currentId, destroyedAt: new Date(d.destroyedAt) },
-        update: { wrappedKey: null, destroyedAt: new Date(d.destroyedAt) },
-      });
-    }
-  }, { timeout: 120_000 });
+  await services.subjects.vault.restore([
+    ...snapshot.keys.map((k) => ({ subjectId: k.subjectId, wrappedKey: Buffer.from(k.wrappedKey, 'base64'), masterKeyId: k.masterKeyId, createdAt: new Date(k.createdAt), destroyedAt: null })),
+    ...snapshot.destroyed.map((d) => ({ subjectId: d.subjectId, wrappedKey: null, masterKeyId: services.keyring.currentId, createdAt: new Date(d.destroyedAt), destroyedAt: new Date(d.destroyedAt) })),
+  ]);
   return { keys: snapshot.keys.length, destroyed: snapshot.destroyed.length };
 }

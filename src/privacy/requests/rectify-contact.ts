@@ -14,7 +14,7 @@ export async function rectifyContact(services: Services, contactId: string, body
   return services.prisma.$transaction(async (tx) => {
     const contact = await tx.contact.findUnique({ where: { id: contactId }, select: { id: true } });
     if (!contact) throw notFound('contact');
-    const columns = await encryptContactFields(services, tx, contactId, body);
+    const columns = await encryptContactFields(services, contactId, body);
     const updated = await tx.contact.update({ where: { id: contactId }, data: columns as Record<string, string> });
     const fields = Object.keys(body);
     const request = await tx.privacyRequest.create({

@@ -22,7 +22,7 @@ export async function recordRestrictionException(
     const contact = await tx.contact.findUnique({ where: { id: contactId }, select: { restrictedAt: true } });
     if (!contact) throw notFound('contact');
     if (!contact.restrictedAt) throw new AppError('CONFLICT', 'processing of this person is not restricted: no exception is needed');
-    const reasonEnc = await services.subjects.encrypt(tx, contactId, 'restriction_exception.reason', body.reason);
+    const reasonEnc = await services.subjects.encrypt(contactId, 'restriction_exception.reason', body.reason);
     const exception = await tx.restrictionException.create({ data: { contactId, ground: body.ground, reasonEnc, recordedById: by.staffId, recordedAt: now, expiresAt } });
     await services.audit.record({
       actor: { type: 'staff', id: by.staffId }, action: 'restriction.exception', subjectId: contactId, resource: { type: 'restriction_exception', id: exception.id },

@@ -42,7 +42,7 @@ export async function buildSubjectWorld(h: Harness, options: {
   const validFrom = validUntil ? new Date(Math.min(Date.now(), validUntil.getTime()) - 30 * 86_400_000) : undefined;
   const { licence } = await buildLicence(h, { holderId: contact.id, validUntil, validFrom });
   const prisma = h.services.prisma;
-  const sealer = await holderSealer(h.services, prisma, contact.id);
+  const sealer = await holderSealer(h.services, contact.id);
   const pcName = `LAPTOP-${id.toUpperCase()}`;
   const mac = randomMac();
   const ntAccount = `GEMEENTE\\griet.${id}`;
@@ -72,11 +72,11 @@ export async function buildSubjectWorld(h: Harness, options: {
   const alert = await prisma.fraudAlert.create({
     data: {
       licenceId: licence.id, customerId: contact.customerId, signal: 'mac_collision', severity: 'medium', openKey: `${licence.id}:mac_collision`,
-      evidenceEnc: h.services.subjects.encryptWith(await h.services.subjects.ensureKey(prisma, contact.id), contact.id, 'fraud_alert.evidence', JSON.stringify({ summary: { pcName, mac }, items: [] })),
+      evidenceEnc: h.services.subjects.encryptWith(await h.services.subjects.ensureKey(contact.id), contact.id, 'fraud_alert.evidence', JSON.stringify({ summary: { pcName, mac }, items: [] })),
     },
   });
   const staff = await h.staffUser('privacy_officer');
-  await prisma.fraudAlertComment.create({ data: { alertId: alert.id, staffId: staff.id, body: await sealComment(h.services, prisma, contact.id, FRAUD_COMMENT) } });
+  await prisma.fraudAlertComment.create({ data: { alertId: alert.id, staffId: staff.id, body: await sealComment(h.services, contact.id, FRAUD_COMMENT) } });
   await prisma.fraudObservation.create({ data: { licenceId: licence.id, kind: 'machine', valueIndex: h.services.blindIndex.of('mac', mac), firstAt: now, lastAt: now } });
   const support = await h.login('support');
   await h.api.get(`/v1/contacts/${contact.id}`).set(h.auth(support)).set('X-Purpose', options.staffReadPurpose ?? 'ticket #4711').expect(200);
