@@ -59,6 +59,11 @@ export function detached<T>(work: () => T): T {
 
 const RETRYABLE_STATES = new Set(['40P01', '40001']);
 const MAX_ATTEMPTS = 4;
+/**
+ * How long a transaction may wait for a connection, and run. Prisma's defaults (2 s, 5 s) turn a
+ * short burst on a busy machine into errors; past these, the caller gets a 503 (pool saturated).
+ */
+const DEFAULT_OPTIONS = { maxWait: 10_000, timeout: 15_000 };
 
 export function isRetryableConflict(error: unknown): boolean {
   const state = sqlStateOf(error);
@@ -83,7 +88,7 @@ export function disciplinedTransactions(prisma: PrismaClient): PrismaClient {
             for (const step of open.beforeCommit.splice(0)) await step();
             return result;
           });
-        }, options);
+        }, { ...DEFAULT_OPTIONS, ...(options as object | undefined) });
       } catch (error) {
         if (attempt >= MAX_ATTEMPTS || !isRetryableConflict(error)) throw error;
         await new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.random() * 20));

@@ -3,6 +3,7 @@ import { notFound } from '../http/problem';
 import { initialDueAt } from '../privacy/deadlines';
 import { OPEN_STATUSES } from '../privacy/requests/request-status';
 import type { Services } from '../services';
+import { sealText } from '../crypto/sealed-text';
 
 /**
  * The holder contests an alert (GDPR Art. 22(3): the right to contest and to be heard by a
@@ -12,6 +13,7 @@ import type { Services } from '../services';
  */
 export async function contestFraudAlert(services: Services, contactId: string, alertId: string, reason: string): Promise<{ request: PrivacyRequest; created: boolean }> {
   const now = services.now();
+  const sealedReason = await sealText(services, contactId, 'privacy_request.reason', reason);
   return services.prisma.$transaction(async (tx) => {
     const alert = await tx.fraudAlert.findFirst({ where: { id: alertId, licence: { holderId: contactId } }, select: { id: true } });
     if (!alert) throw notFound('fraud alert');
@@ -20,7 +22,7 @@ export async function contestFraudAlert(services: Services, contactId: string, a
     if (existing) return { request: existing, created: false };
     const request = await tx.privacyRequest.create({
       data: {
-        contactId, subjectRef: contactId, type: 'objection', scope: ['fraud_profiling'], reason, channel: 'self_service',
+        contactId, subjectRef: contactId, type: 'objection', scope: ['fraud_profiling'], reason: sealedReason, channel: 'self_service',
         status: 'identity_verified', receivedAt: now, dueAt: initialDueAt(now), identityVerifiedAt: now,
         identityMethod: 'one-time code sent to the e-mail address on record', fraudAlertId: alertId,
       },

@@ -8,6 +8,7 @@ import { fraudMetrics } from './fraud-metrics';
 import { fraudRuntime } from './fraud-runtime';
 import { sealComment } from './present-fraud-alert';
 import type { DecisionBody } from './fraud.schemas';
+import { sealText } from '../crypto/sealed-text';
 
 /** Who may conclude an alert (GDPR Art. 22: a person with the authority to decide). Support may only take it up. */
 export const DECIDERS = ['privacy_officer', 'admin'] as const;
@@ -39,13 +40,13 @@ export async function decideFraudAlert(services: Services, alertId: string, inpu
     let licenceChange: { from: LicenceStatus; to: LicenceStatus } | null = null;
     if (input.suspendLicence) {
       // Through the licences module, without its audit entry: the decision's entry below records the change.
-      const { from, to } = await changeLicenceStatusIn(tx, alert.licenceId, 'suspend', `fraud alert ${alert.id} confirmed`);
+      const { from, to } = await changeLicenceStatusIn(services, tx, alert.licenceId, 'suspend', `fraud alert ${alert.id} confirmed`);
       licenceChange = { from, to };
     }
     const updated = await tx.fraudAlert.update({
       where: { id: alertId },
       data: final
-        ? { status: input.decision, openKey: null, decidedAt: now, decidedById: staff.id, decisionReason: input.reason, suspended: licenceChange !== null }
+        ? { status: input.decision, openKey: null, decidedAt: now, decidedById: staff.id, decisionReason: await sealText(services, alert.licence.holderId, 'fraud_alert.decision_reason', input.reason), suspended: licenceChange !== null }
         : { status: 'under_review' },
     });
     if (!final && input.reason) {

@@ -8,6 +8,7 @@ import type { Services } from '../services';
 import type { View } from '../staff/personal-data-view';
 import { maskEvidence, openEvidence } from './alert-evidence';
 import { SIGNAL_EXPLANATIONS } from './signal-explanations';
+import { openText } from '../crypto/sealed-text';
 
 const COMMENT_FIELD = 'fraud_alert.comment';
 
@@ -49,7 +50,7 @@ export async function presentAlert(services: Services, alert: FraudAlert & { com
     explanation: SIGNAL_EXPLANATIONS[alert.signal],
     evidence: evidence && (view === 'full' ? evidence : maskEvidence(evidence)),
     evidenceErased: evidence === null,
-    decision: alert.decidedAt ? { decidedById: alert.decidedById, reason: view === 'full' ? alert.decisionReason : '•••' } : null,
+    decision: alert.decidedAt ? { decidedById: alert.decidedById, reason: view === 'full' ? await openText(services, holderId, 'fraud_alert.decision_reason', alert.decisionReason) : '•••' } : null,
     comments,
     view,
   };

@@ -10,6 +10,7 @@ import type { Services } from '../services';
 import { evidenceForSubject, openEvidence } from './alert-evidence';
 import { openComment } from './present-fraud-alert';
 import { DECISION_EXPLANATIONS, SIGNAL_EXPLANATIONS } from './signal-explanations';
+import { openText } from '../crypto/sealed-text';
 
 async function licenceIdsOf(services: Services, contactId: string, licenceIds?: string[]): Promise<string[]> {
   if (licenceIds) return licenceIds;
@@ -24,6 +25,7 @@ export async function listSubjectFraudAlerts(services: Services, contactId: stri
     services.prisma.fraudAlert.findMany({ where: { licenceId: { in: ids } }, include: { comments: { orderBy: { at: 'asc' } } }, orderBy: { openedAt: 'asc' } }),
     services.prisma.privacyRequest.findMany({ where: { contactId, fraudAlertId: { not: null } }, select: { id: true, fraudAlertId: true, status: true, receivedAt: true, dueAt: true, outcome: true } }),
   ]);
+  const openedOutcomes = new Map(await Promise.all(contests.map(async (r) => [r.id, await openText(services, contactId, 'privacy_request.outcome', r.outcome)] as const)));
   return Promise.all(alerts.map(async (a) => {
     const evidence = await openEvidence(services, contactId, a.evidenceEnc);
     return {
@@ -37,10 +39,10 @@ export async function listSubjectFraudAlerts(services: Services, contactId: stri
       openedAt: a.openedAt.toISOString(),
       lastEvidenceAt: a.lastEvidenceAt.toISOString(),
       evidence: evidence && evidenceForSubject(evidence),
-      decision: a.decidedAt ? { at: a.decidedAt.toISOString(), byStaffId: a.decidedById, reason: a.decisionReason, licenceSuspended: a.suspended } : null,
+      decision: a.decidedAt ? { at: a.decidedAt.toISOString(), byStaffId: a.decidedById, reason: await openText(services, contactId, 'fraud_alert.decision_reason', a.decisionReason), licenceSuspended: a.suspended } : null,
       comments: await Promise.all(a.comments.map(async (c) => ({ at: c.at.toISOString(), staffId: c.staffId, body: await openComment(services, contactId, c.body) }))),
       contests: contests.filter((r) => r.fraudAlertId === a.id).map((r) => ({
-        requestId: r.id, status: r.status, receivedAt: r.receivedAt.toISOString(), dueAt: r.dueAt.toISOString(), outcome: r.outcome,
+        requestId: r.id, status: r.status, receivedAt: r.receivedAt.toISOString(), dueAt: r.dueAt.toISOString(), outcome: openedOutcomes.get(r.id) ?? null,
       })),
     };
   }));

@@ -3,6 +3,7 @@ import type { LicenceStatus } from '../generated/prisma/enums';
 import { AppError, notFound } from '../http/problem';
 import type { Services } from '../services';
 import { LICENCE_INCLUDE } from './present-licence';
+import { sealText } from '../crypto/sealed-text';
 
 export type StatusAction = 'suspend' | 'reinstate' | 'revoke';
 
@@ -19,7 +20,7 @@ const TRANSITIONS: Record<StatusAction, { from: LicenceStatus[]; to: LicenceStat
  * suspends, src/fraud/decide-fraud-alert.ts). The status is read under the lock, so two
  * concurrent changes cannot both start from the same status.
  */
-export async function changeLicenceStatusIn(tx: Tx, licenceId: string, action: StatusAction, reason: string | null) {
+export async function changeLicenceStatusIn(services: Services, tx: Tx, licenceId: string, action: StatusAction, reason: string | null) {
   const transition = TRANSITIONS[action];
   const [licence] = await tx.$queryRaw<{ status: LicenceStatus; holderId: string }[]>`
     SELECT status::text AS status, "holderId" FROM licences WHERE id = ${licenceId}::uuid FOR UPDATE`;
@@ -29,7 +30,7 @@ export async function changeLicenceStatusIn(tx: Tx, licenceId: string, action: S
   const keepReason = licence.status === transition.to && reason === null;
   const updated = await tx.licence.update({
     where: { id: licenceId },
-    data: { status: transition.to, statusReason: transition.to === 'active' ? null : keepReason ? undefined : reason },
+    data: { status: transition.to, statusReason: transition.to === 'active' ? null : keepReason ? undefined : await sealText(services, licence.holderId, 'licence.status_reason', reason) },
     include: LICENCE_INCLUDE,
   });
   return { licence: updated, holderId: licence.holderId, from: licence.status, to: transition.to };
@@ -38,7 +39,7 @@ export async function changeLicenceStatusIn(tx: Tx, licenceId: string, action: S
 /** A staff action on a licence: its own transaction and audit entry. */
 export async function changeLicenceStatus(services: Services, licenceId: string, action: StatusAction, reason: string | null, actor: Actor, requestId?: string, purpose?: string | null) {
   return services.prisma.$transaction(async (tx) => {
-    const change = await changeLicenceStatusIn(tx, licenceId, action, reason);
+    const change = await changeLicenceStatusIn(services, tx, licenceId, action, reason);
     await services.audit.record({ actor, action: `licence.${action}`, subjectId: change.holderId, resource: { type: 'licence', id: licenceId }, purpose, requestId, details: { from: change.from, to: change.to, reason } }, tx);
     return change.licence;
   });

@@ -9,6 +9,7 @@
 import { DEVICE_FIELDS } from '../devices/device-crypto';
 import type { SubjectDataStore } from '../privacy/subject-data';
 import { fromArray, iso, openField, subjectKey } from '../privacy/subject-data';
+import { openText } from '../crypto/sealed-text';
 
 /** The validation use case seals a bound account with the devices module's sealer, under this label. */
 const NT_ACCOUNT_LABELS = [DEVICE_FIELDS.boundAccount];
@@ -20,11 +21,11 @@ export const licencesStore: SubjectDataStore = {
       where: { holderId: scope.contactId }, orderBy: { createdAt: 'asc' },
       include: { product: { select: { code: true, name: true } }, customer: { select: { name: true } } },
     });
-    return rows.map((l) => ({
+    return Promise.all(rows.map(async (l) => ({
       id: l.id, organisation: l.customer.name, product: l.product.code, productName: l.product.name, status: l.status,
-      statusReason: l.statusReason, keyEndsWith: l.keyLast4, validFrom: iso(l.validFrom), validUntil: iso(l.validUntil),
+      statusReason: await openText(services, scope.contactId, 'licence.status_reason', l.statusReason), keyEndsWith: l.keyLast4, validFrom: iso(l.validFrom), validUntil: iso(l.validUntil),
       entitlements: l.entitlements, createdAt: iso(l.createdAt),
-    }));
+    })));
   }),
   async erase(_services, scope, tx) {
     const licences = await tx.licence.findMany({ where: { holderId: scope.contactId }, include: { product: { select: { code: true } } } });

@@ -4,6 +4,7 @@ import type { Services } from '../services';
 import { mask, type View } from '../staff/personal-data-view';
 import { effectiveEntitlements } from './entitlements';
 import { maskedKey } from './licence-keys';
+import { openText } from '../crypto/sealed-text';
 
 export type LicenceWithRelations = Licence & { product: { code: string }; policy: { entitlements: string[] }; holder: Contact };
 
@@ -28,7 +29,7 @@ export async function presentLicence(services: Services, licence: LicenceWithRel
       erased: holder === null,
     },
     status: licence.status,
-    statusReason: licence.statusReason,
+    statusReason: await openText(services, licence.holderId, 'licence.status_reason', licence.statusReason),
     validFrom: licence.validFrom.toISOString(),
     validUntil: licence.validUntil?.toISOString() ?? null,
     entitlements: effectiveEntitlements(licence.policy.entitlements, licence.entitlements),

@@ -24,7 +24,7 @@ function requestAction<B extends z.ZodType = z.ZodUndefined>(
 ) {
   return defineRoute<B, z.ZodType, typeof ActionParams>({
     method: 'post', path: `/v1/privacy/requests/:id/actions/${action.name}`, tag: 'privacy', access: DPO, params: ActionParams, body: action.body, summary: action.summary,
-    async handler(ctx) { return { body: presentRequestForStaff(await run(ctx), ctx.services.now()) }; },
+    async handler(ctx) { return { body: await presentRequestForStaff(ctx.services, await run(ctx), ctx.services.now()) }; },
   });
 }
 
@@ -44,7 +44,7 @@ export const requestRoutes = [
         });
       }
       const now = services.now();
-      return { body: { items: rows.map((r) => presentRequestForStaff(r, now)), nextAfter: rows.length === query.limit ? rows[rows.length - 1].id : null } };
+      return { body: { items: await Promise.all(rows.map((r) => presentRequestForStaff(services, r, now))), nextAfter: rows.length === query.limit ? rows[rows.length - 1].id : null } };
     },
   }),
   defineRoute({
@@ -52,7 +52,7 @@ export const requestRoutes = [
     summary: 'Log a request received by phone, letter or e-mail, with how identity was checked',
     response: { status: 201, description: 'logged' },
     async handler({ services, body, staff, purpose, requestId }) {
-      return { status: 201, body: presentRequestForStaff(await logRequest(services, body, staff, purpose, requestId), services.now()) };
+      return { status: 201, body: await presentRequestForStaff(services, await logRequest(services, body, staff, purpose, requestId), services.now()) };
     },
   }),
   defineRoute({
@@ -61,7 +61,7 @@ export const requestRoutes = [
       const row = await services.prisma.privacyRequest.findUnique({ where: { id: params.id } });
       if (!row) throw notFound('request');
       await services.audit.record({ actor: { type: 'staff', id: staff.id }, action: 'privacy_request.read', subjectId: row.contactId, resource: { type: 'privacy_request', id: row.id }, purpose, requestId });
-      return { body: presentRequestForStaff(row, services.now()) };
+      return { body: await presentRequestForStaff(services, row, services.now()) };
     },
   }),
   requestAction({ name: 'verify-identity', body: VerifyIdentityBody, summary: 'Record how the requester’s identity was verified' },

@@ -63,7 +63,7 @@ export const selfServiceRoutes = [
       const exists = await services.prisma.contact.count({ where: { id: subject.contactId } });
       if (!exists) throw notFound('subject');
       const request = await submitSubjectRequest(services, subject.contactId, body);
-      return { status: 201, body: presentRequest(request, services.now()) };
+      return { status: 201, body: await presentRequest(services, request, services.now()) };
     },
   }),
   defineRoute({
@@ -71,7 +71,7 @@ export const selfServiceRoutes = [
     async handler({ services, subject }) {
       const rows = await services.prisma.privacyRequest.findMany({ where: { subjectRef: subject.contactId }, orderBy: { receivedAt: 'desc' }, take: 200 });
       const now = services.now();
-      return { body: { items: rows.map((r) => presentRequest(r, now)) } };
+      return { body: { items: await Promise.all(rows.map((r) => presentRequest(services, r, now))) } };
     },
   }),
 ];

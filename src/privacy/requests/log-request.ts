@@ -7,6 +7,7 @@ import { notFound } from '../../http/problem';
 import type { Services } from '../../services';
 import { initialDueAt } from '../deadlines';
 import type { LogRequestBody } from '../privacy.schemas';
+import { sealText } from '../../crypto/sealed-text';
 
 export async function logRequest(services: Services, body: LogRequestBody, staff: StaffPrincipal, purpose: string | null, requestId: string) {
   const now = services.now();
@@ -14,11 +15,13 @@ export async function logRequest(services: Services, body: LogRequestBody, staff
   return services.prisma.$transaction(async (tx) => {
     const contact = await tx.contact.findUnique({ where: { id: body.contactId }, select: { id: true } });
     if (!contact) throw notFound('contact');
+    const reason = await sealText(services, contact.id, 'privacy_request.reason', body.reason);
+    const identityMethod = await sealText(services, contact.id, 'privacy_request.identity_method', body.identityMethod);
     const request = await tx.privacyRequest.create({
       data: {
-        contactId: contact.id, subjectRef: contact.id, type: body.type, scope: [...new Set(body.scope ?? [])], reason: body.reason ?? null,
+        contactId: contact.id, subjectRef: contact.id, type: body.type, scope: [...new Set(body.scope ?? [])], reason,
         channel: body.channel, receivedAt, dueAt: initialDueAt(receivedAt), handledById: staff.id,
-        ...(body.identityMethod ? { status: 'identity_verified' as const, identityVerifiedAt: now, identityMethod: body.identityMethod } : {}),
+        ...(identityMethod ? { status: 'identity_verified' as const, identityVerifiedAt: now, identityMethod } : {}),
       },
     });
     await services.audit.record({ actor: { type: 'staff', id: staff.id }, action: 'privacy_request.log', subjectId: contact.id, resource: { type: 'privacy_request', id: request.id }, purpose, requestId, details: { channel: body.channel, type: body.type } }, tx);

@@ -12,6 +12,7 @@ import { notifySubject, subjectEmail } from '../notify-subject';
 import { choiceInForce, type ObjectionScope } from '../processing-permissions';
 import { allowedFrom, canApply, type RequestAction } from './request-status';
 import { executeErasureRequest } from './execute-erasure-request';
+import { sealText } from '../../crypto/sealed-text';
 
 interface Ctx { services: Services; staff: StaffPrincipal; purpose: string | null; requestId: string }
 
@@ -30,7 +31,7 @@ async function transition(ctx: Ctx, request: PrivacyRequest, action: RequestActi
 
 export async function verifyIdentity(ctx: Ctx, id: string, method: string) {
   const request = await load(ctx.services, id);
-  return transition(ctx, request, 'verify_identity', { status: 'identity_verified', identityVerifiedAt: ctx.services.now(), identityMethod: method });
+  return transition(ctx, request, 'verify_identity', { status: 'identity_verified', identityVerifiedAt: ctx.services.now(), identityMethod: await sealText(ctx.services, request.contactId, 'privacy_request.identity_method', method) });
 }
 
 export async function startRequest(ctx: Ctx, id: string) {
@@ -53,12 +54,12 @@ export async function extendRequest(ctx: Ctx, id: string, months: number, reason
     `You may lodge a complaint with the ${CONTROLLER.supervisoryAuthority.name} (${CONTROLLER.supervisoryAuthority.email}).`,
   ]);
   if (!told) throw new AppError('UNPROCESSABLE', 'the subject cannot be reached by e-mail; an extension must be told to them');
-  return transition(ctx, request, 'extend', { extendedDueAt: decision.extendedDueAt, extensionReason: reason });
+  return transition(ctx, request, 'extend', { extendedDueAt: decision.extendedDueAt, extensionReason: await sealText(ctx.services, request.contactId, 'privacy_request.extension_reason', reason) });
 }
 
 export async function rejectRequest(ctx: Ctx, id: string, reason: string) {
   const request = await load(ctx.services, id);
-  const updated = await transition(ctx, request, 'reject', { status: 'rejected', closedAt: ctx.services.now(), outcome: `rejected: ${reason}` });
+  const updated = await transition(ctx, request, 'reject', { status: 'rejected', closedAt: ctx.services.now(), outcome: await sealText(ctx.services, request.contactId, 'privacy_request.outcome', `rejected: ${reason}`) });
   await notifySubject(ctx.services, await subjectEmail(ctx.services, request.contactId ?? request.subjectRef), 'request_rejected', 'Your request', [
     `We cannot carry out your ${request.type} request of ${request.receivedAt.toISOString().slice(0, 10)}.`,
     `Reason: ${reason}`,
@@ -80,5 +81,5 @@ export async function completeRequest(ctx: Ctx, id: string, input: { outcome?: s
   if ((request.type === 'objection' || request.type === 'restriction') && request.contactId) {
     await ctx.services.prisma.contact.update({ where: { id: request.contactId }, data: choiceInForce(request.type, request.scope as ObjectionScope[], now) });
   }
-  return transition(ctx, request, 'complete', { status: 'completed', closedAt: now, outcome: input.outcome ?? 'completed' });
+  return transition(ctx, request, 'complete', { status: 'completed', closedAt: now, outcome: input.outcome ? await sealText(ctx.services, request.contactId, 'privacy_request.outcome', input.outcome) : 'completed' });
 }

@@ -12,16 +12,18 @@ import { initialDueAt } from '../deadlines';
 import { choiceInForce, type ObjectionScope } from '../processing-permissions';
 import type { SubjectRequestBody } from '../privacy.schemas';
 import { executeErasureRequest } from './execute-erasure-request';
+import { sealText } from '../../crypto/sealed-text';
 
 export const SELF_SERVICE_IDENTITY = 'one-time code sent to the e-mail address on record';
 
 export async function submitSubjectRequest(services: Services, contactId: string, body: SubjectRequestBody): Promise<PrivacyRequest> {
   const now = services.now();
   const scope = [...new Set(body.scope ?? [])];
+  const reason = await sealText(services, contactId, 'privacy_request.reason', body.reason);
   const created = await services.prisma.$transaction(async (tx) => {
     const request = await tx.privacyRequest.create({
       data: {
-        contactId, subjectRef: contactId, type: body.type, scope, reason: body.reason ?? null, channel: 'self_service',
+        contactId, subjectRef: contactId, type: body.type, scope, reason, channel: 'self_service',
         status: 'identity_verified', receivedAt: now, dueAt: initialDueAt(now), identityVerifiedAt: now, identityMethod: SELF_SERVICE_IDENTITY,
       },
     });

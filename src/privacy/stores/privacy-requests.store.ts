@@ -1,6 +1,6 @@
 import type { SubjectDataStore } from '../subject-data';
 import { fromArray } from '../subject-data';
-import { presentRequest } from '../requests/present-request';
+import { identityMethodOf, presentRequest } from '../requests/present-request';
 
 /**
  * The subject's requests. Erasure keeps each request as a non-identifying record (type, dates,
@@ -12,7 +12,7 @@ export const privacyRequestsStore: SubjectDataStore = {
   legalBasisForKeeping: 'A record that each request was received and answered in time (type, dates, status, signed receipt; no personal data) is kept for 5 years to demonstrate compliance (GDPR Art. 5(2), 12).',
   export: (services, scope) => fromArray(async () => {
     const rows = await services.prisma.privacyRequest.findMany({ where: { subjectRef: scope.contactId }, orderBy: { receivedAt: 'asc' } });
-    return rows.map((r) => ({ ...presentRequest(r), identityMethod: r.identityMethod }));
+    return Promise.all(rows.map(async (r) => ({ ...(await presentRequest(services, r)), identityMethod: await identityMethodOf(services, r) })));
   }),
   async erase(_services, scope, tx) {
     return (await tx.privacyRequest.updateMany({
