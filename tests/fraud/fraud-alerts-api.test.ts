@@ -7,6 +7,7 @@ import { drainFraudEvaluations } from '../../src/fraud/fraud-runtime';
 import { buildLicence } from '../support/factories';
 import { createHarness, type Harness } from '../support/harness';
 import { aDevice, validate, validateBody } from '../validation/validate-helpers';
+import { openText } from '../../src/crypto/sealed-text';
 
 let h: Harness;
 let support: string;
@@ -87,7 +88,10 @@ describe('POST /v1/fraud/alerts/:id/decision', () => {
     const res = await decide(officer, alert.id, { decision: 'dismissed', reason: 'old PCs replaced during the roll-out' }).expect(200);
     expect(res.body).toMatchObject({ status: 'dismissed', suspended: false, licenceStatus: null });
     const row = await h.services.prisma.fraudAlert.findUniqueOrThrow({ where: { id: alert.id } });
-    expect(row).toMatchObject({ openKey: null, decisionReason: 'old PCs replaced during the roll-out', decidedById: (await h.staffUser('privacy_officer')).id });
+    expect(row).toMatchObject({ openKey: null, decidedById: (await h.staffUser('privacy_officer')).id });
+    // The reason is about the holder: sealed with their key at rest, shown in full to staff.
+    expect(row.decisionReason).not.toContain('roll-out');
+    expect(await openText(h.services, licence.holderId, 'fraud_alert.decision_reason', row.decisionReason)).toBe('old PCs replaced during the roll-out');
     expect((await decide(admin, alert.id, { decision: 'confirmed', reason: 'changed my mind' }).expect(409)).body.code).toBe('CONFLICT');
 
     // More machines the same day: the dismissed evidence does not reopen the alert.
@@ -129,7 +133,9 @@ describe('POST /v1/fraud/alerts/:id/decision', () => {
     const refused = await decide(admin, alert.id, { decision: 'confirmed', reason: 'key posted on a forum', suspendLicence: true }).expect(409);
     expect(refused.body.detail).toMatch(/revoked licence cannot be suspended/);
     expect(await h.services.prisma.fraudAlert.findUniqueOrThrow({ where: { id: alert.id } })).toMatchObject({ status: 'open', decidedAt: null, suspended: false });
-    expect(await h.services.prisma.licence.findUniqueOrThrow({ where: { id: licence.id } })).toMatchObject({ status: 'revoked', statusReason: 'contract ended' });
+    const revoked = await h.services.prisma.licence.findUniqueOrThrow({ where: { id: licence.id } });
+    expect(revoked.status).toBe('revoked');
+    expect(await openText(h.services, licence.holderId, 'licence.status_reason', revoked.statusReason)).toBe('contract ended');
     expect(await auditOf(alert.id, 'fraud_alert.decide')).toEqual([]);
   });
 
