@@ -4,6 +4,7 @@
  * known sensitive fields are redacted wherever they appear, as a second line of defence.
  */
 import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
 
 export type { Logger };
 
@@ -12,9 +13,22 @@ const SENSITIVE_FIELDS = [
   'firstName', 'lastName', 'phone', 'fax', 'address', 'ntUsername', 'ntDomain', 'pcName', 'macAddresses', 'ip',
 ];
 
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+export type LogFormat = 'json' | 'pretty';
+
+/**
+ * A person at a terminal in development reads lines, not JSON; everything else (production, a pipe,
+ * a log shipper, CI) gets JSON lines. Redaction happens before formatting, so both are equally safe.
+ */
+export function logFormatFor(env: string, stdoutIsTerminal: boolean): LogFormat {
+  return env === 'development' && stdoutIsTerminal ? 'pretty' : 'json';
+}
+
+export function createLogger(level: string, destination?: pino.DestinationStream, format: LogFormat = 'json'): Logger {
   const paths = SENSITIVE_FIELDS.flatMap((field) => [field, `*.${field}`, `*.*.${field}`]);
-  return pino({ level, base: { service: 'nomina' }, redact: { paths, censor: '[redacted]' } }, destination);
+  const stream = format === 'pretty'
+    ? pretty({ destination: destination ?? 1, sync: true, colorize: destination === undefined, ignore: 'pid,hostname,service', translateTime: 'SYS:HH:MM:ss.l' })
+    : destination;
+  return pino({ level, base: { service: 'nomina' }, redact: { paths, censor: '[redacted]' } }, stream);
 }
 
 /** The PostgreSQL SQLSTATE of an error from pg or from a Prisma driver adapter. */

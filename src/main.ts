@@ -16,12 +16,16 @@ async function main(): Promise<void> {
   for (const notice of notices) logger.warn(notice);
   const db = await openMigratedDatabase(config, logger);
   const services = buildServices(config, db, logger);
-  await bootstrapAdmin(services);
+  const url = baseUrl(config.host, config.port);
+  await bootstrapAdmin(services, url);
   startTelemetryMaintenance(services); // telemetry partitions ahead and daily roll-ups (unref'd timer)
   startPrivacyServices(services); // the daily retention run (unref'd timer)
 
   const server = createApp(services).listen(config.port, config.host, () => {
-    logger.info({ port: config.port, host: config.host, database: db.kind }, `Nomina listening on http://${config.host}:${config.port}`);
+    logger.info(
+      { port: config.port, host: config.host, database: db.kind },
+      `Nomina listening on ${url} — API docs ${url}/docs, staff console ${url}/console, privacy page ${url}/privacy, metrics ${url}/metrics`,
+    );
   });
   server.keepAliveTimeout = 65_000;
 
@@ -42,6 +46,12 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+/** The address a person on this machine types: a wildcard listen address is reached on loopback. */
+function baseUrl(host: string, port: number): string {
+  const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return `http://${reachable}:${port}`;
 }
 
 main().catch((error) => {

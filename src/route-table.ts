@@ -10,10 +10,11 @@ import { fraudRoutes } from './fraud/fraud.routes';
 import type { RouteDefinition } from './http/route';
 import { opsRoutes } from './ops/ops.routes';
 import { privacyRoutes } from './privacy/routes';
+import { setupRoutes } from './staff/setup.routes';
 import { staffRoutes } from './staff/staff.routes';
 import { telemetryRoutes } from './telemetry/telemetry.routes';
 import { licensingRoutes } from './validation/licensing.routes';
 
 export function allRoutes(): RouteDefinition[] {
-  return [...opsRoutes, ...staffRoutes, ...auditRoutes, ...customerRoutes, ...contactRoutes, ...catalogueRoutes, ...telemetryRoutes, ...licensingRoutes, ...fraudRoutes, ...privacyRoutes];
+  return [...opsRoutes, ...setupRoutes, ...staffRoutes, ...auditRoutes, ...customerRoutes, ...contactRoutes, ...catalogueRoutes, ...telemetryRoutes, ...licensingRoutes, ...fraudRoutes, ...privacyRoutes];
 }

@@ -5,7 +5,7 @@
 import { loadConfig, type Config } from './config';
 import { moveKeysIntoVault, openDatabase, type Database } from './db/database';
 import { applyMigrations } from './db/migrations';
-import { createLogger, type Logger } from './logger';
+import { createLogger, logFormatFor, type Logger } from './logger';
 
 export function configOrExit(env: NodeJS.ProcessEnv): { config: Config; notices: string[] } {
   const result = loadConfig(env);
@@ -32,5 +32,5 @@ export async function openMigratedDatabase(config: Config, logger: Logger): Prom
 }
 
 export function startupLogger(config: Config): Logger {
-  return createLogger(config.logLevel);
+  return createLogger(config.logLevel, undefined, logFormatFor(config.env, Boolean(process.stdout.isTTY)));
 }

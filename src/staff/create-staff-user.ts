@@ -2,7 +2,8 @@ import type { PrismaClient } from '../generated/prisma/client';
 import type { StaffRole } from '../generated/prisma/enums';
 import { hashPassword } from './passwords';
 
-export async function createStaffUser(prisma: PrismaClient, input: { email: string; password: string; roles: StaffRole[] }) {
+/** `prisma` may be a transaction client: the first-run setup creates its admin inside its lock. */
+export async function createStaffUser(prisma: Pick<PrismaClient, 'staffUser'>, input: { email: string; password: string; roles: StaffRole[] }) {
   return prisma.staffUser.create({
     data: { email: input.email.trim().toLowerCase(), passwordHash: await hashPassword(input.password), roles: [...new Set(input.roles)] },
   });

@@ -19,3 +19,9 @@ export const StaffIdParams = z.strictObject({ id: uuid() });
 export const StaffView = z.object({
   id: uuid(), email: z.string(), roles: z.array(StaffRoleSchema), disabled: z.boolean(), createdAt: z.string(),
 });
+
+export const SetupBody = z.strictObject({
+  code: z.string().trim().min(1).max(64),
+  email: z.email().max(254),
+  password: z.string().min(12, 'at least 12 characters').max(1024),
+});

@@ -14,6 +14,7 @@ const ROLES: StaffRole[] = ['support', 'privacy_officer', 'admin', 'auditor'];
 const PUBLIC_ROUTES = new Set([
   'GET /healthz', 'GET /readyz',
   'POST /v1/staff/sessions',
+  'POST /v1/setup', // first-run setup: needs the one-time code printed at start; dead once a staff user exists
   'POST /v1/validate', 'GET /.well-known/jwks.json', 'GET /.well-known/jwks.signed',
   'POST /v1/privacy/verification', 'POST /v1/privacy/sessions', 'GET /v1/privacy/register',
 ]);
