@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import swaggerUi from 'swagger-ui-express';
 import type { Services } from './services';
 import { errorHandler, routeNotFound } from './http/error-handler';
+import { metricsEndpoint } from './http/metrics';
 import { mountRoutes } from './http/mount-routes';
 import { buildOpenApi } from './http/openapi';
 import { requestContext } from './http/request-context';
@@ -44,9 +45,7 @@ export function createApp(services: Services): express.Express {
     next();
   });
   registerPrivacyMetrics(services);
-  app.get('/metrics', async (_req, res) => {
-    res.type(services.metrics.registry.contentType).send(await services.metrics.registry.metrics());
-  });
+  app.get('/metrics', metricsEndpoint(services.metrics, services.config.metricsToken));
   // The validation route first: Express tries routes in order, and it is the one called at every
   // application start (no other route's pattern matches its path, so the order changes nothing else).
   app.use(mountRoutes(services, [...routes.filter((r) => r.path === HOT_PATH), ...routes.filter((r) => r.path !== HOT_PATH)]));

@@ -28,6 +28,8 @@ const EnvSchema = z.object({
   NOMINA_FRAUD_SIGNALS: z.enum(['on', 'off']).default('on'),
   NOMINA_BOOTSTRAP_ADMIN_EMAIL: z.email().optional(),
   NOMINA_BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  // Empty counts as unset: docker compose passes `METRICS_TOKEN: ${METRICS_TOKEN:-}` through as "".
+  METRICS_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().trim().min(16, 'must be at least 16 characters (openssl rand -base64 32)').optional()),
 });
 
 const SECRET_VARIABLES = ['NOMINA_MASTER_KEYS', 'NOMINA_INDEX_KEY', 'NOMINA_KEY_PEPPER', 'NOMINA_TELEMETRY_KEY', 'NOMINA_TOKEN_SECRET'] as const;
@@ -48,6 +50,8 @@ export interface Config {
   staffTokenTtlSeconds: number;
   secrets: Secrets;
   bootstrapAdmin?: { email: string; password: string };
+  /** when set, GET /metrics wants `Authorization: Bearer <metricsToken>` */
+  metricsToken?: string;
   /** fraud signals evaluated after each validation (src/fraud/); absent = on. "off" for benchmarks and incidents */
   fraudSignals?: 'on' | 'off';
 }
@@ -93,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
       ? `development secrets generated and stored in ${generated.path}; set NOMINA_* secrets in production`
       : `development secrets read from ${generated.path}`);
   }
+  if (production && !values.METRICS_TOKEN) notices.push('METRICS_TOKEN is not set: /metrics answers anyone who can reach this port');
   return {
     ok: true,
     notices,
@@ -111,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
       staffTokenTtlSeconds: values.STAFF_TOKEN_TTL_MINUTES * 60,
       secrets,
       fraudSignals: values.NOMINA_FRAUD_SIGNALS,
+      metricsToken: values.METRICS_TOKEN,
       bootstrapAdmin: values.NOMINA_BOOTSTRAP_ADMIN_EMAIL && values.NOMINA_BOOTSTRAP_ADMIN_PASSWORD
         ? { email: values.NOMINA_BOOTSTRAP_ADMIN_EMAIL, password: values.NOMINA_BOOTSTRAP_ADMIN_PASSWORD }
         : undefined,
