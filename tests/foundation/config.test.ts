@@ -23,8 +23,22 @@ describe('configuration', () => {
     expect(result.ok).toBe(true);
     if (result.ok) {
       expect(result.config.secrets.masterKeys.map((k) => k.id)).toEqual(['2026a', '2025b']);
-      expect(result.notices).toEqual([]);
+      expect(result.notices).toEqual(['METRICS_TOKEN is not set: /metrics answers anyone who can reach this port']);
     }
+  });
+
+  it('takes METRICS_TOKEN for /metrics, treats an empty one as unset and refuses a short one', () => {
+    const production = {
+      NODE_ENV: 'production', NOMINA_MASTER_KEYS: `k:${key()}`, NOMINA_INDEX_KEY: key(),
+      NOMINA_KEY_PEPPER: key(), NOMINA_TELEMETRY_KEY: key(), NOMINA_TOKEN_SECRET: key(),
+    };
+    const set = loadConfig({ ...production, METRICS_TOKEN: 'a-token-of-sixteen-or-more' });
+    expect(set.ok && set.config.metricsToken).toBe('a-token-of-sixteen-or-more');
+    expect(set.ok && set.notices).toEqual([]);
+    const empty = loadConfig({ ...production, METRICS_TOKEN: '' });
+    expect(empty.ok && empty.config.metricsToken).toBeUndefined();
+    const short = loadConfig({ ...production, METRICS_TOKEN: 'short' });
+    expect(short.ok ? [] : short.problems.join('\n')).toContain('METRICS_TOKEN: must be at least 16 characters');
   });
 
   it('generates development secrets once, stores them privately, and says so', () => {
