@@ -6,13 +6,23 @@ import { z } from 'zod';
 import { loadOrCreateDevSecrets, parseSecrets, type Secrets } from './crypto/secrets';
 
 const optionalString = z.string().trim().min(1).optional();
+const DEFAULT_DATA_DIR = './data';
+
+/**
+ * Which database a process would open, read before anything else happens: the CLI checks it
+ * before loading the rest of the configuration, which in development writes generated secrets into
+ * the data directory.
+ */
+export function databaseTargetOf(env: NodeJS.ProcessEnv): { databaseUrl?: string; dataDir: string } {
+  return { databaseUrl: env.DATABASE_URL || undefined, dataDir: env.NOMINA_DATA_DIR || DEFAULT_DATA_DIR };
+}
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
-  NOMINA_DATA_DIR: z.string().min(1).default('./data'),
+  NOMINA_DATA_DIR: z.string().min(1).default(DEFAULT_DATA_DIR),
   NOMINA_KEYVAULT_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),

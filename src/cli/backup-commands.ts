@@ -9,7 +9,7 @@ import { keyStorePath } from '../privacy/backup/key-store';
 import type { Services } from '../services';
 import { configOrExit } from '../startup';
 
-type WithServices = <T>(work: (services: Services) => Promise<T>) => Promise<T>;
+type WithServices = <T>(work: (services: Services) => Promise<T>, options?: { readOnly?: boolean }) => Promise<T>;
 
 function databaseUrlOrExit(): string {
   const { config } = configOrExit(process.env);
@@ -30,7 +30,7 @@ export function addBackupCommands(program: Command, withServices: WithServices):
         await createBackup(services, url, options.out);
         console.log(`data dump written to ${options.out} (without data keys)`);
         console.log(`key-store snapshot: ${keyStorePath(services.config.dataDir)} — back it up as one replaced copy, never as history`);
-      });
+      }, { readOnly: true });
     });
   backup.command('restore')
     .requiredOption('--from <file>', 'a data dump made by `nomina backup create`')

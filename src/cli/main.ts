@@ -9,11 +9,17 @@ import { buildServices, type Services } from '../services';
 import { createStaffUser } from '../staff/create-staff-user';
 import { configOrExit, openMigratedDatabase, startupLogger } from '../startup';
 import { StaffRoleSchema } from '../staff/staff.schemas';
+import { checkCliDatabase, type CliDatabaseOptions } from './cli-database';
 import { readPassword } from './read-password';
 import { runRetention } from '../retention/run-retention';
 import { rotateSigningKey } from '../signing/rotate-signing-key';
 
-async function withServices<T>(work: (services: Services) => Promise<T>): Promise<T> {
+/**
+ * Opens the service's database for one command. Says which database first, on stderr (stdout stays
+ * the command's own output), after refusing what the command must not do (cli-database.ts).
+ */
+async function withServices<T>(work: (services: Services) => Promise<T>, options: CliDatabaseOptions & { checked?: boolean } = {}): Promise<T> {
+  if (!options.checked) console.error(checkCliDatabase(process.env, options));
   const { config } = configOrExit(process.env);
   const logger = startupLogger({ ...config, logLevel: process.env.LOG_LEVEL ?? 'warn' });
   const db = await openMigratedDatabase(config, logger);
@@ -39,18 +45,23 @@ staff.command('create')
   .option('--password <password>', 'password (asked for when omitted)')
   .action(async (options: { email: string; role: string[]; password?: string }) => {
     const roles = options.role.map((r) => StaffRoleSchema.parse(r));
+    // Checked before the password prompt: a running service would only refuse it afterwards.
+    console.error(checkCliDatabase(process.env, {
+      whileServiceRuns: 'create the first admin with the setup code the service printed at start (POST /v1/setup, see README) '
+        + 'and further staff as an admin with POST /v1/staff',
+    }));
     const password = options.password ?? (await readPassword('password (12+ characters): '));
     if (password.length < 12) throw new Error('the password needs at least 12 characters');
     await withServices(async (services) => {
       const user = await createStaffUser(services.prisma, { email: options.email, password, roles });
       await services.audit.record({ actor: { type: 'system', id: 'cli' }, action: 'staff.create', resource: { type: 'staff', id: user.id }, details: { roles } });
       console.log(`created staff user ${user.email} (${roles.join(', ')}) id=${user.id}`);
-    });
+    }, { checked: true });
   });
 
 const audit = program.command('audit').description('the audit trail');
 audit.command('verify').description('verify the hash chain; lists every broken link, exit 1 if there is one').action(async () => {
-  const report = await withServices((services) => verifyAuditChain(services.prisma));
+  const report = await withServices((services) => verifyAuditChain(services.prisma), { readOnly: true });
   if (report.ok) console.log(`audit chain intact: ${report.checked} entries verified`);
   else {
     console.error(`audit chain BROKEN: ${report.brokenCount} problem(s) in ${report.checked} entries`);
@@ -64,7 +75,10 @@ const retention = program.command('retention').description('retention of persona
 retention.command('run').description('erase subjects 2 years after their agreement ended; expire validation events and telemetry')
   .option('--dry-run', 'count what would be removed, change nothing')
   .action(async (options: { dryRun?: boolean }) => {
-    const run = await withServices((services) => runRetention(services, { dryRun: Boolean(options.dryRun), trigger: 'cli', onProgress: (line) => console.log(line) }));
+    const run = await withServices(
+      (services) => runRetention(services, { dryRun: Boolean(options.dryRun), trigger: 'cli', onProgress: (line) => console.log(line) }),
+      { readOnly: Boolean(options.dryRun) },
+    );
     console.log(`retention run ${run.id} ${options.dryRun ? '(dry run) ' : ''}finished; signed receipt stored (GET /v1/retention/runs)`);
   });
 

@@ -16,6 +16,17 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** The pid of the live process holding the embedded database in `dir`, or null. */
+export function dataDirHolder(dir: string): number | null {
+  let owner: number;
+  try {
+    owner = Number(readFileSync(path.join(dir, 'nomina.lock'), 'utf8').trim());
+  } catch {
+    return null;
+  }
+  return Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner) ? owner : null;
+}
+
 export function lockDataDir(dir: string): () => void {
   const file = path.join(dir, 'nomina.lock');
   for (let attempt = 0; attempt < 2; attempt++) {

@@ -44,6 +44,7 @@ describe('nomina CLI', () => {
   it('verifies the audit chain, and lists each broken link after tampering', async () => {
     await run('audit', 'verify');
     expect(output.join('\n')).toMatch(/audit chain intact: \d+ entries verified/);
+    expect(output.join('\n')).toMatch(/database: PostgreSQL [^ ]+:\d+\/nomina_t_\w+/); // which database was verified
     expect(process.exitCode).toBeUndefined();
 
     await h.services.prisma.$executeRawUnsafe(`UPDATE audit_entries SET "actorId" = 'someone-else' WHERE seq = (SELECT min(seq) FROM audit_entries)`);
