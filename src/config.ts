@@ -60,6 +60,11 @@ export interface Config {
   staffTokenTtlSeconds: number;
   secrets: Secrets;
   bootstrapAdmin?: { email: string; password: string };
+  /**
+   * Check every response body against its route's response schema and fail the request when it
+   * differs (the tests turn this on, so the OpenAPI document is proven by every test; off in service).
+   */
+  checkResponses?: boolean;
   /** when set, GET /metrics wants `Authorization: Bearer <metricsToken>` */
   metricsToken?: string;
   /** fraud signals evaluated after each validation (src/fraud/); absent = on. "off" for benchmarks and incidents */

@@ -1,6 +1,6 @@
 /**
  * Rate limits shared by all instances when REDIS_URL is set (one Redis), per process otherwise.
- * A limit hit is a 429 problem with Retry-After.
+ * A limit hit is a 429 problem with Retry-After and the draft RateLimit headers.
  *
  * Redis is an optimisation, not a dependency desktop apps may wait on: when it cannot be reached,
  * each limiter falls back to this instance's memory (rate-limiter-flexible's insurance limiter),
@@ -43,7 +43,14 @@ export class RateLimits {
     } catch (result) {
       if (!(result instanceof RateLimiterRes)) throw result;
       const retryAfter = Math.max(1, Math.ceil(result.msBeforeNext / 1000));
-      throw new AppError('RATE_LIMITED', `retry in ${retryAfter} s`, { headers: { 'Retry-After': String(retryAfter) } });
+      throw new AppError('RATE_LIMITED', `retry in ${retryAfter} s`, {
+        headers: {
+          'Retry-After': String(retryAfter),
+          // IETF draft-ietf-httpapi-ratelimit-headers, for clients that back off by policy.
+          RateLimit: `limit=${spec.points}, remaining=0, reset=${retryAfter}`,
+          'RateLimit-Policy': `${spec.points};w=${spec.durationSeconds}`,
+        },
+      });
     }
   }
 

@@ -8,6 +8,7 @@ import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import type { StaffRole } from '../generated/prisma/enums';
 import type { Services } from '../services';
+import type { ProblemCode } from './problem';
 
 export type Access =
   | { kind: 'public' }
@@ -37,6 +38,16 @@ export interface RouteContext<B = unknown, Q = unknown, P = unknown> {
   purpose: string | null;
 }
 
+export interface RouteResponse {
+  status: number;
+  description: string;
+  schema?: z.ZodType;
+  /** an example of the body (checked against `schema` by the OpenAPI test) */
+  example?: unknown;
+  /** another media type than application/json (e.g. text/html) */
+  contentType?: string;
+}
+
 export interface HandlerResult {
   status?: number;
   body?: unknown;
@@ -54,8 +65,19 @@ export interface RouteDefinition<B extends z.ZodType = z.ZodType, Q extends z.Zo
   params?: P;
   /** body size limit, default 64 kB */
   bodyLimit?: string;
-  /** the success status and what it returns, for OpenAPI */
-  response?: { status: number; description: string; schema?: z.ZodType };
+  /**
+   * The success status and what it returns, for OpenAPI. Every route has one, with a schema unless
+   * the status has no body (204); tests check real responses against it (config.checkResponses).
+   */
+  response?: RouteResponse;
+  /** The handler reads personal data: the X-Purpose header is declared (and recorded in the audit trail). */
+  readsPersonalData?: boolean;
+  /** The route is rate-limited: 429 with Retry-After and RateLimit headers is declared. */
+  rateLimited?: boolean;
+  /** Problem codes the route can answer beyond those implied by its access and inputs (e.g. CONFLICT). */
+  problems?: readonly ProblemCode[];
+  /** An example request body (checked against `body` by the OpenAPI test). */
+  example?: unknown;
   handler(ctx: RouteContext<z.infer<B>, z.infer<Q>, z.infer<P>>): Promise<HandlerResult | void>;
 }
 

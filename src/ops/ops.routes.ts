@@ -26,7 +26,7 @@ export const opsRoutes = [
       } catch {
         throw dependencyUnavailable('the database');
       }
-      if (pending.length > 0) throw new AppError('UNAVAILABLE', `${pending.length} migration(s) not applied`);
+      if (pending.length > 0) throw new AppError('UNAVAILABLE', `${pending.length} migration(s) not applied`, { headers: { 'Retry-After': '5' } });
       // Ready, but honest about what runs in a degraded form: rate limits counted per instance
       // while Redis is unreachable (desktop apps keep starting; limits are only less shared).
       const rateLimits = services.rateLimits.mode;
