@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isoInstant, uuid } from '../http/common-schemas';
 import { defineRoute, staffOnly } from '../http/route';
 import { verifyAuditChain } from './verify-audit-chain';
-import { presentAuditEntry } from './present-audit-entry';
+import { AuditEntryView, ChainReportView, presentAuditEntry } from './present-audit-entry';
 
 const AuditQuery = z.strictObject({
   subjectId: uuid().optional(),
@@ -18,6 +18,8 @@ const AuditQuery = z.strictObject({
 export const auditRoutes = [
   defineRoute({
     method: 'get', path: '/v1/audit', tag: 'audit', access: staffOnly('auditor', 'privacy_officer'), query: AuditQuery,
+    response: { status: 200, description: 'entries, newest first; pass nextBefore as `before` for older ones', schema: z.object({ items: z.array(AuditEntryView), nextBefore: z.string().nullable() }) },
+    readsPersonalData: true,
     summary: 'Read the audit trail, newest first (this read is itself audited)',
     async handler({ services, query, staff, purpose, requestId }) {
       const entries = await services.prisma.auditEntry.findMany({
@@ -45,6 +47,7 @@ export const auditRoutes = [
   }),
   defineRoute({
     method: 'get', path: '/v1/audit/verify', tag: 'audit', access: staffOnly('auditor', 'privacy_officer', 'admin'),
+    response: { status: 200, description: 'the verification report', schema: ChainReportView },
     summary: 'Verify the hash chain; reports the first broken link',
     async handler({ services }) {
       return { body: await verifyAuditChain(services.prisma) };

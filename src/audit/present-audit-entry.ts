@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { Instant } from '../http/common-schemas';
 import type { AuditEntry } from '../generated/prisma/client';
 import type { Services } from '../services';
 import { SEALED_PURPOSE } from './audit-trail';
@@ -36,3 +38,22 @@ export async function presentAuditEntry(services: Services, entry: AuditEntry) {
     hash: entry.hash,
   };
 }
+
+export const AuditEntryView = z.object({
+  seq: z.string().describe('sequence number (a 64-bit integer, as text)'),
+  at: Instant,
+  actor: z.object({ type: z.enum(['staff', 'subject', 'system', 'licence']), id: z.string().nullable() }),
+  action: z.string(),
+  subjectId: z.uuid().nullable(),
+  resource: z.object({ type: z.string(), id: z.string().nullable() }).nullable(),
+  purpose: z.string().nullable(),
+  requestId: z.string().nullable(),
+  details: z.unknown().describe("the entry's details; the string \"[erased]\" once the person's key is destroyed"),
+  hash: z.string(),
+});
+
+export const ChainReportView = z.object({
+  ok: z.boolean(),
+  checked: z.number().int(),
+  firstBroken: z.object({ seq: z.string().nullable(), reason: z.string() }).optional(),
+});

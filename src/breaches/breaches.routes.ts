@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { BreachRecord } from '../generated/prisma/client';
-import { IdParams, isoDate, text } from '../http/common-schemas';
+import { IdParams, Instant, isoDate, listOf, text } from '../http/common-schemas';
 import { notFound } from '../http/problem';
 import { defineRoute, staffOnly } from '../http/route';
 import { notificationDeadline, notificationState } from './breach-deadline';
@@ -26,6 +26,15 @@ const UpdateBreachBody = z.strictObject({ authorityNotifiedAt: isoDate.optional(
   .refine((b) => Object.keys(b).length > 0, 'send at least one field');
 const BreachQuery = z.strictObject({ state: z.enum(['pending', 'overdue', 'notified', 'notified_late']).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) });
 
+const BreachView = z.object({
+  id: z.uuid(), title: z.string(), description: z.string(), awareAt: Instant, categories: z.array(z.string()),
+  approxSubjects: z.number().int(), approxRecords: z.number().int(), measures: z.string(),
+  notificationDeadline: Instant.describe('awareAt + 72 hours (Art. 33(1))'),
+  notificationState: z.enum(['pending', 'overdue', 'notified', 'notified_late']),
+  authorityNotifiedAt: Instant.nullable(), subjectsNotifiedAt: Instant.nullable(),
+  recordedById: z.string(), createdAt: Instant,
+});
+
 export function presentBreach(b: BreachRecord, now: Date) {
   return {
     id: b.id, title: b.title, description: b.description, awareAt: b.awareAt.toISOString(), categories: b.categories,
@@ -39,7 +48,8 @@ export function presentBreach(b: BreachRecord, now: Date) {
 export const breachRoutes = [
   defineRoute({
     method: 'post', path: '/v1/breaches', tag: 'breaches', access: staffOnly('privacy_officer'), body: BreachBody,
-    summary: 'Record a personal-data breach; the 72-hour notification deadline is computed from awareAt', response: { status: 201, description: 'recorded' },
+    response: { status: 201, description: 'the recorded breach with its notification deadline', schema: BreachView },
+    summary: 'Record a personal-data breach; the 72-hour notification deadline is computed from awareAt',
     async handler({ services, body, staff, requestId }) {
       const breach = await services.prisma.breachRecord.create({ data: { ...body, recordedById: staff.id } });
       await services.audit.record({ actor: { type: 'staff', id: staff.id }, action: 'breach.record', resource: { type: 'breach', id: breach.id }, requestId });
@@ -48,6 +58,7 @@ export const breachRoutes = [
   }),
   defineRoute({
     method: 'get', path: '/v1/breaches', tag: 'breaches', access: staffOnly('privacy_officer', 'admin', 'auditor'), query: BreachQuery,
+    response: { status: 200, description: 'the register, newest first', schema: listOf(BreachView) },
     summary: 'The breach register, newest first, with each notification deadline and state',
     async handler({ services, query }) {
       const now = services.now();
@@ -58,6 +69,7 @@ export const breachRoutes = [
   }),
   defineRoute({
     method: 'patch', path: '/v1/breaches/:id', tag: 'breaches', access: staffOnly('privacy_officer'), params: IdParams, body: UpdateBreachBody,
+    response: { status: 200, description: 'the updated breach', schema: BreachView },
     summary: 'Record the notification of the authority or of the subjects, or update the measures',
     async handler({ services, params, body, staff, requestId }) {
       const exists = await services.prisma.breachRecord.count({ where: { id: params.id } });

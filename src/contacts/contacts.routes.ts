@@ -1,11 +1,11 @@
 import { defineRoute, staffOnly } from '../http/route';
-import { IdParams, page } from '../http/common-schemas';
+import { IdParams, page, pageOf } from '../http/common-schemas';
 import { notFound } from '../http/problem';
 import { viewFor } from '../staff/personal-data-view';
 import { encryptContactFields } from './contact-crypto';
 import { ContactListQuery, CreateContactBody, UpdateContactBody } from './contacts.schemas';
 import { createContact } from './create-contact';
-import { presentContact } from './present-contact';
+import { ContactView, presentContact } from './present-contact';
 import { assertProcessingAllowed, assertViewAllowed } from '../privacy/restriction/processing-restriction';
 
 const READERS = ['support', 'admin', 'privacy_officer'] as const;
@@ -13,8 +13,9 @@ const READERS = ['support', 'admin', 'privacy_officer'] as const;
 export const contactRoutes = [
   defineRoute({
     method: 'post', path: '/v1/contacts', tag: 'contacts', access: staffOnly('support', 'admin'), body: CreateContactBody,
+    response: { status: 201, description: 'the contact, unmasked for its creator', schema: ContactView, example: { id: '3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c', customerId: '8d6f7a52-3c1b-4e9d-a0f2-7b5c4d3e2f10', roles: ['licence_holder'], title: null, firstName: 'Jan', lastName: 'Peeters', jobTitle: 'Engineer', department: null, address: null, phone: null, fax: null, email: 'jan.peeters@contoso.example', view: 'full', erased: false, objections: { telemetry: null, directMarketing: null, fraudProfiling: null }, restrictedAt: null, createdAt: '2026-12-01T09:00:00.000Z', updatedAt: '2026-12-01T09:00:00.000Z' } },
+    example: { customerId: '8d6f7a52-3c1b-4e9d-a0f2-7b5c4d3e2f10', firstName: 'Jan', lastName: 'Peeters', jobTitle: 'Engineer', email: 'jan.peeters@contoso.example', roles: ['licence_holder'] },
     summary: 'Create a contact (a person at a customer); personal fields are encrypted at rest',
-    response: { status: 201, description: 'created' },
     async handler({ services, body, staff, requestId }) {
       const contact = await createContact(services, body, { type: 'staff', id: staff.id }, requestId);
       return { status: 201, body: await presentContact(services, contact, viewFor(staff, 'creation', 'one')) };
@@ -22,6 +23,7 @@ export const contactRoutes = [
   }),
   defineRoute({
     method: 'get', path: '/v1/contacts', tag: 'contacts', access: staffOnly(...READERS), query: ContactListQuery,
+    response: { status: 200, description: 'a page of contacts, masked for support', schema: pageOf(ContactView) }, readsPersonalData: true,
     summary: "List a customer's contacts (masked for support); each contact read is audited",
     async handler({ services, query, staff, purpose, requestId }) {
       const contacts = await services.prisma.contact.findMany({
@@ -39,6 +41,7 @@ export const contactRoutes = [
   }),
   defineRoute({
     method: 'get', path: '/v1/contacts/:id', tag: 'contacts', access: staffOnly(...READERS), params: IdParams,
+    response: { status: 200, description: 'the contact (masked or full, see `view`)', schema: ContactView }, readsPersonalData: true,
     summary: 'Get one contact; support sees it unmasked only with an X-Purpose header (audited with the purpose)',
     async handler({ services, params, staff, purpose, requestId }) {
       const contact = await services.prisma.contact.findUnique({ where: { id: params.id } });
@@ -51,6 +54,7 @@ export const contactRoutes = [
   }),
   defineRoute({
     method: 'patch', path: '/v1/contacts/:id', tag: 'contacts', access: staffOnly(...READERS), params: IdParams, body: UpdateContactBody,
+    response: { status: 200, description: 'the corrected contact', schema: ContactView }, readsPersonalData: true,
     summary: "Correct a contact's data (audited with the names of the changed fields, never their values)",
     async handler({ services, params, body, staff, purpose, requestId }) {
       const { roles, ...fields } = body;

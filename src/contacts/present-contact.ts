@@ -2,7 +2,9 @@ import type { Contact } from '../generated/prisma/client';
 import type { Services } from '../services';
 import { mask, type View } from '../staff/personal-data-view';
 import { decryptContact } from './contact-crypto';
-import { PERSONAL_FIELDS } from './contacts.schemas';
+import { z } from 'zod';
+import { Instant } from '../http/common-schemas';
+import { ContactRoleSchema, PERSONAL_FIELDS } from './contacts.schemas';
 
 export async function presentContact(services: Services, contact: Contact, view: View) {
   const data = await decryptContact(services, contact);
@@ -28,3 +30,16 @@ export async function presentContact(services: Services, contact: Contact, view:
     updatedAt: contact.updatedAt.toISOString(),
   };
 }
+
+const personal = z.string().nullable();
+/** A contact as staff see it: personal fields masked unless `view` is `full`, null once erased. */
+export const ContactView = z.object({
+  id: z.uuid(), customerId: z.uuid(), roles: z.array(ContactRoleSchema),
+  title: personal, firstName: personal, lastName: personal, jobTitle: personal, department: personal,
+  address: personal, phone: personal, fax: personal, email: personal,
+  view: z.enum(['full', 'masked']),
+  erased: z.boolean(),
+  objections: z.object({ telemetry: Instant.nullable(), directMarketing: Instant.nullable(), fraudProfiling: Instant.nullable() }),
+  restrictedAt: Instant.nullable(),
+  createdAt: Instant, updatedAt: Instant,
+});

@@ -1,7 +1,7 @@
 import { defineRoute, staffOnly } from '../http/route';
-import { IdParams, page } from '../http/common-schemas';
+import { IdParams, page, pageOf } from '../http/common-schemas';
 import { AppError, notFound } from '../http/problem';
-import { CreateCustomerBody, CustomerListQuery, presentCustomer, UpdateCustomerBody } from './customers.schemas';
+import { CreateCustomerBody, CustomerListQuery, CustomerView, presentCustomer, UpdateCustomerBody } from './customers.schemas';
 
 const READERS = ['support', 'admin', 'privacy_officer'] as const;
 const WRITERS = ['support', 'admin'] as const;
@@ -9,7 +9,9 @@ const WRITERS = ['support', 'admin'] as const;
 export const customerRoutes = [
   defineRoute({
     method: 'post', path: '/v1/customers', tag: 'customers', access: staffOnly(...WRITERS), body: CreateCustomerBody,
-    summary: 'Create a customer (the licensee organisation)', response: { status: 201, description: 'created' },
+    response: { status: 201, description: 'the customer', schema: CustomerView, example: { id: '8d6f7a52-3c1b-4e9d-a0f2-7b5c4d3e2f10', name: 'Contoso NV', country: 'BE', vatNumber: 'BE0123456789', agreementStartsAt: '2026-01-01T00:00:00.000Z', agreementEndsAt: null, createdAt: '2026-12-01T09:00:00.000Z', updatedAt: '2026-12-01T09:00:00.000Z' } },
+    example: { name: 'Contoso NV', country: 'BE', vatNumber: 'BE0123456789', agreementStartsAt: '2026-01-01T00:00:00Z' },
+    summary: 'Create a customer (the licensee organisation)',
     async handler({ services, body, staff, requestId }) {
       const customer = await services.prisma.customer.create({
         data: { ...body, nameSearch: body.name.toLowerCase(), agreementEndsAt: body.agreementEndsAt ?? null },
@@ -20,6 +22,7 @@ export const customerRoutes = [
   }),
   defineRoute({
     method: 'get', path: '/v1/customers', tag: 'customers', access: staffOnly(...READERS), query: CustomerListQuery,
+    response: { status: 200, description: 'a page of customers; pass nextAfter as `after` for the next', schema: pageOf(CustomerView) },
     summary: 'List customers; `name` filters by organisation name (contains, case-insensitive)',
     async handler({ services, query }) {
       const customers = await services.prisma.customer.findMany({
@@ -32,6 +35,7 @@ export const customerRoutes = [
   }),
   defineRoute({
     method: 'get', path: '/v1/customers/:id', tag: 'customers', access: staffOnly(...READERS), params: IdParams,
+    response: { status: 200, description: 'the customer', schema: CustomerView },
     summary: 'Get a customer',
     async handler({ services, params }) {
       const customer = await services.prisma.customer.findUnique({ where: { id: params.id } });
@@ -41,6 +45,7 @@ export const customerRoutes = [
   }),
   defineRoute({
     method: 'patch', path: '/v1/customers/:id', tag: 'customers', access: staffOnly(...WRITERS), params: IdParams, body: UpdateCustomerBody,
+    response: { status: 200, description: 'the updated customer', schema: CustomerView },
     summary: 'Update a customer, e.g. set agreementEndsAt when the agreement ends (starts the retention clock)',
     async handler({ services, params, body, staff, requestId }) {
       const existing = await services.prisma.customer.findUnique({ where: { id: params.id } });
@@ -60,8 +65,8 @@ export const customerRoutes = [
   }),
   defineRoute({
     method: 'delete', path: '/v1/customers/:id', tag: 'customers', access: staffOnly('admin'), params: IdParams,
+    response: { status: 204, description: 'deleted' }, problems: ['CONFLICT'],
     summary: 'Delete a customer that has no contacts and no licences (otherwise 409: erase its contacts first)',
-    response: { status: 204, description: 'deleted' },
     async handler({ services, params, staff, requestId }) {
       const customer = await services.prisma.customer.findUnique({ where: { id: params.id }, include: { _count: { select: { contacts: true, licences: true, billingRecords: true } } } });
       if (!customer) throw notFound('customer');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate, PageQuery, text } from '../http/common-schemas';
+import { Instant, isoDate, PageQuery, text } from '../http/common-schemas';
 
 export const CreateCustomerBody = z.strictObject({
   name: text(200),
@@ -31,3 +31,8 @@ export function presentCustomer(c: CustomerRow) {
     createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString(),
   };
 }
+
+export const CustomerView = z.object({
+  id: z.uuid(), name: z.string(), country: z.string(), vatNumber: z.string().nullable(),
+  agreementStartsAt: Instant, agreementEndsAt: Instant.nullable(), createdAt: Instant, updatedAt: Instant,
+});

@@ -1,10 +1,10 @@
-import { IdParams } from '../http/common-schemas';
+import { IdParams, listOf } from '../http/common-schemas';
 import { licenceTokenOf } from '../http/authenticate';
 import { AppError, notFound } from '../http/problem';
 import { defineRoute, staffOnly } from '../http/route';
 import { DeviceParams, StaffReleaseBody } from '../licences/licences.schemas';
 import { viewFor } from '../staff/personal-data-view';
-import { presentDevices } from './present-device';
+import { DeviceView, presentDevices } from './present-device';
 import { releaseDevice } from './release-device';
 import { assertProcessingAllowed, assertViewAllowed } from '../privacy/restriction/processing-restriction';
 
@@ -13,6 +13,7 @@ const READERS = ['support', 'admin', 'privacy_officer'] as const;
 export const deviceRoutes = [
   defineRoute({
     method: 'get', path: '/v1/licences/:id/devices', tag: 'devices', access: staffOnly(...READERS), params: IdParams,
+    response: { status: 200, description: 'the devices, oldest first', schema: listOf(DeviceView) }, readsPersonalData: true,
     summary: "A licence's devices, released ones included; support sees identifiers only with an X-Purpose header (audited)",
     async handler({ services, params, staff, purpose, requestId }) {
       const licence = await services.prisma.licence.findUnique({ where: { id: params.id }, select: { id: true, holderId: true } });
@@ -26,6 +27,7 @@ export const deviceRoutes = [
   }),
   defineRoute({
     method: 'post', path: '/v1/licences/:id/devices/:deviceId/actions/release', tag: 'devices', access: staffOnly('support', 'admin'),
+    response: { status: 200, description: 'the released device', schema: DeviceView }, readsPersonalData: true, problems: ['TRANSFER_BUDGET_EXHAUSTED'],
     params: DeviceParams, body: StaffReleaseBody,
     summary: "Release a device (frees its seat); `overrideTransferBudget` goes beyond the policy's transfer budget (audited)",
     async handler({ services, params, body, staff, purpose, requestId }) {
@@ -46,8 +48,8 @@ export const deviceRoutes = [
   }),
   defineRoute({
     method: 'post', path: '/v1/devices/release', tag: 'devices', access: { kind: 'licence' },
+    response: { status: 204, description: 'released (or already released)' }, problems: ['LICENCE_NOT_USABLE', 'TRANSFER_BUDGET_EXHAUSTED'],
     summary: "The SDK frees this device's seat, with the licence token of a valid verdict as bearer credential",
-    response: { status: 204, description: 'released (or already released)' },
     async handler({ services, req, requestId }) {
       // Signature, issuer and expiry were checked by the pipeline (access kind "licence").
       const claims = licenceTokenOf(req);

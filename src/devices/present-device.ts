@@ -2,6 +2,8 @@ import type { Device, DeviceMac } from '../generated/prisma/client';
 import type { Services } from '../services';
 import { mask, type View } from '../staff/personal-data-view';
 import { DEVICE_FIELDS, holderOpener, maskAccount, maskMac } from './device-crypto';
+import { z } from 'zod';
+import { Instant } from '../http/common-schemas';
 
 export type DeviceWithMacs = Device & { macs: DeviceMac[] };
 
@@ -28,3 +30,12 @@ export async function presentDevices(services: Services, holderId: string, devic
     };
   });
 }
+
+export const DeviceView = z.object({
+  id: z.uuid(), licenceId: z.uuid(),
+  pcName: z.string().nullable(), lastNtAccount: z.string().nullable(),
+  macAddresses: z.array(z.object({ mac: z.string().nullable(), firstSeenAt: Instant, lastSeenAt: Instant })),
+  firstSeenAt: Instant, lastSeenAt: Instant,
+  releasedAt: Instant.nullable(), releasedBy: z.string().nullable(),
+  view: z.enum(['full', 'masked']),
+});

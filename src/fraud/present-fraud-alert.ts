@@ -9,6 +9,8 @@ import type { View } from '../staff/personal-data-view';
 import { maskEvidence, openEvidence } from './alert-evidence';
 import { SIGNAL_EXPLANATIONS } from './signal-explanations';
 import { openText } from '../crypto/sealed-text';
+import { z } from 'zod';
+import { Instant } from '../http/common-schemas';
 
 const COMMENT_FIELD = 'fraud_alert.comment';
 
@@ -55,3 +57,26 @@ export async function presentAlert(services: Services, alert: FraudAlert & { com
     view,
   };
 }
+
+export const AlertSummaryView = z.object({
+  id: z.uuid(), licenceId: z.uuid(), customerId: z.uuid(),
+  signal: z.enum(['device_fanout', 'account_fanout', 'churn', 'mac_collision', 'overlap', 'clock_drift']),
+  title: z.string(),
+  severity: z.enum(['low', 'medium', 'high']),
+  status: z.enum(['open', 'under_review', 'confirmed', 'dismissed']),
+  openedAt: Instant, lastEvidenceAt: Instant, decidedAt: Instant.nullable(),
+  suspended: z.boolean(),
+});
+
+export const CommentView = z.object({ id: z.uuid(), staffId: z.uuid(), at: Instant, body: z.string().nullable() });
+
+export const AlertView = AlertSummaryView.extend({
+  explanation: z.object({ title: z.string(), what: z.string(), why: z.string(), innocentCauses: z.string() }),
+  evidence: z.unknown().describe('the signal\u2019s evidence (devices, accounts, times); masked for support without X-Purpose; null once erased'),
+  evidenceErased: z.boolean(),
+  decision: z.object({ decidedById: z.string().nullable(), reason: z.string().nullable() }).nullable(),
+  comments: z.array(CommentView),
+  view: z.enum(['full', 'masked']),
+});
+
+export const DecisionView = AlertSummaryView.extend({ licenceStatus: z.enum(['active', 'suspended', 'revoked']).nullable() });

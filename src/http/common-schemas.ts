@@ -35,3 +35,8 @@ export const isStorableDate = (d: Date) => { const year = d.getUTCFullYear(); re
 export const isoInstant = z.iso.datetime({ offset: true }).refine((v) => Number.isNaN(Date.parse(v)) || isStorableDate(new Date(v)), 'a date between the years 1 and 9999');
 
 export const isoDate = isoInstant.transform((v) => new Date(v));
+
+/** Response shapes: an instant as the API writes it (`toISOString()`), and the list envelopes. */
+export const Instant = z.iso.datetime();
+export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextAfter: z.uuid().nullable() });
+export const listOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });

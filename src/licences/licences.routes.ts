@@ -1,4 +1,4 @@
-import { IdParams, page } from '../http/common-schemas';
+import { IdParams, page, pageOf } from '../http/common-schemas';
 import { defineRoute, staffOnly } from '../http/route';
 import { notFound } from '../http/problem';
 import { viewFor } from '../staff/personal-data-view';
@@ -7,7 +7,7 @@ import { changeLicenceStatus, type StatusAction } from './change-licence-status'
 import { rotateLicenceKey } from './rotate-licence-key';
 import { issueLicence } from './issue-licence';
 import { IssueLicenceBody, LicenceActionBody, LicenceListQuery } from './licences.schemas';
-import { LICENCE_INCLUDE, presentLicence } from './present-licence';
+import { LICENCE_INCLUDE, LicenceDetailView, LicenceView, LicenceWithKeyView, presentLicence } from './present-licence';
 import { listLicences } from './search-licences';
 import { assertProcessingAllowed, assertViewAllowed } from '../privacy/restriction/processing-restriction';
 import type { StaffPrincipal } from '../http/route';
@@ -21,6 +21,7 @@ const NO_STORE = { 'Cache-Control': 'no-store' };
 const statusAction = (action: StatusAction) => defineRoute({
   method: 'post', path: `/v1/licences/:id/actions/${action}`, tag: 'licences', access: staffOnly(...WRITERS), params: IdParams, body: LicenceActionBody,
   summary: `${action[0].toUpperCase()}${action.slice(1)} a licence (audited with the reason)`,
+  response: { status: 200, description: 'the licence in its new state', schema: LicenceView }, readsPersonalData: true, problems: ['CONFLICT'],
   async handler({ services, params, body, staff, purpose, requestId }) {
     await assertLicenceChangeAllowed(services, staff, params.id);
     const licence = await changeLicenceStatus(services, params.id, action, body.reason ?? null, { type: 'staff', id: staff.id }, requestId, purpose);
@@ -37,8 +38,10 @@ async function assertLicenceChangeAllowed(services: Services, staff: StaffPrinci
 export const licenceRoutes = [
   defineRoute({
     method: 'post', path: '/v1/licences', tag: 'licences', access: staffOnly(...WRITERS), body: IssueLicenceBody,
+    response: { status: 201, description: 'the licence with its key, shown this once (Cache-Control: no-store)', schema: LicenceWithKeyView, example: { id: '6a5b4c3d-2e1f-4a0b-9c8d-7e6f5a4b3c2d', key: 'ACME-7KQ2M-XH4TB-9RZ3W-C8NDF-Q', keyLast4: 'DF-Q', productId: '0b7c1c3e-5d2a-4f4e-9a51-2f0a3f6d9e10', productCode: 'ACME', policyId: '5f3e2d1c-0b9a-4876-9543-210fedcba987', customerId: '8d6f7a52-3c1b-4e9d-a0f2-7b5c4d3e2f10', holder: { id: '3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c', firstName: 'Jan', lastName: 'Peeters', email: 'jan.peeters@contoso.example', erased: false }, status: 'active', statusReason: null, validFrom: '2026-12-01T09:00:00.000Z', validUntil: '2027-12-01T09:00:00.000Z', entitlements: ['export-pdf'], extraEntitlements: [], view: 'full', createdAt: '2026-12-01T09:00:00.000Z', updatedAt: '2026-12-01T09:00:00.000Z' } },
+    example: { policyId: '5f3e2d1c-0b9a-4876-9543-210fedcba987', holderId: '3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c' },
+    readsPersonalData: true,
     summary: 'Issue a licence to a holder; the response carries the key, shown this once (the holder masked for support without X-Purpose)',
-    response: { status: 201, description: 'issued' },
     async handler({ services, body, staff, purpose, requestId }) {
       await assertProcessingAllowed(services, services.prisma, staff, body.holderId, 'change');
       const { licence, key } = await issueLicence(services, body, { type: 'staff', id: staff.id }, requestId, purpose);
@@ -48,6 +51,7 @@ export const licenceRoutes = [
   }),
   defineRoute({
     method: 'get', path: '/v1/licences', tag: 'licences', access: staffOnly(...READERS), query: LicenceListQuery,
+    response: { status: 200, description: 'a page of licences, holders masked for support', schema: pageOf(LicenceView) }, readsPersonalData: true,
     summary: 'List or search licences (`q`: key, holder e-mail, organisation, PC name, NT account); holders masked for support',
     async handler({ services, query, staff, purpose, requestId }) {
       const licences = await listLicences(services, query);
@@ -67,6 +71,7 @@ export const licenceRoutes = [
   }),
   defineRoute({
     method: 'get', path: '/v1/licences/:id', tag: 'licences', access: staffOnly(...READERS), params: IdParams,
+    response: { status: 200, description: 'the licence and its bound NT accounts', schema: LicenceDetailView }, readsPersonalData: true,
     summary: 'Get one licence with its bound NT accounts; support sees personal data only with an X-Purpose header (audited)',
     async handler({ services, params, staff, purpose, requestId }) {
       const licence = await services.prisma.licence.findUnique({ where: { id: params.id }, include: { ...LICENCE_INCLUDE, users: { orderBy: { boundAt: 'asc' } } } });
@@ -87,6 +92,7 @@ export const licenceRoutes = [
   statusAction('revoke'),
   defineRoute({
     method: 'post', path: '/v1/licences/:id/actions/rotate-key', tag: 'licences', access: staffOnly(...WRITERS), params: IdParams, body: LicenceActionBody,
+    response: { status: 200, description: 'the licence with its new key, shown this once', schema: LicenceWithKeyView }, readsPersonalData: true,
     summary: 'Replace the key (the old one stops working at once); the new key is shown this once',
     async handler({ services, params, body, staff, purpose, requestId }) {
       await assertLicenceChangeAllowed(services, staff, params.id);

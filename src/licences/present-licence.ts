@@ -5,6 +5,8 @@ import { mask, type View } from '../staff/personal-data-view';
 import { effectiveEntitlements } from './entitlements';
 import { maskedKey } from './licence-keys';
 import { openText } from '../crypto/sealed-text';
+import { z } from 'zod';
+import { Instant } from '../http/common-schemas';
 
 export type LicenceWithRelations = Licence & { product: { code: string }; policy: { entitlements: string[] }; holder: Contact };
 
@@ -39,3 +41,26 @@ export async function presentLicence(services: Services, licence: LicenceWithRel
     updatedAt: licence.updatedAt.toISOString(),
   };
 }
+
+export const LicenceView = z.object({
+  id: z.uuid(),
+  key: z.string().describe('the key masked but for its last 4 characters'),
+  keyLast4: z.string(),
+  productId: z.uuid(), productCode: z.string(), policyId: z.uuid(), customerId: z.uuid(),
+  holder: z.object({ id: z.uuid(), firstName: z.string().nullable(), lastName: z.string().nullable(), email: z.string().nullable(), erased: z.boolean() }),
+  status: z.enum(['active', 'suspended', 'revoked']),
+  statusReason: z.string().nullable(),
+  validFrom: Instant,
+  validUntil: Instant.nullable(),
+  entitlements: z.array(z.string()).describe("the policy's and the licence's own"),
+  extraEntitlements: z.array(z.string()),
+  view: z.enum(['full', 'masked']),
+  createdAt: Instant, updatedAt: Instant,
+});
+
+/** The answer that shows a key: at issue and at rotation, this once. */
+export const LicenceWithKeyView = LicenceView.extend({ key: z.string().describe('the full licence key, shown this once') });
+
+export const LicenceDetailView = LicenceView.extend({
+  users: z.array(z.object({ id: z.uuid(), ntAccount: z.string().nullable(), boundAt: Instant })).describe('the NT accounts bound to this nominative licence'),
+});

@@ -2,10 +2,12 @@ import { defineRoute, publicAccess } from '../http/route';
 import { dependencyUnavailable } from '../http/dependency-errors';
 import { AppError } from '../http/problem';
 import { pendingMigrations } from '../db/migrations';
+import { z } from 'zod';
 
 export const opsRoutes = [
   defineRoute({
     method: 'get', path: '/healthz', tag: 'operations', access: publicAccess,
+    response: { status: 200, description: 'the process answers', schema: z.object({ status: z.literal('ok') }) },
     summary: 'Liveness: the process answers',
     async handler() {
       return { body: { status: 'ok' } };
@@ -13,6 +15,8 @@ export const opsRoutes = [
   }),
   defineRoute({
     method: 'get', path: '/readyz', tag: 'operations', access: publicAccess,
+    response: { status: 200, description: 'ready for traffic', schema: z.object({ status: z.literal('ready'), database: z.enum(['postgres', 'embedded']) }) },
+    problems: ['UNAVAILABLE'],
     summary: 'Readiness: the database answers and every migration is applied',
     async handler({ services }) {
       let pending: string[];

@@ -1,6 +1,6 @@
 /** The privacy officer's side: the request queue with deadlines, actions, phone/letter requests, subject export and processing choices. */
 import { z } from 'zod';
-import { IdParams, uuid } from '../http/common-schemas';
+import { IdParams, pageOf, uuid } from '../http/common-schemas';
 import { notFound } from '../http/problem';
 import type { PrivacyRequest } from '../generated/prisma/client';
 import { defineRoute, staffOnly, type RouteContext } from '../http/route';
@@ -10,11 +10,19 @@ import { recordRestrictionException } from './restriction/record-restriction-exc
 import { permissionsFor } from './processing-permissions';
 import { listRequests } from './requests/list-requests';
 import { logRequest } from './requests/log-request';
-import { presentRequestForStaff } from './requests/present-request';
+import { presentRequestForStaff, StaffRequestView } from './requests/present-request';
+import { SubjectExportView } from './self-service.routes';
 import { completeRequest, extendRequest, rejectRequest, startRequest, verifyIdentity } from './requests/request-actions';
 import { setProcessingChoices } from './requests/set-processing-choices';
 
 const DPO = staffOnly('privacy_officer');
+
+const ProcessingChoicesView = z.object({
+  contactId: z.uuid(),
+  restrictedAt: z.iso.datetime().nullable(),
+  objections: z.object({ telemetry: z.iso.datetime().nullable(), directMarketing: z.iso.datetime().nullable(), fraudProfiling: z.iso.datetime().nullable() }),
+  permissions: z.object({ telemetry: z.boolean(), fraudProfiling: z.boolean(), directMarketing: z.boolean(), licenceValidation: z.boolean() }),
+});
 const ActionParams = z.strictObject({ id: uuid() });
 
 /** An action on one request: POST …/actions/<name>, for the privacy officer, answering with the request as it now is. */
@@ -24,6 +32,7 @@ function requestAction<B extends z.ZodType = z.ZodUndefined>(
 ) {
   return defineRoute<B, z.ZodType, typeof ActionParams>({
     method: 'post', path: `/v1/privacy/requests/:id/actions/${action.name}`, tag: 'privacy', access: DPO, params: ActionParams, body: action.body, summary: action.summary,
+    response: { status: 200, description: 'the request as it now is', schema: StaffRequestView }, readsPersonalData: true, problems: ['CONFLICT'],
     async handler(ctx) { return { body: await presentRequestForStaff(ctx.services, await run(ctx), ctx.services.now()) }; },
   });
 }
@@ -31,6 +40,7 @@ function requestAction<B extends z.ZodType = z.ZodUndefined>(
 export const requestRoutes = [
   defineRoute({
     method: 'get', path: '/v1/privacy/requests', tag: 'privacy', access: DPO, query: RequestQueueQuery,
+    response: { status: 200, description: 'a page of the queue; pass nextAfter as `after` for the next', schema: pageOf(StaffRequestView) }, readsPersonalData: true,
     summary: 'The request queue: filter by status (or "open"), type, overdue, due within N days',
     async handler({ services, query, staff, purpose, requestId }) {
       const rows = await listRequests(services, query);
@@ -49,14 +59,15 @@ export const requestRoutes = [
   }),
   defineRoute({
     method: 'post', path: '/v1/privacy/requests', tag: 'privacy', access: DPO, body: LogRequestBody,
+    response: { status: 201, description: 'the logged request, with its deadline', schema: StaffRequestView }, readsPersonalData: true,
     summary: 'Log a request received by phone, letter or e-mail, with how identity was checked',
-    response: { status: 201, description: 'logged' },
     async handler({ services, body, staff, purpose, requestId }) {
       return { status: 201, body: await presentRequestForStaff(services, await logRequest(services, body, staff, purpose, requestId), services.now()) };
     },
   }),
   defineRoute({
     method: 'get', path: '/v1/privacy/requests/:id', tag: 'privacy', access: DPO, params: IdParams, summary: 'One request',
+    response: { status: 200, description: 'the request', schema: StaffRequestView }, readsPersonalData: true,
     async handler({ services, params, staff, purpose, requestId }) {
       const row = await services.prisma.privacyRequest.findUnique({ where: { id: params.id } });
       if (!row) throw notFound('request');
@@ -76,6 +87,7 @@ export const requestRoutes = [
     (ctx) => rejectRequest(ctx, ctx.params.id, ctx.body.reason)),
   defineRoute({
     method: 'get', path: '/v1/privacy/subjects/:contactId/export', tag: 'privacy', access: DPO, params: ContactIdParams,
+    response: { status: 200, description: 'the export (Content-Disposition: attachment), format nomina.subject-export v1', schema: SubjectExportView }, readsPersonalData: true,
     summary: 'The full export of a subject, for a request received by phone or letter (audited with the purpose)',
     async handler({ services, params, staff, purpose, requestId, res }) {
       await services.audit.record({ actor: { type: 'staff', id: staff.id }, action: 'subject.export', subjectId: params.contactId, resource: { type: 'contact', id: params.contactId }, purpose, requestId });
@@ -92,6 +104,7 @@ export const requestRoutes = [
   }),
   defineRoute({
     method: 'patch', path: '/v1/privacy/subjects/:contactId/processing', tag: 'privacy', access: DPO, params: ContactIdParams, body: ProcessingChoicesBody,
+    response: { status: 200, description: 'the choices now in force and what they permit', schema: ProcessingChoicesView }, readsPersonalData: true,
     summary: 'Apply or lift a restriction or objections (lifting is the privacy officer’s decision)',
     async handler({ services, params, body, staff, purpose, requestId }) {
       const contact = await setProcessingChoices(services, params.contactId, body, { staffId: staff.id, purpose, requestId });

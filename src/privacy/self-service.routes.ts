@@ -1,10 +1,13 @@
-/** The licence holder's own API (DESIGN §12 "Licence holders"): verification, session, then self-service. */
-import { presentContact } from '../contacts/present-contact';
+/** The licence holder's own API (docs/public-contract.md, "Licence holders"): verification, session, then self-service. */
+import { z } from 'zod';
+import { ContactView, presentContact } from '../contacts/present-contact';
+import { listOf } from '../http/common-schemas';
+import { SessionView } from '../staff/staff.schemas';
 import { AppError, notFound } from '../http/problem';
 import { defineRoute, publicAccess } from '../http/route';
 import { streamExport } from './export/stream-export';
 import { RectifyBody, SessionBody, SubjectRequestBody, VerificationBody } from './privacy.schemas';
-import { presentRequest } from './requests/present-request';
+import { presentRequest, REQUEST_EXAMPLE, RequestView } from './requests/present-request';
 import { rectifyContact } from './requests/rectify-contact';
 import { submitSubjectRequest } from './requests/submit-subject-request';
 import { createSubjectSession } from './verification/create-subject-session';
@@ -12,11 +15,34 @@ import { CODE_TTL_MS, requestVerification } from './verification/request-verific
 
 const subjectAccess = { kind: 'subject' } as const;
 
+const VerificationAccepted = z.object({ status: z.literal('accepted'), detail: z.string(), expiresInSeconds: z.number().int() });
+
+const SubjectSessionsView = SessionView.extend({
+  contactId: z.uuid(),
+  sessions: z.array(z.object({ contactId: z.uuid(), organisation: z.string(), token: z.string(), expiresAt: z.iso.datetime() })),
+});
+
+const SESSIONS_EXAMPLE = {
+  token: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIzZjJhIn0.c2lnbmF0dXJl', expiresAt: '2026-12-01T09:15:00.000Z', contactId: '3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c',
+  sessions: [{ contactId: '3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c', organisation: 'Contoso NV', token: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIzZjJhIn0.c2lnbmF0dXJl', expiresAt: '2026-12-01T09:15:00.000Z' }],
+};
+
+/** The top of the export (src/privacy/export/export-format.md describes every store). */
+export const SubjectExportView = z.object({
+  format: z.literal('nomina.subject-export'),
+  version: z.literal(1),
+  generatedAt: z.iso.datetime(),
+  subject: z.object({ contactId: z.uuid() }),
+  howWeUseYourData: z.record(z.string(), z.unknown()),
+  data: z.record(z.string(), z.object({ category: z.string(), items: z.array(z.unknown()), count: z.number().int() })),
+});
+
 export const selfServiceRoutes = [
   defineRoute({
     method: 'post', path: '/v1/privacy/verification', tag: 'privacy', access: publicAccess, body: VerificationBody,
+    response: { status: 202, description: 'accepted; a code was sent if the address is on record', schema: VerificationAccepted, example: { status: 'accepted', detail: 'If this address is on record, a code has been sent to it.', expiresInSeconds: 600 } },
+    example: { email: 'jan.peeters@contoso.example' }, rateLimited: true,
     summary: 'Send a one-time code to an e-mail address on record (same answer whether or not it is known)',
-    response: { status: 202, description: 'accepted; a code was sent if the address is on record' },
     async handler({ services, body, req }) {
       await requestVerification(services, body.email, req.ip ?? 'unknown');
       return { status: 202, body: { status: 'accepted', detail: 'If this address is on record, a code has been sent to it.', expiresInSeconds: CODE_TTL_MS / 1000 } };
@@ -24,6 +50,8 @@ export const selfServiceRoutes = [
   }),
   defineRoute({
     method: 'post', path: '/v1/privacy/sessions', tag: 'privacy', access: publicAccess, body: SessionBody,
+    response: { status: 200, description: 'subject sessions: `token` for the first contact, `sessions` for every contact with this address', schema: SubjectSessionsView, example: SESSIONS_EXAMPLE },
+    example: { email: 'jan.peeters@contoso.example', code: '483920' }, rateLimited: true, problems: ['INVALID_CODE'],
     summary: 'Exchange the code for a 15-minute subject session (one per contact with this address)',
     async handler({ services, body, req }) {
       const sessions = await createSubjectSession(services, body.email, body.code, req.ip ?? 'unknown');
@@ -34,6 +62,7 @@ export const selfServiceRoutes = [
   }),
   defineRoute({
     method: 'get', path: '/v1/privacy/me/export', tag: 'privacy', access: subjectAccess,
+    response: { status: 200, description: 'the export (Content-Disposition: attachment), format nomina.subject-export v1', schema: SubjectExportView },
     summary: 'Download everything about me (JSON, format nomina.subject-export v1), streamed',
     async handler({ services, subject, res }) {
       await services.audit.record({ actor: { type: 'subject', id: subject.contactId }, action: 'subject.export', subjectId: subject.contactId, resource: { type: 'contact', id: subject.contactId } });
@@ -42,6 +71,7 @@ export const selfServiceRoutes = [
   }),
   defineRoute({
     method: 'get', path: '/v1/privacy/me', tag: 'privacy', access: subjectAccess, summary: 'My contact data',
+    response: { status: 200, description: 'my contact data', schema: ContactView },
     async handler({ services, subject }) {
       const contact = await services.prisma.contact.findUnique({ where: { id: subject.contactId } });
       if (!contact) throw notFound('subject');
@@ -50,6 +80,7 @@ export const selfServiceRoutes = [
   }),
   defineRoute({
     method: 'patch', path: '/v1/privacy/me', tag: 'privacy', access: subjectAccess, body: RectifyBody,
+    response: { status: 200, description: 'my corrected contact data', schema: ContactView },
     summary: 'Correct my contact data (rectification, audited with field names only)',
     async handler({ services, subject, body }) {
       return { body: await presentContact(services, await rectifyContact(services, subject.contactId, body), 'full') };
@@ -57,8 +88,9 @@ export const selfServiceRoutes = [
   }),
   defineRoute({
     method: 'post', path: '/v1/privacy/me/requests', tag: 'privacy', access: subjectAccess, body: SubjectRequestBody,
+    response: { status: 201, description: 'the request, with its deadline', schema: RequestView, example: REQUEST_EXAMPLE },
+    example: { type: 'objection', scope: ['telemetry'], reason: 'I do not want my usage measured' },
     summary: 'Make a request: access, portability, rectification, erasure, restriction, objection',
-    response: { status: 201, description: 'the request, with its deadline' },
     async handler({ services, subject, body }) {
       const exists = await services.prisma.contact.count({ where: { id: subject.contactId } });
       if (!exists) throw notFound('subject');
@@ -68,6 +100,7 @@ export const selfServiceRoutes = [
   }),
   defineRoute({
     method: 'get', path: '/v1/privacy/me/requests', tag: 'privacy', access: subjectAccess, summary: 'My requests and their status',
+    response: { status: 200, description: 'my requests, newest first', schema: listOf(RequestView) },
     async handler({ services, subject }) {
       const rows = await services.prisma.privacyRequest.findMany({ where: { subjectRef: subject.contactId }, orderBy: { receivedAt: 'desc' }, take: 200 });
       const now = services.now();

@@ -13,6 +13,8 @@ const SETUP_PER_ADDRESS = { points: 10, durationSeconds: 600 };
 export const setupRoutes = [
   defineRoute({
     method: 'post', path: '/v1/setup', tag: 'staff', access: publicAccess, body: SetupBody,
+    rateLimited: true, problems: ['INVALID_CODE', 'CONFLICT'],
+    example: { code: '7KQ2M-XH4TB-9RZ3W-C8NDF', email: 'you@example.com', password: 'a long passphrase' },
     summary: 'First-run setup: create the first admin with the one-time setup code printed at start',
     response: { status: 201, description: 'the first admin; sign in with POST /v1/staff/sessions', schema: StaffView },
     async handler({ services, body, req, requestId }) {

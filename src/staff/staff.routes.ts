@@ -3,7 +3,8 @@ import { defineRoute, publicAccess, staffOnly } from '../http/route';
 import { AppError, notFound } from '../http/problem';
 import { createStaffUser, presentStaff } from './create-staff-user';
 import { dummyPasswordHash, verifyPassword } from './passwords';
-import { CreateStaffBody, LoginBody, StaffIdParams, StaffView } from './staff.schemas';
+import { CreateStaffBody, LoginBody, SessionView, StaffIdParams, StaffView } from './staff.schemas';
+import { listOf } from '../http/common-schemas';
 
 const LOGIN_PER_ADDRESS = { points: 20, durationSeconds: 60 };
 const LOGIN_PER_ACCOUNT = { points: 5, durationSeconds: 300 };
@@ -11,6 +12,8 @@ const LOGIN_PER_ACCOUNT = { points: 5, durationSeconds: 300 };
 export const staffRoutes = [
   defineRoute({
     method: 'post', path: '/v1/staff/sessions', tag: 'staff', access: publicAccess, body: LoginBody,
+    response: { status: 200, description: 'a staff session token', schema: SessionView, example: { token: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxYzJkIn0.c2lnbmF0dXJl', expiresAt: '2026-12-01T09:15:00.000Z' } },
+    example: { email: 'you@example.com', password: 'a long passphrase' }, rateLimited: true,
     summary: 'Sign in; returns a short-lived staff token',
     async handler({ services, body, req, requestId }) {
       const email = body.email.trim().toLowerCase();
@@ -29,6 +32,7 @@ export const staffRoutes = [
   }),
   defineRoute({
     method: 'post', path: '/v1/staff', tag: 'staff', access: staffOnly('admin'), body: CreateStaffBody,
+    example: { email: 'support.agent@vendor.example', password: 'another long passphrase', roles: ['support'] }, problems: ['ALREADY_EXISTS'],
     summary: 'Create a staff user', response: { status: 201, description: 'created', schema: StaffView },
     async handler({ services, body, staff, requestId }) {
       const user = await createStaffUser(services.prisma, body);
@@ -38,6 +42,7 @@ export const staffRoutes = [
   }),
   defineRoute({
     method: 'get', path: '/v1/staff', tag: 'staff', access: staffOnly('admin'),
+    response: { status: 200, description: 'every staff user', schema: listOf(StaffView) },
     summary: 'List staff users',
     async handler({ services }) {
       const users = await services.prisma.staffUser.findMany({ orderBy: { createdAt: 'asc' } });
@@ -46,6 +51,7 @@ export const staffRoutes = [
   }),
   defineRoute({
     method: 'post', path: '/v1/staff/:id/actions/disable', tag: 'staff', access: staffOnly('admin'), params: StaffIdParams,
+    response: { status: 200, description: 'the disabled staff user', schema: StaffView }, problems: ['CONFLICT'],
     summary: 'Disable a staff user (their tokens stop working at once)',
     async handler({ services, params, staff, requestId }) {
       if (params.id === staff.id) throw new AppError('CONFLICT', 'you cannot disable your own account');

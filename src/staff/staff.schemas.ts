@@ -25,3 +25,6 @@ export const SetupBody = z.strictObject({
   email: z.email().max(254),
   password: z.string().min(12, 'at least 12 characters').max(1024),
 });
+
+/** A session token (staff or data subject) and when it stops working. */
+export const SessionView = z.object({ token: z.string(), expiresAt: z.iso.datetime() });

@@ -97,3 +97,28 @@ export const TelemetryStatsQuery = z.strictObject({
 }).refine((q) => q.from.getTime() < q.to.getTime(), { message: 'must be after from', path: ['to'] })
   .refine((q) => q.to.getTime() - q.from.getTime() <= 800 * 86_400_000, { message: 'at most 800 days', path: ['to'] });
 export type TelemetryStatsQuery = z.infer<typeof TelemetryStatsQuery>;
+
+const range = z.object({ from: z.iso.datetime(), to: z.iso.datetime() }).nullable();
+
+export const TelemetryStatsView = z.object({
+  product: z.object({ id: z.uuid(), code: z.string() }),
+  from: z.iso.datetime(), to: z.iso.datetime(), groupBy: z.enum(GROUP_BY), customerId: z.uuid().nullable(),
+  minCellUsers: z.number().int().describe('cells with fewer distinct users are left out (counted in suppressedCells)'),
+  cells: z.array(z.object({
+    key: z.string(), events: z.number().int(), activeUsers: z.number().int(),
+    activeUsersExact: z.boolean().describe('false when part of the cell comes from daily roll-ups (then a sum of daily counts)'),
+    durationMs: z.object({ p50: z.number(), p90: z.number() }).nullable(),
+  })),
+  suppressedCells: z.number().int(),
+  sources: z.object({ rawEvents: range, dailyRollups: range }),
+});
+
+export const TELEMETRY_BATCH_EXAMPLE = {
+  batchId: '2c1f8a4e-7b3d-4c59-9e60-1d2f3a4b5c6d',
+  app: { version: '5.2.1', os: 'Windows 11 23H2' },
+  events: [
+    { type: 'session_start', name: 'app', at: '2026-12-01T08:00:01.000Z' },
+    { type: 'feature', name: 'export_pdf', at: '2026-12-01T08:03:12.000Z', props: { pages: 12 } },
+    { type: 'session_end', name: 'app', at: '2026-12-01T09:30:00.000Z', durationMs: 5_399_000 },
+  ],
+};

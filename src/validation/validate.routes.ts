@@ -1,7 +1,7 @@
 import { defineRoute, publicAccess } from '../http/route';
 import { keyLookup } from '../licences/licence-keys';
 import { validateLicence } from './validate-licence';
-import { ValidateBody } from './validate.schemas';
+import { VALIDATE_EXAMPLE, ValidateBody, VERDICT_EXAMPLE, VerdictView } from './validate.schemas';
 
 // An app validates at start-up: a key seen 60 times a minute is a script. An address is shared
 // by a whole office behind NAT, hence the larger budget.
@@ -11,11 +11,13 @@ export const VALIDATE_PER_ADDRESS = { points: 1200, durationSeconds: 60 };
 export const validateRoutes = [
   defineRoute({
     method: 'post', path: '/v1/validate', tag: 'validation', access: publicAccess, body: ValidateBody,
+    response: { status: 200, description: 'the verdict, a refusal included (Cache-Control: no-store)', schema: VerdictView, example: VERDICT_EXAMPLE },
+    example: VALIDATE_EXAMPLE, rateLimited: true,
     // A real request is under 2 kB. The limit is set high enough that a broken client sending
-    // thousands of MAC addresses gets a 400 pointing at the field (DESIGN: "oversized lists" are
+    // thousands of MAC addresses gets a 400 pointing at the field (the contract: "oversized lists" are
     // malformed input), while a body beyond any such list is refused (413) before parsing.
     bodyLimit: '256kb',
-    summary: 'Validate a licence key on a device: always 200 with a verdict code and a signed licence token (DESIGN §4, §12)',
+    summary: 'Validate a licence key on a device: always 200 with a verdict code and a signed licence token',
     async handler({ services, body, req }) {
       const lookup = keyLookup(services.config.secrets.keyPepper, body.key);
       const clientAddress = req.ip ?? null; // a getter that walks X-Forwarded-For each time: read once
