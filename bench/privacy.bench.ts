@@ -1,5 +1,5 @@
 /**
- * npm run bench:privacy — export and erasure of one heavy subject (DESIGN §11): 100k telemetry
+ * npm run bench:privacy — export and erasure of one heavy subject (docs/architecture.md §11): 100k telemetry
  * events over 12 monthly pseudonyms and 10k validation events, among other subjects, on
  * PostgreSQL. Targets: export ≤ 2 s (streamed), erasure ≤ 5 s.
  *

@@ -1,6 +1,6 @@
 /**
  * npm run bench:telemetry — telemetry ingestion through HTTP against a bare baseline, in the same
- * run, on the same machine and database (DESIGN §11).
+ * run, on the same machine and database (docs/architecture.md §11).
  *
  * - Creates its own PostgreSQL database (BENCH_DATABASE_URL's server, default
  *   postgres://postgres@127.0.0.1:5432), migrates it (partitioned telemetry_events), and drops it.

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { selectPhysicalMacs, type InterfaceTable } from './mac-filter.js';
 
-/** What the server matches a device on (DESIGN §4): NT account, PC name and physical MACs. */
+/** What the server matches a device on (docs/architecture.md §4): NT account, PC name and physical MACs. */
 export interface DeviceIdentity {
   ntUsername: string;
   ntDomain: string;

@@ -3,7 +3,7 @@ import { SIGNATURE_ALGORITHMS, type TrustedKeyStore } from './trusted-keys.js';
 
 export const TOKEN_ISSUER = 'nomina';
 
-/** The licence token's claims, exactly as the server issues them (DESIGN §4). */
+/** The licence token's claims, exactly as the server issues them (docs/architecture.md §4). */
 export interface LicenceClaims {
   sub: string;
   lic: string;

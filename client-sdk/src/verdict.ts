@@ -6,7 +6,7 @@ export type OfflineCode = 'OFFLINE_NO_TOKEN' | 'OFFLINE_GRACE_EXPIRED' | 'CLOCK_
 
 export interface LicenceVerdict {
   valid: boolean;
-  /** The server's code (DESIGN §4) or an OfflineCode. */
+  /** The server's code (docs/architecture.md §4) or an OfflineCode. */
   code: string;
   detail: string;
   warnings: string[];

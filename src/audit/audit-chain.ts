@@ -1,5 +1,5 @@
 /**
- * The hash chain of the audit trail (DESIGN §7): h = SHA-256(prevHash ‖ SHA-256(canonical entry)).
+ * The hash chain of the audit trail (docs/architecture.md §7): h = SHA-256(prevHash ‖ SHA-256(canonical entry)).
  * The canonical entry is a fixed-order JSON array, so the same entry always hashes the same.
  * It covers the digest of `details`, not the details: those may be erased (personal data)
  * without breaking the chain.

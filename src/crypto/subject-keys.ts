@@ -1,5 +1,5 @@
 /**
- * Per-subject data keys (crypto-shredding, DESIGN §7). Every personal field of a data subject is
+ * Per-subject data keys (crypto-shredding, docs/architecture.md §7). Every personal field of a data subject is
  * sealed with that subject's own AES-256-GCM key, itself wrapped by a master key. Erasure
  * destroys the wrapped key, so every copy of those fields — replicas, dumps, backups — becomes
  * unreadable at once.

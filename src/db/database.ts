@@ -1,5 +1,5 @@
 /**
- * The database in its two forms (DESIGN §9): PostgreSQL when DATABASE_URL is set, otherwise
+ * The database in its two forms (docs/architecture.md §9): PostgreSQL when DATABASE_URL is set, otherwise
  * embedded PostgreSQL (PGlite, in-process) in the data directory. Same schema, same migrations,
  * same Prisma client; only the driver adapter differs.
  */

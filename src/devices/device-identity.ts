@@ -1,5 +1,5 @@
 /**
- * What the SDK tells us about a machine (DESIGN §4): NT account, PC name and the MACs of its
+ * What the SDK tells us about a machine (docs/architecture.md §4): NT account, PC name and the MACs of its
  * physical adapters. Normalised and bounded here; matched only through blind indexes, so the
  * validation hot path never decrypts anything.
  */

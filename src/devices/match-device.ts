@@ -1,5 +1,5 @@
 /**
- * Device matching within a licence (DESIGN §4): a request is the same device when the PC name is
+ * Device matching within a licence (docs/architecture.md §4): a request is the same device when the PC name is
  * equal (case-insensitive) or at least one MAC is shared — so a laptop that gains a docking
  * station's MAC, or a PC that IT renamed, stays one device. Pure, on blind indexes only.
  */

@@ -1,5 +1,5 @@
 /**
- * The transfer budget (DESIGN §4): a policy allows `transfersPer30Days` device releases in any
+ * The transfer budget (docs/architecture.md §4): a policy allows `transfersPer30Days` device releases in any
  * rolling 30 days. Pure: the releases and `now` are given.
  */
 export const TRANSFER_WINDOW_MS = 30 * 86_400_000;

@@ -1,7 +1,7 @@
 import type { Services } from '../services';
 
 /**
- * The fraud metrics (DESIGN §9), registered on first use in the service's registry. The open
+ * The fraud metrics (docs/architecture.md §9), registered on first use in the service's registry. The open
  * gauge is collected on scrape with one indexed count, so it can never drift from the table.
  */
 export function fraudMetrics(services: Services) {

@@ -1,5 +1,5 @@
 /**
- * The six fraud signals (DESIGN §5) as pure functions of what was observed, the policy's
+ * The six fraud signals (docs/architecture.md §5) as pure functions of what was observed, the policy's
  * thresholds and `now`. A signal only says whether it fires, how strongly and on which evidence;
  * it never decides anything about the licence — staff do (GDPR Art. 22).
  *

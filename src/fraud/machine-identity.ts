@@ -4,7 +4,7 @@
  * Device rows are not enough: a refused attempt (TOO_MANY_MACHINES) has no device, and a
  * reinstalled PC may come back as a new device row after its release. So a machine is known by
  * all its aliases — PC name, MACs, device ids — and an attempt sharing any alias with a known
- * machine is that machine, the same rule validation uses to match devices (DESIGN §4):
+ * machine is that machine, the same rule validation uses to match devices (docs/architecture.md §4):
  * a docking station adds a MAC but keeps the PC name; an IT rename changes the PC name but keeps
  * the MACs. Pure; the aliases come from fraud_observations.
  */

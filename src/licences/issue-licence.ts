@@ -10,7 +10,7 @@ const DAY_MS = 86_400_000;
 /**
  * Issues a nominative licence to a holder: the key is returned here and nowhere else (only its
  * digest is stored). The minimal billing record the law requires is written alongside, apart
- * from personal data (DESIGN §2.10).
+ * from personal data (docs/architecture.md §2.10).
  */
 export async function issueLicence(services: Services, input: IssueLicenceBody, actor: Actor, requestId?: string, purpose?: string | null) {
   const now = services.now();

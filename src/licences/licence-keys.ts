@@ -2,7 +2,7 @@
  * Licence keys on the server. The format is defined once, in the SDK's dependency-free
  * key-format.ts; here they are only issued and digested. A key is never stored: only
  * HMAC-SHA256(pepper, canonical key) for lookup and its last 4 characters for display
- * (argon2 would cap validation at ~100/s per core and cannot be indexed, DESIGN §4).
+ * (argon2 would cap validation at ~100/s per core and cannot be indexed, docs/architecture.md §4).
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { generateKey, normaliseKey } from '../../client-sdk/src/key-format';

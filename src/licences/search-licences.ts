@@ -6,7 +6,7 @@ import type { LicenceListQuery } from './licences.schemas';
 import { LICENCE_INCLUDE } from './present-licence';
 
 /**
- * What `?q=` matches (DESIGN §1, support): a key (by its digest), the holder's e-mail, a PC name
+ * What `?q=` matches (docs/architecture.md §1, support): a key (by its digest), the holder's e-mail, a PC name
  * or an NT account — exact matches through blind indexes, since none of them is stored in clear —
  * or part of the organisation's name.
  */

@@ -1,5 +1,5 @@
 /**
- * Retention periods (DESIGN §2.6, §7) and the cut-off instants they give at `now`. Pure.
+ * Retention periods (docs/architecture.md §2.6, §7) and the cut-off instants they give at `now`. Pure.
  * Subjects: 2 years after their customer's licence agreement ended (calendar years).
  * Validation events: 180 days (security purpose). Telemetry: 13 months raw (the telemetry module
  * drops whole monthly partitions). Verification codes: 24 hours. Closed requests that no longer

@@ -1,5 +1,5 @@
 /**
- * The Ed25519 keys that sign licence tokens and the key set the SDK trusts (DESIGN §4).
+ * The Ed25519 keys that sign licence tokens and the key set the SDK trusts (docs/architecture.md §4).
  *
  * - Keys live in `signing_keys`, the private half wrapped by the master keyring. The first key
  *   is created on first use, under an advisory lock so two starting instances make only one.

@@ -1,5 +1,5 @@
 /**
- * Who sees personal data in full (DESIGN §8): the privacy officer and admins always (still
+ * Who sees personal data in full (docs/architecture.md §8): the privacy officer and admins always (still
  * audited); support only when it states a purpose (X-Purpose, e.g. a ticket reference) for
  * one record. Lists are masked for support whatever the purpose.
  */

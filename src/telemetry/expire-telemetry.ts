@@ -1,5 +1,5 @@
 /**
- * Expiry of raw telemetry (DESIGN §6, §7): a month whose every event is older than the retention
+ * Expiry of raw telemetry (docs/architecture.md §6, §7): a month whose every event is older than the retention
  * period is rolled up, then its partition is dropped — one catalogue operation, no row-by-row
  * delete, no vacuum debt. Called by the retention run, which keeps the result in its receipt.
  * Re-runnable: a crash between roll-up and drop leaves the month for the next run.

@@ -1,5 +1,5 @@
 /**
- * The licence token as the SDK's credential for telemetry (DESIGN §6). Signature, issuer and
+ * The licence token as the SDK's credential for telemetry (docs/architecture.md §6). Signature, issuer and
  * expiry were checked by the pipeline (src/http/authenticate.ts) before the body was read; here,
  * what telemetry adds: a token that records a refused validation (wrong product, too many
  * machines…) or names another product than the batch does not authorise collection.

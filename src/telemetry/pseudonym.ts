@@ -1,5 +1,5 @@
 /**
- * THE definition of the telemetry pseudonym (DESIGN §6): HMAC-SHA256(telemetryKey, subjectId ‖ "|" ‖ "YYYY-MM"),
+ * THE definition of the telemetry pseudonym (docs/architecture.md §6): HMAC-SHA256(telemetryKey, subjectId ‖ "|" ‖ "YYYY-MM"),
  * hex. Stable within a calendar month (UTC), so monthly active users and sessions can be counted;
  * unlinkable across months without the key. Ingestion computes it for new events, and the
  * privacy module computes it for every month of a subject's life to export or erase their

@@ -1,5 +1,5 @@
 /**
- * A data subject's telemetry, for access, portability and erasure (DESIGN §7). Events carry no
+ * A data subject's telemetry, for access, portability and erasure (docs/architecture.md §7). Events carry no
  * contact id: the subject's pseudonym of each month is recomputed with the telemetry key and the
  * events are found through the (pseudonym, at) index, each month's pseudonym within its month.
  */

@@ -1,7 +1,7 @@
 /**
  * The service's telemetry housekeeping: partitions for this month and the next two, and the
  * roll-up of settled days, at start-up and then daily. Expiry is not here: it belongs to the
- * retention run (DESIGN §7), which calls expireTelemetry and keeps a receipt.
+ * retention run (docs/architecture.md §7), which calls expireTelemetry and keeps a receipt.
  */
 import { loggableError } from '../logger';
 import type { Services } from '../services';

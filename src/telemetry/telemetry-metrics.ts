@@ -1,7 +1,7 @@
 import type { Services } from '../services';
 import type { TelemetryDropReason } from './event-admission';
 
-/** The telemetry metrics (DESIGN §9), registered on first use in the service's registry. */
+/** The telemetry metrics (docs/architecture.md §9), registered on first use in the service's registry. */
 export function telemetryMetrics(services: Services) {
   const m = services.metrics;
   return {

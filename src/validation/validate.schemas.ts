@@ -38,7 +38,7 @@ export const VerdictView = z.object({
 });
 
 export const VALIDATE_EXAMPLE = {
-  key: 'ACME-7KQ2M-XH4TB-9RZ3W-C8NDF-Q',
+  key: 'ACME-7KQ2M-XH4TB-9RZ3W-C8NDF-4PJ6W',
   product: 'ACME',
   device: { ntUsername: 'jdoe', ntDomain: 'CONTOSO', pcName: 'LAPTOP-42', macAddresses: ['00:1A:2B:3C:4D:5E'] },
   app: { version: '5.2.1', os: 'Windows 11 23H2' },

@@ -1,5 +1,5 @@
 /**
- * The verdict of a validation as an ordered list of checks (DESIGN §4): the first failure wins,
+ * The verdict of a validation as an ordered list of checks (docs/architecture.md §4): the first failure wins,
  * and a failure is a value — a 200 with a code — not an error. Licence state comes first, then
  * the request's context. Pure: the facts and `now` are given.
  */

@@ -20,7 +20,7 @@ export interface VerdictClaimsInput {
 }
 
 /**
- * The licence token's claims (DESIGN §4, as the SDK reads them). A valid verdict lasts the
+ * The licence token's claims (docs/architecture.md §4, as the SDK reads them). A valid verdict lasts the
  * policy's offline grace, but never beyond the licence's own end (and at least a minute, so a
  * zero grace still yields a token that verifies now).
  */

@@ -1,5 +1,5 @@
 /**
- * No personal data, key or token in logs (DESIGN §8), also when something fails: an unexpected
+ * No personal data, key or token in logs (docs/architecture.md §8), also when something fails: an unexpected
  * error is logged by class, codes and stack frames, never by its message — database messages
  * quote the values they choke on.
  */

@@ -1,5 +1,5 @@
 /**
- * Privacy by construction on the staff side (DESIGN §7, §8): support sees personal data masked
+ * Privacy by construction on the staff side (docs/architecture.md §7, §8): support sees personal data masked
  * unless it states a purpose; every staff read or change that shows a subject's data leaves an
  * audit entry carrying that purpose, so the subject's export can say who looked and why.
  */

@@ -1,5 +1,5 @@
 /**
- * Erasure reaches backups (DESIGN §2.6). A dump taken BEFORE an erasure is restored into a new
+ * Erasure reaches backups (docs/architecture.md §2.6). A dump taken BEFORE an erasure is restored into a new
  * database AFTER it: the erased subject's encrypted fields there cannot be decrypted, and the
  * restore procedure erases their rows again; everyone else is restored intact.
  *

@@ -1,5 +1,5 @@
 /**
- * Erasure is re-runnable (DESIGN §7): a process killed in the middle of an erasure leaves a
+ * Erasure is re-runnable (docs/architecture.md §7): a process killed in the middle of an erasure leaves a
  * running job with the finished stores recorded; running the erasure again resumes, finishes,
  * verifies every store and signs the receipt.
  */

@@ -1,5 +1,5 @@
 /**
- * Erasure (DESIGN §7): per category, with the legal basis for anything kept; a privacy officer's
+ * Erasure (docs/architecture.md §7): per category, with the legal basis for anything kept; a privacy officer's
  * decision for a running licence; verified by re-querying every store; a signed receipt; the
  * audit chain still valid; and a full pg_dump afterwards holds nothing of the subject that can
  * be read or matched.

@@ -1,5 +1,5 @@
 /**
- * The licence holder's self-service (DESIGN §7, §12): export, rectification, requests, objection
+ * The licence holder's self-service (docs/architecture.md §7 and docs/public-contract.md): export, rectification, requests, objection
  * and restriction; and the privacy officer's queue with deadlines and extensions.
  */
 import { mkdtempSync } from 'node:fs';

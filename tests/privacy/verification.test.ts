@@ -1,5 +1,5 @@
 /**
- * Identity verification (DESIGN §7): a one-time code by e-mail, read here from a real SMTP server.
+ * Identity verification (docs/architecture.md §7): a one-time code by e-mail, read here from a real SMTP server.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

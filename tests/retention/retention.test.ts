@@ -1,5 +1,5 @@
 /**
- * Retention (DESIGN §2.6, §7): subjects 2 years after their customer's agreement ended, raw
+ * Retention (docs/architecture.md §2.6, §7): subjects 2 years after their customer's agreement ended, raw
  * validation events after 180 days, telemetry after 13 months; dry run first; a signed receipt.
  */
 import { randomUUID } from 'node:crypto';

@@ -1,5 +1,5 @@
 /**
- * release() and device identity against the real server (issue 7, DESIGN §4): a released PC is
+ * release() and device identity against the real server (issue 7, docs/architecture.md §4): a released PC is
  * told DEVICE_RELEASED until the user re-activates it, within the policy's transfer budget; and
  * only the MACs of physical adapters leave the machine, stored under blind indexes.
  */

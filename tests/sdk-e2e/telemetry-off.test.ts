@@ -1,5 +1,5 @@
 /**
- * Telemetry `off` (issue 7, DESIGN §6): from the server, when the licence holder objected
+ * Telemetry `off` (issue 7, docs/architecture.md §6): from the server, when the licence holder objected
  * (set through the privacy officer's real API), and from a machine administrator's lock
  * (environment variable or policy file). Nothing may reach the server.
  */

@@ -1,4 +1,4 @@
-/** The event shape of POST /v1/telemetry (DESIGN §12). */
+/** The event shape of POST /v1/telemetry (docs/public-contract.md). */
 export type TelemetryEventType = 'session_start' | 'session_end' | 'feature' | 'error';
 
 /** The server accepts flat strings, finite numbers and booleans only (no null, no nesting). */

@@ -1,5 +1,5 @@
 /**
- * Error reports must not carry personal data (DESIGN §6): messages and stacks routinely contain
+ * Error reports must not carry personal data (docs/architecture.md §6): messages and stacks routinely contain
  * the user's profile path, e-mail addresses and the machine's name. Scrubbing happens on the
  * device, before anything is queued, so nothing personal is ever written to the queue either.
  */

@@ -1,5 +1,5 @@
 /**
- * Why erasure reaches backups (DESIGN §2.6, §7).
+ * Why erasure reaches backups (docs/architecture.md §2.6, §7).
  *
  * Crypto-shredding alone does not: a dump taken before an erasure still holds the subject's
  * wrapped data key, and whoever restores it with the master key can decrypt the subject again.

@@ -1,6 +1,6 @@
 /**
  * The request lifecycle: received → identity_verified → in_progress → completed | rejected.
- * Nothing is shown, changed or erased before identity is verified (DESIGN §2.5), so a request
+ * Nothing is shown, changed or erased before identity is verified (docs/architecture.md §2.5), so a request
  * can be completed only from identity_verified or in_progress; it can be rejected at any open
  * stage (e.g. identity could not be established).
  */

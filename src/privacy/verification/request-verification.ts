@@ -1,5 +1,5 @@
 /**
- * Step 1 of identity verification (DESIGN §7): a one-time code sent to the e-mail address on
+ * Step 1 of identity verification (docs/architecture.md §7): a one-time code sent to the e-mail address on
  * record. Whether or not the address belongs to anyone, the caller sees the same answer after
  * the same work — a lookup, an argon2id hash, an insert — and the mail leaves in the background,
  * so neither the answer nor its timing tells whether the address exists. Codes are also stored
