@@ -35,7 +35,7 @@ export async function checkLicence(check: LicenceCheck): Promise<LicenceCheckRes
   const rolledBack = isClockRolledBack(check.now, check.serverTime.read());
   if (online.kind === 'verdict') {
     // Every verdict is cached, refusals included: a cached REVOKED must beat an older VALID offline.
-    check.cache.save(online.token, check.keyDigest, check.now);
+    check.cache.save(online.token, check.keyDigest, check.now, online.detail);
     const serverNow = new Date(online.claims.iat * 1000);
     check.serverTime.record(serverNow);
     // The fresh signed iat is the server's time now: a clock behind it is wrong even on a first start.
@@ -64,6 +64,17 @@ async function answerOffline(check: LicenceCheck, rolledBack: boolean, warning: 
   }
   // The signed iat is a server time too, and survives someone deleting clock.json.
   if (isClockRolledBack(check.now, new Date(verification.claims.iat * 1000))) return none('CLOCK_ROLLBACK', 'The computer clock is earlier than the last licence check.');
-  const verdict = verdictFromClaims(verification.claims, { offline: true, detail: 'Answered from the saved licence while the server is unreachable.', warnings: [warning], now: check.now });
+  const verdict = verdictFromClaims(verification.claims, { offline: true, detail: offlineDetail(verification.claims.valid, cached.detail), warnings: [warning], now: check.now });
   return { verdict, token: cached.token, claims: verification.claims };
+}
+
+const OFFLINE_NOTE = 'Answered from the saved licence while the server is unreachable.';
+
+/**
+ * Offline, a refusal keeps its reason: the dialog the app shows for a revoked licence must still
+ * say why, not only that the server could not be reached.
+ */
+function offlineDetail(valid: boolean, savedDetail: string | undefined): string {
+  if (valid || !savedDetail) return OFFLINE_NOTE;
+  return `${savedDetail} (${OFFLINE_NOTE.charAt(0).toLowerCase()}${OFFLINE_NOTE.slice(1, -1)})`;
 }

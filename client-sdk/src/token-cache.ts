@@ -8,6 +8,8 @@ export interface CachedToken {
   /** SHA-256 of the canonical key the token answered, so a different key never reuses it. */
   keyDigest: string;
   savedAt: string;
+  /** The server's reason given with the verdict, shown again offline (plain text, not covered by the signature). */
+  detail?: string;
 }
 
 /**
@@ -24,11 +26,12 @@ export class TokenCache {
   load(): CachedToken | null {
     const saved = readJsonFile(this.file) as Partial<CachedToken> | undefined;
     if (typeof saved?.token !== 'string' || typeof saved.keyDigest !== 'string') return null;
-    return { token: saved.token, keyDigest: saved.keyDigest, savedAt: String(saved.savedAt) };
+    const detail = typeof saved.detail === 'string' ? saved.detail.slice(0, 1000) : undefined;
+    return { token: saved.token, keyDigest: saved.keyDigest, savedAt: String(saved.savedAt), ...(detail ? { detail } : {}) };
   }
 
-  save(token: string, keyDigest: string, now: Date): void {
-    writeFileAtomic(this.file, JSON.stringify({ token, keyDigest, savedAt: now.toISOString() }));
+  save(token: string, keyDigest: string, now: Date, detail?: string): void {
+    writeFileAtomic(this.file, JSON.stringify({ token, keyDigest, savedAt: now.toISOString(), ...(detail ? { detail } : {}) }));
   }
 
   clear(): void {

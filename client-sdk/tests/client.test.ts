@@ -165,6 +165,18 @@ describe('start(): offline', () => {
     expect(await start()).toMatchObject({ valid: false, code: 'REVOKED', offline: true });
   });
 
+  it('keeps the reason of a cached refusal in detail, for the dialog the app shows offline', async () => {
+    const { start, server } = setup();
+    server.behaviour.claims = { valid: false, code: 'REVOKED', ent: [] };
+    server.behaviour.detail = 'The licence was revoked by the vendor.';
+    expect(await start()).toMatchObject({ valid: false, code: 'REVOKED', offline: false, detail: 'The licence was revoked by the vendor.' });
+    server.behaviour.mode = 'down';
+    const offline = await start();
+    expect(offline).toMatchObject({ valid: false, code: 'REVOKED', offline: true });
+    expect(offline.detail).toContain('The licence was revoked by the vendor.');
+    expect(offline.detail).toContain('server is unreachable');
+  });
+
   it('answers EXPIRED offline once the signed validUntil has passed, even within the grace', async () => {
     const { start, server } = setup();
     server.behaviour.claims = { vu: new Date(clock.getTime() + HOUR).toISOString() };

@@ -12,6 +12,8 @@ export interface FakeServerBehaviour {
   /** Keys the signed key set lists and is signed by. */
   keySet: { signers: SigningKey[]; keys: SigningKey[] } | null;
   claims: TokenClaimsInput;
+  /** the verdict's `detail` text (default empty) */
+  detail?: string;
   /** Rewrites the token before it is sent (tampering). */
   tamper: ((token: string) => string) | null;
   echoNonce: ((nonce: string) => string) | null;
@@ -63,7 +65,7 @@ export function createFakeServer(initial: Partial<FakeServerBehaviour> & { signi
     let token = await signLicenceToken(behaviour.signingKey, claims);
     if (behaviour.tamper) token = behaviour.tamper(token);
     return Response.json({
-      valid: claims.valid, code: claims.code, detail: '', warnings: [],
+      valid: claims.valid, code: claims.code, detail: behaviour.detail ?? '', warnings: [],
       licence: { id: 'lic_1', status: 'active', validUntil: null, entitlements: ['export'] }, device: { id: 'dev_1', new: false },
       telemetry: claims.tel ?? 'on', token, ts: behaviour.now().toISOString(),
       nonce: behaviour.echoNonce ? behaviour.echoNonce(body.nonce) : body.nonce,
