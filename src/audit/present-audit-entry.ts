@@ -52,8 +52,12 @@ export const AuditEntryView = z.object({
   hash: z.string(),
 });
 
+const BrokenLinkView = z.object({ seq: z.string().nullable(), reason: z.string() });
+
 export const ChainReportView = z.object({
   ok: z.boolean(),
   checked: z.number().int(),
-  firstBroken: z.object({ seq: z.string().nullable(), reason: z.string() }).optional(),
+  firstBroken: BrokenLinkView.optional(),
+  broken: z.array(BrokenLinkView).describe('every break found, oldest first (a bounded list)'),
+  brokenCount: z.number().int(),
 });

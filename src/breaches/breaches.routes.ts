@@ -13,7 +13,9 @@ import { notificationDeadline, notificationState } from './breach-deadline';
 const BreachBody = z.strictObject({
   title: text(200),
   description: text(5000),
-  awareAt: isoDate,
+  // When the controller became aware: a past instant. A date far in the future would also put the
+  // 72-hour deadline beyond year 9999, which no ISO 8601 date-time can express.
+  awareAt: isoDate.refine((d) => d.getTime() <= Date.now() + 86_400_000, 'must not be in the future'),
   categories: z.array(text(100)).min(1).max(30),
   // integer columns
   approxSubjects: z.number().int().min(0).max(2_147_483_647),

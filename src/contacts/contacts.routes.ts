@@ -41,7 +41,7 @@ export const contactRoutes = [
   }),
   defineRoute({
     method: 'get', path: '/v1/contacts/:id', tag: 'contacts', access: staffOnly(...READERS), params: IdParams,
-    response: { status: 200, description: 'the contact (masked or full, see `view`)', schema: ContactView }, readsPersonalData: true,
+    response: { status: 200, description: 'the contact (masked or full, see `view`)', schema: ContactView }, readsPersonalData: true, problems: ['PROCESSING_RESTRICTED'],
     summary: 'Get one contact; support sees it unmasked only with an X-Purpose header (audited with the purpose)',
     async handler({ services, params, staff, purpose, requestId }) {
       const contact = await services.prisma.contact.findUnique({ where: { id: params.id } });
@@ -54,7 +54,7 @@ export const contactRoutes = [
   }),
   defineRoute({
     method: 'patch', path: '/v1/contacts/:id', tag: 'contacts', access: staffOnly(...READERS), params: IdParams, body: UpdateContactBody,
-    response: { status: 200, description: 'the corrected contact', schema: ContactView }, readsPersonalData: true,
+    response: { status: 200, description: 'the corrected contact', schema: ContactView }, readsPersonalData: true, problems: ['PROCESSING_RESTRICTED'],
     summary: "Correct a contact's data (audited with the names of the changed fields, never their values)",
     async handler({ services, params, body, staff, purpose, requestId }) {
       const { roles, ...fields } = body;

@@ -13,7 +13,7 @@ const READERS = ['support', 'admin', 'privacy_officer'] as const;
 export const deviceRoutes = [
   defineRoute({
     method: 'get', path: '/v1/licences/:id/devices', tag: 'devices', access: staffOnly(...READERS), params: IdParams,
-    response: { status: 200, description: 'the devices, oldest first', schema: listOf(DeviceView) }, readsPersonalData: true,
+    response: { status: 200, description: 'the devices, oldest first', schema: listOf(DeviceView) }, readsPersonalData: true, problems: ['PROCESSING_RESTRICTED'],
     summary: "A licence's devices, released ones included; support sees identifiers only with an X-Purpose header (audited)",
     async handler({ services, params, staff, purpose, requestId }) {
       const licence = await services.prisma.licence.findUnique({ where: { id: params.id }, select: { id: true, holderId: true } });
@@ -27,7 +27,7 @@ export const deviceRoutes = [
   }),
   defineRoute({
     method: 'post', path: '/v1/licences/:id/devices/:deviceId/actions/release', tag: 'devices', access: staffOnly('support', 'admin'),
-    response: { status: 200, description: 'the released device', schema: DeviceView }, readsPersonalData: true, problems: ['TRANSFER_BUDGET_EXHAUSTED'],
+    response: { status: 200, description: 'the released device', schema: DeviceView }, readsPersonalData: true, problems: ['TRANSFER_BUDGET_EXHAUSTED', 'PROCESSING_RESTRICTED'],
     params: DeviceParams, body: StaffReleaseBody,
     summary: "Release a device (frees its seat); `overrideTransferBudget` goes beyond the policy's transfer budget (audited)",
     async handler({ services, params, body, staff, purpose, requestId }) {

@@ -80,7 +80,8 @@ function security(route: RouteDefinition): unknown[] {
 
 /** The error statuses a route can answer: implied by its access and inputs, plus those it declares. */
 export function errorStatuses(route: RouteDefinition): number[] {
-  const statuses = new Set<number>([500]);
+  // 500 and 503 (the database or Redis unreachable, with Retry-After) can happen anywhere.
+  const statuses = new Set<number>([500, 503]);
   if (route.body || route.query || route.params) statuses.add(400);
   if (route.body) { statuses.add(413); statuses.add(415); }
   if (route.access.kind !== 'public') statuses.add(401);

@@ -21,7 +21,7 @@ const NO_STORE = { 'Cache-Control': 'no-store' };
 const statusAction = (action: StatusAction) => defineRoute({
   method: 'post', path: `/v1/licences/:id/actions/${action}`, tag: 'licences', access: staffOnly(...WRITERS), params: IdParams, body: LicenceActionBody,
   summary: `${action[0].toUpperCase()}${action.slice(1)} a licence (audited with the reason)`,
-  response: { status: 200, description: 'the licence in its new state', schema: LicenceView }, readsPersonalData: true, problems: ['CONFLICT'],
+  response: { status: 200, description: 'the licence in its new state', schema: LicenceView }, readsPersonalData: true, problems: ['CONFLICT', 'PROCESSING_RESTRICTED'],
   async handler({ services, params, body, staff, purpose, requestId }) {
     await assertLicenceChangeAllowed(services, staff, params.id);
     const licence = await changeLicenceStatus(services, params.id, action, body.reason ?? null, { type: 'staff', id: staff.id }, requestId, purpose);
@@ -40,7 +40,7 @@ export const licenceRoutes = [
     method: 'post', path: '/v1/licences', tag: 'licences', access: staffOnly(...WRITERS), body: IssueLicenceBody,
     response: { status: 201, description: 'the licence with its key, shown this once (Cache-Control: no-store)', schema: LicenceWithKeyView, example: { id: '6a5b4c3d-2e1f-4a0b-9c8d-7e6f5a4b3c2d', key: 'ACME-7KQ2M-XH4TB-9RZ3W-C8NDF-4PJ6W', keyLast4: 'PJ6W', productId: '0b7c1c3e-5d2a-4f4e-9a51-2f0a3f6d9e10', productCode: 'ACME', policyId: '5f3e2d1c-0b9a-4876-9543-210fedcba987', customerId: '8d6f7a52-3c1b-4e9d-a0f2-7b5c4d3e2f10', holder: { id: '3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c', firstName: 'Jan', lastName: 'Peeters', email: 'jan.peeters@contoso.example', erased: false }, status: 'active', statusReason: null, validFrom: '2026-12-01T09:00:00.000Z', validUntil: '2027-12-01T09:00:00.000Z', entitlements: ['export-pdf'], extraEntitlements: [], view: 'full', createdAt: '2026-12-01T09:00:00.000Z', updatedAt: '2026-12-01T09:00:00.000Z' } },
     example: { policyId: '5f3e2d1c-0b9a-4876-9543-210fedcba987', holderId: '3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c' },
-    readsPersonalData: true,
+    readsPersonalData: true, problems: ['PROCESSING_RESTRICTED'],
     summary: 'Issue a licence to a holder; the response carries the key, shown this once (the holder masked for support without X-Purpose)',
     async handler({ services, body, staff, purpose, requestId }) {
       await assertProcessingAllowed(services, services.prisma, staff, body.holderId, 'change');
@@ -71,7 +71,7 @@ export const licenceRoutes = [
   }),
   defineRoute({
     method: 'get', path: '/v1/licences/:id', tag: 'licences', access: staffOnly(...READERS), params: IdParams,
-    response: { status: 200, description: 'the licence and its bound NT accounts', schema: LicenceDetailView }, readsPersonalData: true,
+    response: { status: 200, description: 'the licence and its bound NT accounts', schema: LicenceDetailView }, readsPersonalData: true, problems: ['PROCESSING_RESTRICTED'],
     summary: 'Get one licence with its bound NT accounts; support sees personal data only with an X-Purpose header (audited)',
     async handler({ services, params, staff, purpose, requestId }) {
       const licence = await services.prisma.licence.findUnique({ where: { id: params.id }, include: { ...LICENCE_INCLUDE, users: { orderBy: { boundAt: 'asc' } } } });
@@ -92,7 +92,7 @@ export const licenceRoutes = [
   statusAction('revoke'),
   defineRoute({
     method: 'post', path: '/v1/licences/:id/actions/rotate-key', tag: 'licences', access: staffOnly(...WRITERS), params: IdParams, body: LicenceActionBody,
-    response: { status: 200, description: 'the licence with its new key, shown this once', schema: LicenceWithKeyView }, readsPersonalData: true,
+    response: { status: 200, description: 'the licence with its new key, shown this once', schema: LicenceWithKeyView }, readsPersonalData: true, problems: ['PROCESSING_RESTRICTED'],
     summary: 'Replace the key (the old one stops working at once); the new key is shown this once',
     async handler({ services, params, body, staff, purpose, requestId }) {
       await assertLicenceChangeAllowed(services, staff, params.id);

@@ -15,7 +15,14 @@ export const opsRoutes = [
   }),
   defineRoute({
     method: 'get', path: '/readyz', tag: 'operations', access: publicAccess,
-    response: { status: 200, description: 'ready for traffic', schema: z.object({ status: z.literal('ready'), database: z.enum(['postgres', 'embedded']) }) },
+    response: {
+      status: 200,
+      description: 'ready for traffic (`degraded`: ready, with what runs in a reduced form listed)',
+      schema: z.object({
+        status: z.enum(['ready', 'degraded']), database: z.enum(['postgres', 'embedded']),
+        rateLimits: z.enum(['memory', 'shared', 'per-instance fallback (redis unreachable)']), degraded: z.array(z.string()).optional(),
+      }),
+    },
     problems: ['UNAVAILABLE'],
     summary: 'Readiness: the database answers and every migration is applied',
     async handler({ services }) {

@@ -5,7 +5,7 @@ import { notFound } from '../http/problem';
 import type { PrivacyRequest } from '../generated/prisma/client';
 import { defineRoute, staffOnly, type RouteContext } from '../http/route';
 import { streamExport } from './export/stream-export';
-import { CompleteBody, ContactIdParams, ExtendBody, LogRequestBody, ProcessingChoicesBody, RejectBody, RequestQueueQuery, RestrictionExceptionBody, VerifyIdentityBody } from './privacy.schemas';
+import { CompleteBody, ContactIdParams, ExtendBody, LogRequestBody, ProcessingChoicesBody, RejectBody, RequestQueueQuery, RESTRICTION_GROUNDS, RestrictionExceptionBody, VerifyIdentityBody } from './privacy.schemas';
 import { recordRestrictionException } from './restriction/record-restriction-exception';
 import { permissionsFor } from './processing-permissions';
 import { listRequests } from './requests/list-requests';
@@ -24,6 +24,10 @@ const ProcessingChoicesView = z.object({
   permissions: z.object({ telemetry: z.boolean(), fraudProfiling: z.boolean(), directMarketing: z.boolean(), licenceValidation: z.boolean() }),
 });
 const ActionParams = z.strictObject({ id: uuid() });
+
+const RestrictionExceptionView = z.object({
+  id: z.uuid(), ground: z.enum(RESTRICTION_GROUNDS), recordedAt: z.iso.datetime(), expiresAt: z.iso.datetime(),
+});
 
 /** An action on one request: POST …/actions/<name>, for the privacy officer, answering with the request as it now is. */
 function requestAction<B extends z.ZodType = z.ZodUndefined>(
@@ -97,7 +101,7 @@ export const requestRoutes = [
   defineRoute({
     method: 'post', path: '/v1/privacy/subjects/:contactId/restriction-exceptions', tag: 'privacy', access: DPO, params: ContactIdParams, body: RestrictionExceptionBody,
     summary: 'Record an exception to a restriction (GDPR Art. 18(2)): ground, reason and end date; until then staff may process the person’s data again',
-    response: { status: 201, description: 'recorded' },
+    response: { status: 201, description: 'the recorded exception', schema: RestrictionExceptionView }, readsPersonalData: true, problems: ['CONFLICT'],
     async handler({ services, params, body, staff, purpose, requestId }) {
       return { status: 201, body: await recordRestrictionException(services, params.contactId, body, { staffId: staff.id, purpose, requestId }) };
     },
