@@ -17,6 +17,7 @@ const NO_SUBJECT_DATA: Record<string, string> = {
   RetentionRun: 'counts and a receipt; erased subjects appear only through their erasure job ids',
   BreachRecord: 'categories and approximate counts of a breach; staff are told not to enter personal data',
   StaffUser: 'vendor staff work identities: not data subjects of this service (an HR matter)',
+  SetupCode: 'hashes of one-time first-run setup codes: no person, deleted once the first admin exists',
   AuditHead: 'the chain head: a sequence number and a hash',
 };
 
