@@ -45,17 +45,20 @@ function parse(schema: ZodType | undefined, value: unknown, root: '' | '/query' 
 function checkResponse(route: RouteDefinition, status: number, body: unknown): void {
   const declared = route.response;
   if (!declared || declared.status !== status) return;
+  const fail = (why: string) => {
+    const message = `${route.method.toUpperCase()} ${route.path}: ${why}`;
+    process.stderr.write(`${message}\n`); // the error handler logs no messages; a test run must show this one
+    throw new Error(message);
+  };
   if (!declared.schema) {
-    if (body !== undefined) throw new Error(`${route.method.toUpperCase()} ${route.path}: answered a body for ${status}, which declares none`);
+    if (body !== undefined) fail(`answered a body for ${status}, which declares none`);
     return;
   }
   const json = body === undefined ? undefined : JSON.parse(JSON.stringify(body, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
   const result = declared.schema.safeParse(json);
   if (!result.success) {
     const where = result.error.issues.slice(0, 5).map((i) => `${jsonPointer(i.path as PropertyKey[]) || '/'}: ${i.message}`).join('; ');
-    const message = `${route.method.toUpperCase()} ${route.path}: the response does not match its declared schema (${where})`;
-    process.stderr.write(`${message}\n`); // the error handler logs no messages; a test run must show this one
-    throw new Error(message);
+    fail(`the response does not match its declared schema (${where})`);
   }
 }
 
