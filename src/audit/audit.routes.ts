@@ -37,7 +37,7 @@ export const auditRoutes = [
       const details = { filters: { ...query, before: query.before?.toString() } };
       await services.prisma.$transaction(async (tx) => {
         for (const subjectId of subjects.length > 0 ? subjects : [null]) {
-          await services.audit.record({ actor: { type: 'staff', id: staff.id }, action: 'audit.read', subjectId, purpose, requestId, details }, tx);
+          await services.audit.record({ actor: staff.actor, action: 'audit.read', subjectId, purpose, requestId, details }, tx);
         }
       });
       const items = await Promise.all(entries.map((entry) => presentAuditEntry(services, entry)));

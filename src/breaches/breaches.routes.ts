@@ -8,6 +8,7 @@ import type { BreachRecord } from '../generated/prisma/client';
 import { IdParams, Instant, isoDate, listOf, text } from '../http/common-schemas';
 import { notFound } from '../http/problem';
 import { defineRoute, staffOnly } from '../http/route';
+import { emitWebhookEvent } from '../webhooks/emit-event';
 import { notificationDeadline, notificationState } from './breach-deadline';
 
 const BreachBody = z.strictObject({
@@ -53,8 +54,12 @@ export const breachRoutes = [
     response: { status: 201, description: 'the recorded breach with its notification deadline', schema: BreachView },
     summary: 'Record a personal-data breach; the 72-hour notification deadline is computed from awareAt',
     async handler({ services, body, staff, requestId }) {
-      const breach = await services.prisma.breachRecord.create({ data: { ...body, recordedById: staff.id } });
-      await services.audit.record({ actor: { type: 'staff', id: staff.id }, action: 'breach.record', resource: { type: 'breach', id: breach.id }, requestId });
+      const breach = await services.prisma.$transaction(async (tx) => {
+        const created = await tx.breachRecord.create({ data: { ...body, recordedById: staff.id } });
+        await emitWebhookEvent(tx, 'breach.recorded', { breachId: created.id, awareAt: created.awareAt.toISOString(), notificationDeadline: notificationDeadline(created.awareAt).toISOString() }, services.now());
+        await services.audit.record({ actor: staff.actor, action: 'breach.record', resource: { type: 'breach', id: created.id }, requestId }, tx);
+        return created;
+      });
       return { status: 201, body: presentBreach(breach, services.now()) };
     },
   }),
@@ -77,7 +82,7 @@ export const breachRoutes = [
       const exists = await services.prisma.breachRecord.count({ where: { id: params.id } });
       if (!exists) throw notFound('breach');
       const breach = await services.prisma.breachRecord.update({ where: { id: params.id }, data: body });
-      await services.audit.record({ actor: { type: 'staff', id: staff.id }, action: 'breach.update', resource: { type: 'breach', id: breach.id }, requestId, details: { fields: Object.keys(body) } });
+      await services.audit.record({ actor: staff.actor, action: 'breach.update', resource: { type: 'breach', id: breach.id }, requestId, details: { fields: Object.keys(body) } });
       return { body: presentBreach(breach, services.now()) };
     },
   }),

@@ -1,4 +1,4 @@
-import { defineRoute, staffOnly } from '../http/route';
+import { defineRoute, orApiKey, staffOnly } from '../http/route';
 import { IdParams, listOf } from '../http/common-schemas';
 import { notFound } from '../http/problem';
 import { PolicyView, presentPolicy, presentProduct, ProductView } from './catalogue.presenters';
@@ -21,12 +21,12 @@ export const catalogueRoutes = [
     summary: 'Create a product; its code prefixes licence keys',
     async handler({ services, body, staff, requestId }) {
       const product = await services.prisma.product.create({ data: body });
-      await services.audit.record({ actor: { type: 'staff', id: staff.id }, action: 'product.create', resource: { type: 'product', id: product.id }, requestId });
+      await services.audit.record({ actor: staff.actor, action: 'product.create', resource: { type: 'product', id: product.id }, requestId });
       return { status: 201, body: presentProduct(product) };
     },
   }),
   defineRoute({
-    method: 'get', path: '/v1/products', tag: 'catalogue', access: staffOnly(...READERS), summary: 'List products',
+    method: 'get', path: '/v1/products', tag: 'catalogue', access: orApiKey(staffOnly(...READERS), 'catalogue:read'), summary: 'List products',
     response: { status: 200, description: 'every product', schema: listOf(ProductView) },
     async handler({ services }) {
       const products = await services.prisma.product.findMany({ orderBy: { code: 'asc' } });
@@ -34,7 +34,7 @@ export const catalogueRoutes = [
     },
   }),
   defineRoute({
-    method: 'get', path: '/v1/products/:id', tag: 'catalogue', access: staffOnly(...READERS), params: IdParams, summary: 'Get a product',
+    method: 'get', path: '/v1/products/:id', tag: 'catalogue', access: orApiKey(staffOnly(...READERS), 'catalogue:read'), params: IdParams, summary: 'Get a product',
     response: { status: 200, description: 'the product', schema: ProductView },
     async handler({ services, params }) {
       const product = await services.prisma.product.findUnique({ where: { id: params.id } });
@@ -48,7 +48,7 @@ export const catalogueRoutes = [
     summary: "Rename a product (its code is fixed: keys carry it)",
     async handler({ services, params, body, staff, requestId }) {
       const product = await services.prisma.product.update({ where: { id: params.id }, data: body });
-      await services.audit.record({ actor: { type: 'staff', id: staff.id }, action: 'product.update', resource: { type: 'product', id: product.id }, requestId });
+      await services.audit.record({ actor: staff.actor, action: 'product.update', resource: { type: 'product', id: product.id }, requestId });
       return { body: presentProduct(product) };
     },
   }),
@@ -61,12 +61,12 @@ export const catalogueRoutes = [
       const product = await services.prisma.product.findUnique({ where: { id: body.productId }, select: { id: true } });
       if (!product) throw notFound('product');
       const policy = await services.prisma.policy.create({ data: body });
-      await services.audit.record({ actor: { type: 'staff', id: staff.id }, action: 'policy.create', resource: { type: 'policy', id: policy.id }, requestId });
+      await services.audit.record({ actor: staff.actor, action: 'policy.create', resource: { type: 'policy', id: policy.id }, requestId });
       return { status: 201, body: presentPolicy(policy) };
     },
   }),
   defineRoute({
-    method: 'get', path: '/v1/policies', tag: 'catalogue', access: staffOnly(...READERS), query: PolicyListQuery, summary: 'List policies',
+    method: 'get', path: '/v1/policies', tag: 'catalogue', access: orApiKey(staffOnly(...READERS), 'catalogue:read'), query: PolicyListQuery, summary: 'List policies',
     response: { status: 200, description: 'the policies (of one product with productId)', schema: listOf(PolicyView) },
     async handler({ services, query }) {
       const policies = await services.prisma.policy.findMany({ where: { productId: query.productId }, orderBy: { createdAt: 'asc' } });
@@ -74,7 +74,7 @@ export const catalogueRoutes = [
     },
   }),
   defineRoute({
-    method: 'get', path: '/v1/policies/:id', tag: 'catalogue', access: staffOnly(...READERS), params: IdParams, summary: 'Get a policy',
+    method: 'get', path: '/v1/policies/:id', tag: 'catalogue', access: orApiKey(staffOnly(...READERS), 'catalogue:read'), params: IdParams, summary: 'Get a policy',
     response: { status: 200, description: 'the policy', schema: PolicyView },
     async handler({ services, params }) {
       const policy = await services.prisma.policy.findUnique({ where: { id: params.id } });
@@ -88,7 +88,7 @@ export const catalogueRoutes = [
     summary: 'Change a policy; applies to its licences from their next validation',
     async handler({ services, params, body, staff, requestId }) {
       const policy = await services.prisma.policy.update({ where: { id: params.id }, data: body });
-      await services.audit.record({ actor: { type: 'staff', id: staff.id }, action: 'policy.update', resource: { type: 'policy', id: policy.id }, requestId, details: { fields: Object.keys(body) } });
+      await services.audit.record({ actor: staff.actor, action: 'policy.update', resource: { type: 'policy', id: policy.id }, requestId, details: { fields: Object.keys(body) } });
       return { body: presentPolicy(policy) };
     },
   }),

@@ -1,4 +1,4 @@
-import { defineRoute, staffOnly } from '../http/route';
+import { defineRoute, orApiKey, staffOnly } from '../http/route';
 import { IdParams, page, pageOf } from '../http/common-schemas';
 import { AppError, notFound } from '../http/problem';
 import { CreateCustomerBody, CustomerListQuery, CustomerView, presentCustomer, UpdateCustomerBody } from './customers.schemas';
@@ -8,7 +8,7 @@ const WRITERS = ['support', 'admin'] as const;
 
 export const customerRoutes = [
   defineRoute({
-    method: 'post', path: '/v1/customers', tag: 'customers', access: staffOnly(...WRITERS), body: CreateCustomerBody,
+    method: 'post', path: '/v1/customers', tag: 'customers', access: orApiKey(staffOnly(...WRITERS), 'customers:write'), body: CreateCustomerBody,
     response: { status: 201, description: 'the customer', schema: CustomerView, example: { id: '8d6f7a52-3c1b-4e9d-a0f2-7b5c4d3e2f10', name: 'Contoso NV', country: 'BE', vatNumber: 'BE0123456789', agreementStartsAt: '2026-01-01T00:00:00.000Z', agreementEndsAt: null, createdAt: '2026-12-01T09:00:00.000Z', updatedAt: '2026-12-01T09:00:00.000Z' } },
     example: { name: 'Contoso NV', country: 'BE', vatNumber: 'BE0123456789', agreementStartsAt: '2026-01-01T00:00:00Z' },
     summary: 'Create a customer (the licensee organisation)',
@@ -16,12 +16,12 @@ export const customerRoutes = [
       const customer = await services.prisma.customer.create({
         data: { ...body, nameSearch: body.name.toLowerCase(), agreementEndsAt: body.agreementEndsAt ?? null },
       });
-      await services.audit.record({ actor: { type: 'staff', id: staff.id }, action: 'customer.create', resource: { type: 'customer', id: customer.id }, requestId });
+      await services.audit.record({ actor: staff.actor, action: 'customer.create', resource: { type: 'customer', id: customer.id }, requestId });
       return { status: 201, body: presentCustomer(customer) };
     },
   }),
   defineRoute({
-    method: 'get', path: '/v1/customers', tag: 'customers', access: staffOnly(...READERS), query: CustomerListQuery,
+    method: 'get', path: '/v1/customers', tag: 'customers', access: orApiKey(staffOnly(...READERS), 'customers:read'), query: CustomerListQuery,
     response: { status: 200, description: 'a page of customers; pass nextAfter as `after` for the next', schema: pageOf(CustomerView) },
     summary: 'List customers; `name` filters by organisation name (contains, case-insensitive)',
     async handler({ services, query }) {
@@ -34,7 +34,7 @@ export const customerRoutes = [
     },
   }),
   defineRoute({
-    method: 'get', path: '/v1/customers/:id', tag: 'customers', access: staffOnly(...READERS), params: IdParams,
+    method: 'get', path: '/v1/customers/:id', tag: 'customers', access: orApiKey(staffOnly(...READERS), 'customers:read'), params: IdParams,
     response: { status: 200, description: 'the customer', schema: CustomerView },
     summary: 'Get a customer',
     async handler({ services, params }) {
@@ -44,7 +44,7 @@ export const customerRoutes = [
     },
   }),
   defineRoute({
-    method: 'patch', path: '/v1/customers/:id', tag: 'customers', access: staffOnly(...WRITERS), params: IdParams, body: UpdateCustomerBody,
+    method: 'patch', path: '/v1/customers/:id', tag: 'customers', access: orApiKey(staffOnly(...WRITERS), 'customers:write'), params: IdParams, body: UpdateCustomerBody,
     response: { status: 200, description: 'the updated customer', schema: CustomerView },
     summary: 'Update a customer, e.g. set agreementEndsAt when the agreement ends (starts the retention clock)',
     async handler({ services, params, body, staff, requestId }) {
@@ -59,7 +59,7 @@ export const customerRoutes = [
         where: { id: params.id },
         data: { ...body, ...(body.name ? { nameSearch: body.name.toLowerCase() } : {}) },
       });
-      await services.audit.record({ actor: { type: 'staff', id: staff.id }, action: 'customer.update', resource: { type: 'customer', id: customer.id }, requestId, details: { fields: Object.keys(body) } });
+      await services.audit.record({ actor: staff.actor, action: 'customer.update', resource: { type: 'customer', id: customer.id }, requestId, details: { fields: Object.keys(body) } });
       return { body: presentCustomer(customer) };
     },
   }),
@@ -74,7 +74,7 @@ export const customerRoutes = [
         throw new AppError('CONFLICT', 'the customer still has contacts, licences or billing records');
       }
       await services.prisma.customer.delete({ where: { id: params.id } });
-      await services.audit.record({ actor: { type: 'staff', id: staff.id }, action: 'customer.delete', resource: { type: 'customer', id: params.id }, requestId });
+      await services.audit.record({ actor: staff.actor, action: 'customer.delete', resource: { type: 'customer', id: params.id }, requestId });
       return { status: 204 };
     },
   }),

@@ -1,7 +1,7 @@
 import { IdParams, listOf } from '../http/common-schemas';
 import { licenceTokenOf } from '../http/authenticate';
 import { AppError, notFound } from '../http/problem';
-import { defineRoute, staffOnly } from '../http/route';
+import { defineRoute, orApiKey, staffOnly } from '../http/route';
 import { DeviceParams, StaffReleaseBody } from '../licences/licences.schemas';
 import { viewFor } from '../staff/personal-data-view';
 import { DeviceView, presentDevices } from './present-device';
@@ -12,7 +12,7 @@ const READERS = ['support', 'admin', 'privacy_officer'] as const;
 
 export const deviceRoutes = [
   defineRoute({
-    method: 'get', path: '/v1/licences/:id/devices', tag: 'devices', access: staffOnly(...READERS), params: IdParams,
+    method: 'get', path: '/v1/licences/:id/devices', tag: 'devices', access: orApiKey(staffOnly(...READERS), 'licences:read'), params: IdParams,
     response: { status: 200, description: 'the devices, oldest first', schema: listOf(DeviceView) }, readsPersonalData: true, problems: ['PROCESSING_RESTRICTED'],
     summary: "A licence's devices, released ones included; support sees identifiers only with an X-Purpose header (audited)",
     async handler({ services, params, staff, purpose, requestId }) {
@@ -21,12 +21,12 @@ export const deviceRoutes = [
       const devices = await services.prisma.device.findMany({ where: { licenceId: licence.id }, include: { macs: { orderBy: { firstSeenAt: 'asc' } } }, orderBy: { firstSeenAt: 'asc' } });
       const view = viewFor(staff, purpose, 'one');
       await assertViewAllowed(services, staff, licence.holderId, view);
-      await services.audit.record({ actor: { type: 'staff', id: staff.id }, action: 'licence.devices.read', subjectId: licence.holderId, resource: { type: 'licence', id: licence.id }, purpose, requestId, details: { view } });
+      await services.audit.record({ actor: staff.actor, action: 'licence.devices.read', subjectId: licence.holderId, resource: { type: 'licence', id: licence.id }, purpose, requestId, details: { view } });
       return { body: { items: await presentDevices(services, licence.holderId, devices, view) } };
     },
   }),
   defineRoute({
-    method: 'post', path: '/v1/licences/:id/devices/:deviceId/actions/release', tag: 'devices', access: staffOnly('support', 'admin'),
+    method: 'post', path: '/v1/licences/:id/devices/:deviceId/actions/release', tag: 'devices', access: orApiKey(staffOnly('support', 'admin'), 'devices:write'),
     response: { status: 200, description: 'the released device', schema: DeviceView }, readsPersonalData: true, problems: ['TRANSFER_BUDGET_EXHAUSTED', 'PROCESSING_RESTRICTED'],
     params: DeviceParams, body: StaffReleaseBody,
     summary: "Release a device (frees its seat); `overrideTransferBudget` goes beyond the policy's transfer budget (audited)",
@@ -34,13 +34,13 @@ export const deviceRoutes = [
       const owner = await services.prisma.licence.findUnique({ where: { id: params.id }, select: { holderId: true } });
       if (owner) await assertProcessingAllowed(services, services.prisma, staff, owner.holderId, 'change');
       const { device, holderId, changed } = await releaseDevice(services, {
-        licenceId: params.id, deviceId: params.deviceId, by: `staff:${staff.id}`, overrideTransferBudget: body.overrideTransferBudget,
-        actor: { type: 'staff', id: staff.id }, reason: body.reason, purpose, requestId,
+        licenceId: params.id, deviceId: params.deviceId, by: staff.kind === 'api_key' ? `api_key:${staff.id}` : `staff:${staff.id}`, overrideTransferBudget: body.overrideTransferBudget,
+        actor: staff.actor, reason: body.reason, purpose, requestId,
       });
       const view = viewFor(staff, purpose, 'one');
       // A device released before changes nothing (no release entry), but the answer still shows its identifiers.
       if (!changed) {
-        await services.audit.record({ actor: { type: 'staff', id: staff.id }, action: 'device.read', subjectId: holderId, resource: { type: 'device', id: device.id }, purpose, requestId, details: { view, licenceId: params.id } });
+        await services.audit.record({ actor: staff.actor, action: 'device.read', subjectId: holderId, resource: { type: 'device', id: device.id }, purpose, requestId, details: { view, licenceId: params.id } });
       }
       const [presented] = await presentDevices(services, holderId, [device], view);
       return { body: presented };

@@ -1,14 +1,15 @@
 import type { Actor } from '../audit/audit-trail';
 import { AppError, notFound } from '../http/problem';
 import type { Services } from '../services';
+import { emitWebhookEvent } from '../webhooks/emit-event';
 import { deviceMetrics } from './device-metrics';
 import { checkTransferBudget, TRANSFER_WINDOW_MS } from './transfer-budget';
 
 export interface ReleaseInput {
   licenceId: string;
   deviceId: string;
-  /** who released it: "sdk", "staff:<id>" or "subject" (stored on the device) */
-  by: 'sdk' | 'subject' | `staff:${string}`;
+  /** who released it: "sdk", "staff:<id>", "api_key:<id>" or "subject" (stored on the device) */
+  by: 'sdk' | 'subject' | `staff:${string}` | `api_key:${string}`;
   /** staff only: release beyond the transfer budget (audited as an override) */
   overrideTransferBudget?: boolean;
   actor: Actor;
@@ -44,12 +45,14 @@ export async function releaseDevice(services: Services, input: ReleaseInput) {
       });
     }
     const updated = await tx.device.update({ where: { id: device.id }, data: { releasedAt: now, releasedBy: input.by }, include: { macs: true } });
+    const releasedBy = input.by.startsWith('staff:') ? 'staff' : input.by.startsWith('api_key:') ? 'api_key' : input.by as 'sdk' | 'subject';
+    await emitWebhookEvent(tx, 'device.released', { licenceId: input.licenceId, deviceId: device.id, releasedBy }, now);
     await services.audit.record({
       actor: input.actor, action: 'device.release', subjectId: licence.holderId, resource: { type: 'device', id: device.id },
       purpose: input.purpose, requestId: input.requestId, details: { licenceId: input.licenceId, by: input.by, override, reason: input.reason ?? null },
     }, tx);
     return { device: updated, holderId: licence.holderId, changed: true };
   });
-  if (result.changed) deviceMetrics(services).releases.inc({ by: input.by.startsWith('staff') ? 'staff' : input.by });
+  if (result.changed) deviceMetrics(services).releases.inc({ by: input.by.startsWith('staff') ? 'staff' : input.by.startsWith('api_key') ? 'api_key' : input.by });
   return result;
 }

@@ -15,7 +15,7 @@ export async function commentOnFraudAlert(services: Services, alertId: string, b
     const holderId = alert.licence.holderId;
     const comment = await tx.fraudAlertComment.create({ data: { alertId, staffId: staff.id, at: now, body: await sealComment(services, holderId, body) } });
     await services.audit.record({
-      actor: { type: 'staff', id: staff.id }, action: 'fraud_alert.comment', subjectId: holderId,
+      actor: staff.actor, action: 'fraud_alert.comment', subjectId: holderId,
       resource: { type: 'fraud_alert', id: alertId }, purpose: ctx.purpose, requestId: ctx.requestId, details: { commentId: comment.id },
     }, tx);
     return presentComment(comment, body, 'full');

@@ -4,6 +4,7 @@ import { AppError, notFound } from '../http/problem';
 import type { StaffPrincipal } from '../http/route';
 import { changeLicenceStatusIn } from '../licences/change-licence-status';
 import type { Services } from '../services';
+import { emitWebhookEvent } from '../webhooks/emit-event';
 import { fraudMetrics } from './fraud-metrics';
 import { fraudRuntime } from './fraud-runtime';
 import { sealComment } from './present-fraud-alert';
@@ -49,11 +50,14 @@ export async function decideFraudAlert(services: Services, alertId: string, inpu
         ? { status: input.decision, openKey: null, decidedAt: now, decidedById: staff.id, decisionReason: await sealText(services, alert.licence.holderId, 'fraud_alert.decision_reason', input.reason), suspended: licenceChange !== null }
         : { status: 'under_review' },
     });
+    if (final) {
+      await emitWebhookEvent(tx, 'fraud.alert.decided', { alertId, licenceId: alert.licenceId, status: updated.status, licenceSuspended: licenceChange !== null }, now);
+    }
     if (!final && input.reason) {
       await tx.fraudAlertComment.create({ data: { alertId, staffId: staff.id, at: now, body: await sealComment(services, alert.licence.holderId, input.reason) } });
     }
     await services.audit.record({
-      actor: { type: 'staff', id: staff.id },
+      actor: staff.actor,
       action: final ? 'fraud_alert.decide' : 'fraud_alert.review',
       subjectId: alert.licence.holderId,
       resource: { type: 'fraud_alert', id: alertId },

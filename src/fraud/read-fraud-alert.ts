@@ -18,7 +18,7 @@ export async function readFraudAlert(services: Services, alertId: string, staff:
   const view = viewFor(staff, ctx.purpose, 'one');
   await assertViewAllowed(services, staff, alert.licence.holderId, view);
   await services.audit.record({
-    actor: { type: 'staff', id: staff.id }, action: 'fraud_alert.read', subjectId: alert.licence.holderId,
+    actor: staff.actor, action: 'fraud_alert.read', subjectId: alert.licence.holderId,
     resource: { type: 'fraud_alert', id: alert.id }, purpose: ctx.purpose, requestId: ctx.requestId, details: { view },
   });
   return presentAlert(services, alert, alert.licence.holderId, view);

@@ -1,5 +1,7 @@
 import { Prisma } from '../generated/prisma/client';
+import { randomUUID } from 'node:crypto';
 import type { Services } from '../services';
+import { emitWebhookEvent } from '../webhooks/emit-event';
 import { mergeEvidence, openEvidence, sealEvidence, startEvidence } from './alert-evidence';
 import { fraudMetrics } from './fraud-metrics';
 import { maxSeverity, type Evidence, type Severity, type SignalName } from './fraud-signals';
@@ -36,11 +38,15 @@ export async function recordFraudSignal(services: Services, firing: SignalFiring
   const openKey = openKeyOf(licenceId, signal);
   const result = await services.prisma.$transaction(async (tx) => {
     const sealed = await sealEvidence(services, holderId, startEvidence(firing.evidence, now));
+    const alertId = randomUUID();
     const created = await tx.fraudAlert.createMany({
-      data: [{ licenceId, customerId: firing.customerId, signal, severity: firing.severity, openKey, evidenceEnc: sealed, openedAt: now, lastEvidenceAt: now }],
+      data: [{ id: alertId, licenceId, customerId: firing.customerId, signal, severity: firing.severity, openKey, evidenceEnc: sealed, openedAt: now, lastEvidenceAt: now }],
       skipDuplicates: true,
     });
-    if (created.count === 1) return 'opened' as const;
+    if (created.count === 1) {
+      await emitWebhookEvent(tx, 'fraud.alert.opened', { alertId, licenceId, customerId: firing.customerId, signal, severity: firing.severity, status: 'open' }, now);
+      return 'opened' as const;
+    }
     const [row] = await tx.$queryRaw<{ id: string; severity: Severity; evidenceEnc: string }[]>(
       Prisma.sql`SELECT id, severity::text AS severity, "evidenceEnc" FROM fraud_alerts WHERE "openKey" = ${openKey} FOR UPDATE`,
     );

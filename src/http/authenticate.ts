@@ -1,10 +1,13 @@
 /**
  * Deny by default: a route runs only after its Access rule has been checked here, once, for
  * every route. Staff tokens carry roles; a role not listed on the route gets 403, a missing or
- * invalid token 401. Licence routes (the SDK's) take the licence token of POST /v1/validate; its
+ * invalid token 401. An API key (`nmk_…`) may call a staff route whose rule names one of its
+ * scopes (src/api-keys/authenticate-api-key.ts). Licence routes (the SDK's) take the licence token of POST /v1/validate; its
  * signature and expiry are checked here too, before the body is read.
  */
 import type { Request } from 'express';
+import { authenticateApiKey } from '../api-keys/authenticate-api-key';
+import { isApiKeyShaped } from '../api-keys/api-key-format';
 import type { Services } from '../services';
 import { verifyLicenceToken, type VerifiedLicenceToken } from '../signing/verify-licence-token';
 import { AppError } from './problem';
@@ -64,6 +67,7 @@ export async function authenticate(
     if (!subject) throw new AppError('UNAUTHENTICATED', 'the session token is invalid or expired');
     return { subject };
   }
+  if (isApiKeyShaped(token)) return { staff: await authenticateApiKey(services, req, token, access) };
   const staff = await services.sessions.verifyStaff(token);
   if (!staff) throw new AppError('UNAUTHENTICATED', 'the session token is invalid or expired');
   if (!staff.roles.some((role) => access.roles.includes(role))) {

@@ -54,6 +54,28 @@ export class RateLimits {
     }
   }
 
+  /**
+   * Like `consume`, and says what is left, for the `RateLimit-*` headers of an API key's answers
+   * (the 429 carries them too, with Retry-After).
+   */
+  async take(name: string, spec: LimitSpec, key: string): Promise<Record<string, string>> {
+    const headers = (remaining: number, msBeforeNext: number) => ({
+      'RateLimit-Limit': String(spec.points),
+      'RateLimit-Remaining': String(Math.max(0, remaining)),
+      'RateLimit-Reset': String(Math.max(0, Math.ceil(msBeforeNext / 1000))),
+    });
+    try {
+      const result = await this.limiter(name, spec).consume(key, 1);
+      return headers(result.remainingPoints, result.msBeforeNext);
+    } catch (result) {
+      if (!(result instanceof RateLimiterRes)) throw result;
+      const retryAfter = Math.max(1, Math.ceil(result.msBeforeNext / 1000));
+      throw new AppError('RATE_LIMITED', `this API key allows ${spec.points} requests per ${spec.durationSeconds} s; retry in ${retryAfter} s`, {
+        headers: { ...headers(0, result.msBeforeNext), 'Retry-After': String(retryAfter) },
+      });
+    }
+  }
+
   /** Forgets `key` for `name` (e.g. after a successful login). */
   async reset(name: string, spec: LimitSpec, key: string): Promise<void> {
     await this.limiter(name, spec).delete(key).catch(() => {

@@ -6,20 +6,37 @@
  */
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
+import type { ApiScope } from '../api-keys/api-key-scopes';
+import type { Actor } from '../audit/audit-trail';
 import type { StaffRole } from '../generated/prisma/enums';
 import type { Services } from '../services';
 import type { ProblemCode } from './problem';
 
 export type Access =
   | { kind: 'public' }
-  | { kind: 'staff'; roles: readonly StaffRole[] }
+  | { kind: 'staff'; roles: readonly StaffRole[]; scopes?: readonly ApiScope[] }
   | { kind: 'subject' }
   | { kind: 'licence' };
 
 export const publicAccess: Access = { kind: 'public' };
 export const staffOnly = (...roles: StaffRole[]): Access => ({ kind: 'staff', roles });
 
-export interface StaffPrincipal { kind: 'staff'; id: string; roles: StaffRole[] }
+/**
+ * Also admits API keys holding one of `scopes`. A route only the privacy officer or the auditor
+ * may use can never take keys (DESIGN §1: the vendor's systems get ids and states, not the
+ * privacy officer's tools): this throws when the route table is built.
+ */
+export function orApiKey(access: Access, ...scopes: ApiScope[]): Access {
+  if (access.kind !== 'staff' || scopes.length === 0) throw new Error('orApiKey: a staff route and at least one scope');
+  if (!access.roles.some((role) => role === 'support' || role === 'admin')) throw new Error('orApiKey: API keys never reach privacy-officer or auditor routes');
+  return { ...access, scopes };
+}
+
+/**
+ * Who calls a staff route: a staff user (roles) or an API key (scopes, no roles). Handlers record
+ * `actor` in the audit trail, so a key's actions are audited as the key's.
+ */
+export interface StaffPrincipal { kind: 'staff' | 'api_key'; id: string; roles: StaffRole[]; scopes: ApiScope[]; actor: Actor }
 export interface SubjectPrincipal { kind: 'subject'; contactId: string }
 
 export interface RouteContext<B = unknown, Q = unknown, P = unknown> {
@@ -30,7 +47,7 @@ export interface RouteContext<B = unknown, Q = unknown, P = unknown> {
   params: P;
   services: Services;
   requestId: string;
-  /** present on staff routes */
+  /** present on staff routes: a staff user or an API key */
   staff: StaffPrincipal;
   /** present on subject routes */
   subject: SubjectPrincipal;

@@ -2,12 +2,15 @@ import type { Actor, Tx } from '../audit/audit-trail';
 import type { LicenceStatus } from '../generated/prisma/enums';
 import { AppError, notFound } from '../http/problem';
 import type { Services } from '../services';
+import { emitWebhookEvent } from '../webhooks/emit-event';
 import { LICENCE_INCLUDE } from './present-licence';
 import { sealText } from '../crypto/sealed-text';
 
 export type StatusAction = 'suspend' | 'reinstate' | 'revoke';
 
 /** Repeating an action is harmless; revocation is final. */
+const EVENTS = { suspended: 'licence.suspended', active: 'licence.reinstated', revoked: 'licence.revoked' } as const;
+
 const TRANSITIONS: Record<StatusAction, { from: LicenceStatus[]; to: LicenceStatus }> = {
   suspend: { from: ['active', 'suspended'], to: 'suspended' },
   reinstate: { from: ['suspended', 'active'], to: 'active' },
@@ -33,6 +36,10 @@ export async function changeLicenceStatusIn(services: Services, tx: Tx, licenceI
     data: { status: transition.to, statusReason: transition.to === 'active' ? null : keepReason ? undefined : await sealText(services, licence.holderId, 'licence.status_reason', reason) },
     include: LICENCE_INCLUDE,
   });
+  // A repeated action changes nothing and tells nobody.
+  if (licence.status !== transition.to) {
+    await emitWebhookEvent(tx, EVENTS[transition.to], { licenceId, customerId: updated.customerId, status: transition.to, previousStatus: licence.status }, updated.updatedAt);
+  }
   return { licence: updated, holderId: licence.holderId, from: licence.status, to: transition.to };
 }
 

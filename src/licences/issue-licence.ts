@@ -1,6 +1,7 @@
 import type { Actor } from '../audit/audit-trail';
 import { AppError, notFound } from '../http/problem';
 import type { Services } from '../services';
+import { emitWebhookEvent } from '../webhooks/emit-event';
 import { issueKey } from './licence-keys';
 import type { IssueLicenceBody } from './licences.schemas';
 import { LICENCE_INCLUDE } from './present-licence';
@@ -38,6 +39,10 @@ export async function issueLicence(services: Services, input: IssueLicenceBody, 
     await tx.billingRecord.create({
       data: { customerId: holder.customerId, licenceId: licence.id, productCode: policy.product.code, issuedAt: now, validFrom, validUntil },
     });
+    await emitWebhookEvent(tx, 'licence.issued', {
+      licenceId: licence.id, customerId: licence.customerId, productId: licence.productId, policyId: licence.policyId,
+      status: licence.status, validFrom: licence.validFrom.toISOString(), validUntil: licence.validUntil?.toISOString() ?? null,
+    }, now);
     await services.audit.record({ actor, action: 'licence.issue', subjectId: holder.id, resource: { type: 'licence', id: licence.id }, purpose, requestId }, tx);
     return { licence, key: issued.key };
   });

@@ -1,5 +1,5 @@
 import { IdParams, page, pageOf } from '../http/common-schemas';
-import { defineRoute, staffOnly } from '../http/route';
+import { defineRoute, orApiKey, staffOnly } from '../http/route';
 import { notFound } from '../http/problem';
 import { viewFor } from '../staff/personal-data-view';
 import { DEVICE_FIELDS, holderOpener, maskAccount } from '../devices/device-crypto';
@@ -19,12 +19,12 @@ const WRITERS = ['support', 'admin'] as const;
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
 const statusAction = (action: StatusAction) => defineRoute({
-  method: 'post', path: `/v1/licences/:id/actions/${action}`, tag: 'licences', access: staffOnly(...WRITERS), params: IdParams, body: LicenceActionBody,
+  method: 'post', path: `/v1/licences/:id/actions/${action}`, tag: 'licences', access: orApiKey(staffOnly(...WRITERS), 'licences:write'), params: IdParams, body: LicenceActionBody,
   summary: `${action[0].toUpperCase()}${action.slice(1)} a licence (audited with the reason)`,
   response: { status: 200, description: 'the licence in its new state', schema: LicenceView }, readsPersonalData: true, problems: ['CONFLICT', 'PROCESSING_RESTRICTED'],
   async handler({ services, params, body, staff, purpose, requestId }) {
     await assertLicenceChangeAllowed(services, staff, params.id);
-    const licence = await changeLicenceStatus(services, params.id, action, body.reason ?? null, { type: 'staff', id: staff.id }, requestId, purpose);
+    const licence = await changeLicenceStatus(services, params.id, action, body.reason ?? null, staff.actor, requestId, purpose);
     return { body: await presentLicence(services, licence, viewFor(staff, purpose, 'one')) };
   },
 });
@@ -37,20 +37,20 @@ async function assertLicenceChangeAllowed(services: Services, staff: StaffPrinci
 
 export const licenceRoutes = [
   defineRoute({
-    method: 'post', path: '/v1/licences', tag: 'licences', access: staffOnly(...WRITERS), body: IssueLicenceBody,
+    method: 'post', path: '/v1/licences', tag: 'licences', access: orApiKey(staffOnly(...WRITERS), 'licences:write'), body: IssueLicenceBody,
     response: { status: 201, description: 'the licence with its key, shown this once (Cache-Control: no-store)', schema: LicenceWithKeyView, example: { id: '6a5b4c3d-2e1f-4a0b-9c8d-7e6f5a4b3c2d', key: 'ACME-7KQ2M-XH4TB-9RZ3W-C8NDF-4PJ6W', keyLast4: 'PJ6W', productId: '0b7c1c3e-5d2a-4f4e-9a51-2f0a3f6d9e10', productCode: 'ACME', policyId: '5f3e2d1c-0b9a-4876-9543-210fedcba987', customerId: '8d6f7a52-3c1b-4e9d-a0f2-7b5c4d3e2f10', holder: { id: '3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c', firstName: 'Jan', lastName: 'Peeters', email: 'jan.peeters@contoso.example', erased: false }, status: 'active', statusReason: null, validFrom: '2026-12-01T09:00:00.000Z', validUntil: '2027-12-01T09:00:00.000Z', entitlements: ['export-pdf'], extraEntitlements: [], view: 'full', createdAt: '2026-12-01T09:00:00.000Z', updatedAt: '2026-12-01T09:00:00.000Z' } },
     example: { policyId: '5f3e2d1c-0b9a-4876-9543-210fedcba987', holderId: '3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c' },
     readsPersonalData: true, problems: ['PROCESSING_RESTRICTED'],
     summary: 'Issue a licence to a holder; the response carries the key, shown this once (the holder masked for support without X-Purpose)',
     async handler({ services, body, staff, purpose, requestId }) {
       await assertProcessingAllowed(services, services.prisma, staff, body.holderId, 'change');
-      const { licence, key } = await issueLicence(services, body, { type: 'staff', id: staff.id }, requestId, purpose);
+      const { licence, key } = await issueLicence(services, body, staff.actor, requestId, purpose);
       // The holder is chosen by id (from a masked list): without a purpose, issuing must not unmask them.
       return { status: 201, headers: NO_STORE, body: { ...(await presentLicence(services, licence, viewFor(staff, purpose, 'one'))), key } };
     },
   }),
   defineRoute({
-    method: 'get', path: '/v1/licences', tag: 'licences', access: staffOnly(...READERS), query: LicenceListQuery,
+    method: 'get', path: '/v1/licences', tag: 'licences', access: orApiKey(staffOnly(...READERS), 'licences:read'), query: LicenceListQuery,
     response: { status: 200, description: 'a page of licences, holders masked for support', schema: pageOf(LicenceView) }, readsPersonalData: true,
     summary: 'List or search licences (`q`: key, holder e-mail, organisation, PC name, NT account); holders masked for support',
     async handler({ services, query, staff, purpose, requestId }) {
@@ -61,7 +61,7 @@ export const licenceRoutes = [
       if (holders.length > 0) {
         await services.prisma.$transaction(async (tx) => {
           for (const holderId of holders) {
-            await services.audit.record({ actor: { type: 'staff', id: staff.id }, action: 'licence.list', subjectId: holderId, resource: { type: 'contact', id: holderId }, purpose, requestId, details: { view, search: Boolean(query.q) } }, tx);
+            await services.audit.record({ actor: staff.actor, action: 'licence.list', subjectId: holderId, resource: { type: 'contact', id: holderId }, purpose, requestId, details: { view, search: Boolean(query.q) } }, tx);
           }
         });
       }
@@ -70,7 +70,7 @@ export const licenceRoutes = [
     },
   }),
   defineRoute({
-    method: 'get', path: '/v1/licences/:id', tag: 'licences', access: staffOnly(...READERS), params: IdParams,
+    method: 'get', path: '/v1/licences/:id', tag: 'licences', access: orApiKey(staffOnly(...READERS), 'licences:read'), params: IdParams,
     response: { status: 200, description: 'the licence and its bound NT accounts', schema: LicenceDetailView }, readsPersonalData: true, problems: ['PROCESSING_RESTRICTED'],
     summary: 'Get one licence with its bound NT accounts; support sees personal data only with an X-Purpose header (audited)',
     async handler({ services, params, staff, purpose, requestId }) {
@@ -78,7 +78,7 @@ export const licenceRoutes = [
       if (!licence) throw notFound('licence');
       const view = viewFor(staff, purpose, 'one');
       await assertViewAllowed(services, staff, licence.holderId, view);
-      await services.audit.record({ actor: { type: 'staff', id: staff.id }, action: 'licence.read', subjectId: licence.holderId, resource: { type: 'licence', id: licence.id }, purpose, requestId, details: { view } });
+      await services.audit.record({ actor: staff.actor, action: 'licence.read', subjectId: licence.holderId, resource: { type: 'licence', id: licence.id }, purpose, requestId, details: { view } });
       const open = await holderOpener(services, licence.holderId);
       const users = licence.users.map((u) => {
         const account = open(DEVICE_FIELDS.boundAccount, u.ntAccountEnc);
@@ -91,12 +91,12 @@ export const licenceRoutes = [
   statusAction('reinstate'),
   statusAction('revoke'),
   defineRoute({
-    method: 'post', path: '/v1/licences/:id/actions/rotate-key', tag: 'licences', access: staffOnly(...WRITERS), params: IdParams, body: LicenceActionBody,
+    method: 'post', path: '/v1/licences/:id/actions/rotate-key', tag: 'licences', access: orApiKey(staffOnly(...WRITERS), 'licences:write'), params: IdParams, body: LicenceActionBody,
     response: { status: 200, description: 'the licence with its new key, shown this once', schema: LicenceWithKeyView }, readsPersonalData: true, problems: ['PROCESSING_RESTRICTED'],
     summary: 'Replace the key (the old one stops working at once); the new key is shown this once',
     async handler({ services, params, body, staff, purpose, requestId }) {
       await assertLicenceChangeAllowed(services, staff, params.id);
-      const { licence, key } = await rotateLicenceKey(services, params.id, body.reason ?? null, { type: 'staff', id: staff.id }, requestId, purpose);
+      const { licence, key } = await rotateLicenceKey(services, params.id, body.reason ?? null, staff.actor, requestId, purpose);
       return { headers: NO_STORE, body: { ...(await presentLicence(services, licence, viewFor(staff, purpose, 'one'))), key } };
     },
   }),

@@ -53,7 +53,7 @@ export const requestRoutes = [
       if (subjects.length > 0) {
         await services.prisma.$transaction(async (tx) => {
           for (const subjectId of subjects) {
-            await services.audit.record({ actor: { type: 'staff', id: staff.id }, action: 'privacy_request.list', subjectId, resource: { type: 'contact', id: subjectId }, purpose, requestId }, tx);
+            await services.audit.record({ actor: staff.actor, action: 'privacy_request.list', subjectId, resource: { type: 'contact', id: subjectId }, purpose, requestId }, tx);
           }
         });
       }
@@ -75,7 +75,7 @@ export const requestRoutes = [
     async handler({ services, params, staff, purpose, requestId }) {
       const row = await services.prisma.privacyRequest.findUnique({ where: { id: params.id } });
       if (!row) throw notFound('request');
-      await services.audit.record({ actor: { type: 'staff', id: staff.id }, action: 'privacy_request.read', subjectId: row.contactId, resource: { type: 'privacy_request', id: row.id }, purpose, requestId });
+      await services.audit.record({ actor: staff.actor, action: 'privacy_request.read', subjectId: row.contactId, resource: { type: 'privacy_request', id: row.id }, purpose, requestId });
       return { body: await presentRequestForStaff(services, row, services.now()) };
     },
   }),
@@ -94,7 +94,7 @@ export const requestRoutes = [
     response: { status: 200, description: 'the export (Content-Disposition: attachment), format nomina.subject-export v1', schema: SubjectExportView }, readsPersonalData: true,
     summary: 'The full export of a subject, for a request received by phone or letter (audited with the purpose)',
     async handler({ services, params, staff, purpose, requestId, res }) {
-      await services.audit.record({ actor: { type: 'staff', id: staff.id }, action: 'subject.export', subjectId: params.contactId, resource: { type: 'contact', id: params.contactId }, purpose, requestId });
+      await services.audit.record({ actor: staff.actor, action: 'subject.export', subjectId: params.contactId, resource: { type: 'contact', id: params.contactId }, purpose, requestId });
       await streamExport(services, params.contactId, res);
     },
   }),

@@ -33,7 +33,7 @@ export const retentionRoutes = [
     summary: 'Start a retention run now (dry run by default)',
     async handler({ services, body, staff, requestId }) {
       const run = await runRetention(services, { dryRun: body.dryRun, trigger: `staff:${staff.id}` });
-      await services.audit.record({ actor: { type: 'staff', id: staff.id }, action: 'retention.run', resource: { type: 'retention_run', id: run.id }, requestId, details: { dryRun: body.dryRun } });
+      await services.audit.record({ actor: staff.actor, action: 'retention.run', resource: { type: 'retention_run', id: run.id }, requestId, details: { dryRun: body.dryRun } });
       return { status: 201, body: presentRun(run) };
     },
   }),

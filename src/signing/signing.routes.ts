@@ -30,7 +30,7 @@ export const signingRoutes = [
     response: { status: 200, description: 'the new key id and the keys retired', schema: z.object({ kid: z.string(), retired: z.array(z.string()) }) },
     summary: 'Rotate the licence-token signing key: a new key signs; the previous ones verify until their tokens expire',
     async handler({ services, staff, requestId }) {
-      return { body: await rotateSigningKey(services, { type: 'staff', id: staff.id }, requestId) };
+      return { body: await rotateSigningKey(services, staff.actor, requestId) };
     },
   }),
 ];

@@ -1,13 +1,15 @@
 /**
  * Who sees personal data in full (docs/architecture.md §8): the privacy officer and admins always (still
  * audited); support only when it states a purpose (X-Purpose, e.g. a ticket reference) for
- * one record. Lists are masked for support whatever the purpose.
+ * one record. Lists are masked for support whatever the purpose. An API key is treated like
+ * support, and only a key with the `personal_data:unmasked` scope may unmask, one record with a purpose.
  */
 import type { StaffPrincipal } from '../http/route';
 
 export type View = 'full' | 'masked';
 
 export function viewFor(staff: StaffPrincipal, purpose: string | null, scope: 'one' | 'list'): View {
+  if (staff.kind === 'api_key') return staff.scopes.includes('personal_data:unmasked') && scope === 'one' && purpose ? 'full' : 'masked';
   if (staff.roles.includes('privacy_officer') || staff.roles.includes('admin')) return 'full';
   if (staff.roles.includes('support') && scope === 'one' && purpose) return 'full';
   return 'masked';

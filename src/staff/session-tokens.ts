@@ -33,7 +33,7 @@ export class SessionTokens {
     if (!sub) return null;
     const user = await this.prisma.staffUser.findUnique({ where: { id: sub }, select: { id: true, roles: true, disabledAt: true } });
     if (!user || user.disabledAt) return null;
-    return { kind: 'staff', id: user.id, roles: user.roles as StaffRole[] };
+    return { kind: 'staff', id: user.id, roles: user.roles as StaffRole[], scopes: [], actor: { type: 'staff', id: user.id } };
   }
 
   async verifySubject(token: string): Promise<SubjectPrincipal | null> {

@@ -36,7 +36,7 @@ export const staffRoutes = [
     summary: 'Create a staff user', response: { status: 201, description: 'created', schema: StaffView },
     async handler({ services, body, staff, requestId }) {
       const user = await createStaffUser(services.prisma, body);
-      await services.audit.record({ actor: { type: 'staff', id: staff.id }, action: 'staff.create', resource: { type: 'staff', id: user.id }, requestId, details: { roles: body.roles } });
+      await services.audit.record({ actor: staff.actor, action: 'staff.create', resource: { type: 'staff', id: user.id }, requestId, details: { roles: body.roles } });
       return { status: 201, body: presentStaff(user) };
     },
   }),
@@ -58,7 +58,7 @@ export const staffRoutes = [
       const user = await services.prisma.staffUser.findUnique({ where: { id: params.id } });
       if (!user) throw notFound('staff user');
       const updated = await services.prisma.staffUser.update({ where: { id: user.id }, data: { disabledAt: user.disabledAt ?? services.now() } });
-      await services.audit.record({ actor: { type: 'staff', id: staff.id }, action: 'staff.disable', resource: { type: 'staff', id: user.id }, requestId });
+      await services.audit.record({ actor: staff.actor, action: 'staff.disable', resource: { type: 'staff', id: user.id }, requestId });
       return { body: presentStaff(updated) };
     },
   }),

@@ -1,5 +1,5 @@
 import { AppError } from '../http/problem';
-import { defineRoute, staffOnly } from '../http/route';
+import { defineRoute, orApiKey, staffOnly } from '../http/route';
 import { getTelemetryStats } from './get-telemetry-stats';
 import { ingestTelemetryBatch } from './ingest-telemetry-batch';
 import { telemetrySender } from './licence-sender';
@@ -27,7 +27,7 @@ export const telemetryRoutes = [
     },
   }),
   defineRoute({
-    method: 'get', path: '/v1/telemetry/stats', tag: 'telemetry', access: staffOnly('support', 'admin', 'privacy_officer'), query: TelemetryStatsQuery,
+    method: 'get', path: '/v1/telemetry/stats', tag: 'telemetry', access: orApiKey(staffOnly('support', 'admin', 'privacy_officer'), 'telemetry:stats'), query: TelemetryStatsQuery,
     response: { status: 200, description: 'the aggregates', schema: TelemetryStatsView },
     summary: 'Usage aggregates per feature, version, OS or day: events, active users (distinct monthly pseudonyms), '
       + 'durations p50/p90; cells of fewer than 5 users are suppressed; optional customerId',

@@ -13,6 +13,7 @@ import { deviceMetrics } from '../devices/device-metrics';
 import type { ValidationCode } from '../generated/prisma/enums';
 import { AppError } from '../http/problem';
 import type { Services } from '../services';
+import { emitWebhookEvent } from '../webhooks/emit-event';
 import { decideVerdict } from './decide-verdict';
 import { loadFactsById, type SqlRunner, type ValidationFacts } from './load-validation-facts';
 import { recordValidation, type ValidationRecord } from './record-validation';
@@ -41,7 +42,11 @@ export async function validateUnderLock(
       if (code === 'VALID' && facts) {
         const sealer = await holderSealer(services, facts.holderId);
         if (!facts.accountBound) await bindAccount(tx, sealer, facts.id, identity, now);
-        if (!device) device = { id: await activateDevice(tx, sealer, facts.id, identity, now), isNew: true };
+        if (!device) {
+          device = { id: await activateDevice(tx, sealer, facts.id, identity, now), isNew: true };
+          // Only on activation (already under the row lock): the known-device hot path emits nothing.
+          await emitWebhookEvent(tx, 'device.activated', { licenceId: facts.id, deviceId: device.id }, now);
+        }
         else if (match && deviceChanged(match, identity)) await refreshDevice(tx, sealer, facts.id, match, identity, now);
       }
       await recordValidation(run, { ...record, licenceId: facts?.id ?? null, deviceId: device?.id ?? null, code, touchDevice: code === 'VALID' }, true);

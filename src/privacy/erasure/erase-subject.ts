@@ -12,6 +12,7 @@
  */
 import type { Actor } from '../../audit/audit-trail';
 import type { Services } from '../../services';
+import { emitWebhookEvent } from '../../webhooks/emit-event';
 import { resolveSubjectScope } from '../subject-scope';
 import type { SubjectDataStore } from '../subject-data';
 import { SUBJECT_DATA_STORES } from '../stores';
@@ -53,7 +54,9 @@ export async function eraseSubject(services: Services, input: EraseSubjectInput)
     if (runningIds.length > 0 && !input.endRunningLicences) return { status: 'running_licences', licenceIds: runningIds };
     job = await services.prisma.$transaction(async (tx) => {
       for (const id of runningIds) {
-        await tx.licence.update({ where: { id }, data: { status: 'revoked', statusReason: 'ended by a privacy officer decision: erasure of the holder', validUntil: now } });
+        const ended = await tx.licence.update({ where: { id }, data: { status: 'revoked', statusReason: 'ended by a privacy officer decision: erasure of the holder', validUntil: now }, select: { customerId: true } });
+        const previous = running.find((l) => l.id === id)!.status;
+        await emitWebhookEvent(tx, 'licence.revoked', { licenceId: id, customerId: ended.customerId, status: 'revoked', previousStatus: previous }, now);
         await services.audit.record({ actor: input.actor, action: 'licence.end_for_erasure', subjectId: input.contactId, resource: { type: 'licence', id } }, tx);
       }
       const progress: ErasureProgress = { scope, done: {}, licencesEnded: runningIds };

@@ -5,6 +5,7 @@
 import type { StaffPrincipal } from '../../http/route';
 import { notFound } from '../../http/problem';
 import type { Services } from '../../services';
+import { emitWebhookEvent } from '../../webhooks/emit-event';
 import { initialDueAt } from '../deadlines';
 import type { LogRequestBody } from '../privacy.schemas';
 import { sealText } from '../../crypto/sealed-text';
@@ -24,7 +25,10 @@ export async function logRequest(services: Services, body: LogRequestBody, staff
         ...(identityMethod ? { status: 'identity_verified' as const, identityVerifiedAt: now, identityMethod } : {}),
       },
     });
-    await services.audit.record({ actor: { type: 'staff', id: staff.id }, action: 'privacy_request.log', subjectId: contact.id, resource: { type: 'privacy_request', id: request.id }, purpose, requestId, details: { channel: body.channel, type: body.type } }, tx);
+    await emitWebhookEvent(tx, 'privacy.request.received', {
+      requestId: request.id, type: request.type, channel: request.channel, status: request.status, receivedAt: request.receivedAt.toISOString(), dueAt: request.dueAt.toISOString(),
+    }, now);
+    await services.audit.record({ actor: staff.actor, action: 'privacy_request.log', subjectId: contact.id, resource: { type: 'privacy_request', id: request.id }, purpose, requestId, details: { channel: body.channel, type: body.type } }, tx);
     return request;
   });
 }

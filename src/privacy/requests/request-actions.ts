@@ -25,7 +25,7 @@ async function load(services: Services, id: string): Promise<PrivacyRequest> {
 async function transition(ctx: Ctx, request: PrivacyRequest, action: RequestAction, data: Record<string, unknown>): Promise<PrivacyRequest> {
   const { count } = await ctx.services.prisma.privacyRequest.updateMany({ where: { id: request.id, status: { in: [...allowedFrom(action)] } }, data: { ...data, handledById: ctx.staff.id } });
   if (count !== 1) throw new AppError('CONFLICT', `cannot ${action.replace('_', ' ')} a request that is ${request.status}`);
-  await ctx.services.audit.record({ actor: { type: 'staff', id: ctx.staff.id }, action: `privacy_request.${action}`, subjectId: request.contactId, resource: { type: 'privacy_request', id: request.id }, purpose: ctx.purpose, requestId: ctx.requestId });
+  await ctx.services.audit.record({ actor: ctx.staff.actor, action: `privacy_request.${action}`, subjectId: request.contactId, resource: { type: 'privacy_request', id: request.id }, purpose: ctx.purpose, requestId: ctx.requestId });
   return load(ctx.services, request.id);
 }
 
@@ -73,8 +73,8 @@ export async function completeRequest(ctx: Ctx, id: string, input: { outcome?: s
   if (!canApply('complete', request.status)) throw new AppError('CONFLICT', `cannot complete a request that is ${request.status}${request.status === 'received' ? ' (verify identity first)' : ''}`);
   const now = ctx.services.now();
   if (request.type === 'erasure') {
-    await ctx.services.audit.record({ actor: { type: 'staff', id: ctx.staff.id }, action: 'privacy_request.erasure_decision', subjectId: request.contactId, resource: { type: 'privacy_request', id }, purpose: ctx.purpose, requestId: ctx.requestId, details: { endRunningLicences: input.endRunningLicences } });
-    const result = await executeErasureRequest(ctx.services, request, { type: 'staff', id: ctx.staff.id }, input.endRunningLicences);
+    await ctx.services.audit.record({ actor: ctx.staff.actor, action: 'privacy_request.erasure_decision', subjectId: request.contactId, resource: { type: 'privacy_request', id }, purpose: ctx.purpose, requestId: ctx.requestId, details: { endRunningLicences: input.endRunningLicences } });
+    const result = await executeErasureRequest(ctx.services, request, ctx.staff.actor, input.endRunningLicences);
     if (result.status === 'in_progress') throw new AppError('CONFLICT', 'the subject holds running licences: set endRunningLicences to true to end them (the subject is told)');
     return result;
   }

@@ -8,6 +8,7 @@
 import type { Tx } from '../../audit/audit-trail';
 import type { PrivacyRequest } from '../../generated/prisma/client';
 import type { Services } from '../../services';
+import { emitWebhookEvent } from '../../webhooks/emit-event';
 import { initialDueAt } from '../deadlines';
 import { choiceInForce, type ObjectionScope } from '../processing-permissions';
 import type { SubjectRequestBody } from '../privacy.schemas';
@@ -27,6 +28,9 @@ export async function submitSubjectRequest(services: Services, contactId: string
         status: 'identity_verified', receivedAt: now, dueAt: initialDueAt(now), identityVerifiedAt: now, identityMethod: SELF_SERVICE_IDENTITY,
       },
     });
+    await emitWebhookEvent(tx, 'privacy.request.received', {
+      requestId: request.id, type: request.type, channel: request.channel, status: request.status, receivedAt: now.toISOString(), dueAt: request.dueAt.toISOString(),
+    }, now);
     await services.audit.record({ actor: { type: 'subject', id: contactId }, action: `privacy_request.${body.type}`, subjectId: contactId, resource: { type: 'privacy_request', id: request.id } }, tx);
     const closed = await applyAtOnce(tx, request, scope as ObjectionScope[], now);
     return closed ?? request;
