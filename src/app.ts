@@ -12,6 +12,7 @@ import { buildOpenApi } from './http/openapi';
 import { requestContext } from './http/request-context';
 import { allRoutes } from './route-table';
 import { registerPrivacyMetrics } from './privacy/privacy-metrics';
+import { webhookMetrics } from './webhooks/webhook-metrics';
 
 const HOT_PATH = '/v1/validate';
 const API_HEADERS: [string, string][] = [
@@ -45,6 +46,7 @@ export function createApp(services: Services): express.Express {
     next();
   });
   registerPrivacyMetrics(services);
+  webhookMetrics(services);
   app.get('/metrics', metricsEndpoint(services.metrics, services.config.metricsToken));
   // The validation route first: Express tries routes in order, and it is the one called at every
   // application start (no other route's pattern matches its path, so the order changes nothing else).

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { loadOrCreateDevSecrets, parseSecrets, type Secrets } from './crypto/secrets';
+import { DEFAULT_WEBHOOK_SETTINGS, type WebhookSettings } from './webhooks/webhook-settings';
 
 const optionalString = z.string().trim().min(1).optional();
 const DEFAULT_DATA_DIR = './data';
@@ -36,6 +37,11 @@ const EnvSchema = z.object({
   NOMINA_TELEMETRY_KEY: optionalString,
   NOMINA_TOKEN_SECRET: optionalString,
   NOMINA_FRAUD_SIGNALS: z.enum(['on', 'off']).default('on'),
+  /** seconds between webhook attempts after the first (which is immediate); the last one ends the retries */
+  NOMINA_WEBHOOK_RETRY_SCHEDULE: z.string().regex(/^\d+(\.\d+)?(,\d+(\.\d+)?)*$/, 'comma-separated seconds, e.g. 5,300,1800').optional(),
+  NOMINA_WEBHOOK_DISABLE_AFTER_SECONDS: z.coerce.number().positive().optional(),
+  NOMINA_WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().positive().max(60).optional(),
+  NOMINA_WEBHOOK_POLL_MS: z.coerce.number().int().min(10).max(60_000).optional(),
   NOMINA_BOOTSTRAP_ADMIN_EMAIL: z.email().optional(),
   NOMINA_BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   // Empty counts as unset: docker compose passes `METRICS_TOKEN: ${METRICS_TOKEN:-}` through as "".
@@ -69,6 +75,8 @@ export interface Config {
   metricsToken?: string;
   /** fraud signals evaluated after each validation (src/fraud/); absent = on. "off" for benchmarks and incidents */
   fraudSignals?: 'on' | 'off';
+  /** webhook delivery timings; absent fields take the defaults of src/webhooks/webhook-settings.ts */
+  webhooks?: Partial<WebhookSettings>;
 }
 
 export type ConfigResult =
@@ -101,6 +109,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
     tokenSecret: env.NOMINA_TOKEN_SECRET,
   });
   problems.push(...secretsResult.problems);
+  const retrySchedule = values?.NOMINA_WEBHOOK_RETRY_SCHEDULE?.split(',').map((s) => Math.round(Number(s) * 1000));
+  // At-least-once over at least a day (the issue's promise): only tests and development may compress it.
+  if (production && retrySchedule && retrySchedule.reduce((a, b) => a + b, 0) < DEFAULT_WEBHOOK_SETTINGS.disableAfterMs) {
+    problems.push('NOMINA_WEBHOOK_RETRY_SCHEDULE: must span at least 24 hours when NODE_ENV=production');
+  }
   if (problems.length > 0 || !values) return { ok: false, problems };
 
   const notices: string[] = [];
@@ -132,6 +145,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
       secrets,
       fraudSignals: values.NOMINA_FRAUD_SIGNALS,
       metricsToken: values.METRICS_TOKEN,
+      webhooks: {
+        ...(retrySchedule ? { retryScheduleMs: retrySchedule } : {}),
+        ...(values.NOMINA_WEBHOOK_DISABLE_AFTER_SECONDS ? { disableAfterMs: values.NOMINA_WEBHOOK_DISABLE_AFTER_SECONDS * 1000 } : {}),
+        ...(values.NOMINA_WEBHOOK_TIMEOUT_SECONDS ? { timeoutMs: values.NOMINA_WEBHOOK_TIMEOUT_SECONDS * 1000 } : {}),
+        ...(values.NOMINA_WEBHOOK_POLL_MS ? { pollMs: values.NOMINA_WEBHOOK_POLL_MS } : {}),
+      },
       bootstrapAdmin: values.NOMINA_BOOTSTRAP_ADMIN_EMAIL && values.NOMINA_BOOTSTRAP_ADMIN_PASSWORD
         ? { email: values.NOMINA_BOOTSTRAP_ADMIN_EMAIL, password: values.NOMINA_BOOTSTRAP_ADMIN_PASSWORD }
         : undefined,

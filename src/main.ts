@@ -9,6 +9,7 @@ import { startPrivacyServices } from './privacy/privacy-background';
 import { bootstrapAdmin } from './staff/bootstrap-admin';
 import { startTelemetryMaintenance } from './telemetry/telemetry-maintenance';
 import { configOrExit, openMigratedDatabase, startupLogger } from './startup';
+import { startWebhookWorker } from './webhooks/webhook-worker';
 
 async function main(): Promise<void> {
   const { config, notices } = configOrExit(process.env);
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
   await bootstrapAdmin(services, url);
   startTelemetryMaintenance(services); // telemetry partitions ahead and daily roll-ups (unref'd timer)
   startPrivacyServices(services); // the daily retention run (unref'd timer)
+  startWebhookWorker(services); // outbox fan-out, deliveries with retries, expiry/deadline scan (stopped by services.close)
 
   const server = createApp(services).listen(config.port, config.host, () => {
     logger.info(

@@ -2,6 +2,7 @@
  * Every HTTP route of the service. The authorisation-matrix test walks this table, so a route
  * added here without an access rule — or with one nobody tested — fails the build.
  */
+import { apiKeyRoutes } from './api-keys/api-keys.routes';
 import { auditRoutes } from './audit/audit.routes';
 import { catalogueRoutes } from './catalogue/catalogue.routes';
 import { contactRoutes } from './contacts/contacts.routes';
@@ -14,7 +15,8 @@ import { setupRoutes } from './staff/setup.routes';
 import { staffRoutes } from './staff/staff.routes';
 import { telemetryRoutes } from './telemetry/telemetry.routes';
 import { licensingRoutes } from './validation/licensing.routes';
+import { webhookRoutes } from './webhooks/webhooks.routes';
 
 export function allRoutes(): RouteDefinition[] {
-  return [...opsRoutes, ...setupRoutes, ...staffRoutes, ...auditRoutes, ...customerRoutes, ...contactRoutes, ...catalogueRoutes, ...telemetryRoutes, ...licensingRoutes, ...fraudRoutes, ...privacyRoutes];
+  return [...opsRoutes, ...setupRoutes, ...staffRoutes, ...auditRoutes, ...customerRoutes, ...contactRoutes, ...catalogueRoutes, ...telemetryRoutes, ...licensingRoutes, ...fraudRoutes, ...privacyRoutes, ...apiKeyRoutes, ...webhookRoutes];
 }

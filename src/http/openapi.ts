@@ -72,7 +72,7 @@ const PURPOSE_PARAMETER = {
 function security(route: RouteDefinition): unknown[] {
   switch (route.access.kind) {
     case 'public': return [];
-    case 'staff': return [{ staffToken: [] }];
+    case 'staff': return route.access.scopes ? [{ staffToken: [] }, { apiKey: [...route.access.scopes] }] : [{ staffToken: [] }];
     case 'subject': return [{ subjectToken: [] }];
     case 'licence': return [{ licenceToken: [] }];
   }
@@ -93,7 +93,9 @@ export function errorStatuses(route: RouteDefinition): number[] {
 }
 
 function operation(route: RouteDefinition): Record<string, unknown> {
-  const roles = route.access.kind === 'staff' ? ` Roles: ${route.access.roles.join(', ')}.` : '';
+  const roles = route.access.kind === 'staff'
+    ? ` Roles: ${route.access.roles.join(', ')}.${route.access.scopes ? ` API-key scopes: ${route.access.scopes.join(', ')}.` : ' Not open to API keys.'}`
+    : '';
   const ok = route.response ?? { status: 200, description: 'OK' };
   const okContent = ok.schema
     ? { content: { [ok.contentType ?? 'application/json']: { schema: jsonSchema(ok.schema, 'output'), ...(ok.example !== undefined ? { example: ok.example } : {}) } } }
@@ -152,6 +154,7 @@ export function buildOpenApi(routes: RouteDefinition[]): Record<string, unknown>
       responses,
       securitySchemes: {
         staffToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'POST /v1/staff/sessions' },
+        apiKey: { type: 'http', scheme: 'bearer', bearerFormat: 'nmk_…', description: 'an API key from POST /v1/api-keys; admitted where a route names one of its scopes; answers carry RateLimit-* headers' },
         subjectToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'POST /v1/privacy/sessions' },
         licenceToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWS', description: 'the token returned by POST /v1/validate' },
       },
