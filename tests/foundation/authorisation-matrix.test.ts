@@ -1,9 +1,12 @@
 /**
  * Deny by default, proven per route and role. The matrix is generated from the route table, so
  * a new route is covered the moment it exists: a staff route is called with every role, no token,
- * an expired token and a subject token; a public route must be listed below on purpose.
+ * an expired token and a subject token, and with an API key of every scope (admitted exactly where
+ * the route names the scope); a public route must be listed below on purpose.
  */
 import { randomUUID } from 'node:crypto';
+import { API_SCOPES, type ApiScope } from '../../src/api-keys/api-key-scopes';
+import { createApiKey } from '../../src/api-keys/create-api-key';
 import { allRoutes } from '../../src/route-table';
 import type { StaffRole } from '../../src/generated/prisma/enums';
 import { createHarness, type Harness } from '../support/harness';
@@ -26,12 +29,19 @@ const concretePath = (path: string) => path.replace(/:([A-Za-z]+)/g, () => rando
 
 let h: Harness;
 const tokens = {} as Record<StaffRole | 'expired' | 'subject', string>;
+const keys = {} as Record<ApiScope | 'revoked', string>;
 beforeAll(async () => {
   h = await createHarness();
   for (const role of ROLES) tokens[role] = await h.login(role);
   const admin = await h.staffUser('admin');
   tokens.expired = (await h.services.sessions.issueStaff(admin.id, new Date(Date.now() - 3 * 3600_000))).token;
   tokens.subject = (await h.services.sessions.issueSubject(randomUUID(), 900)).token;
+  for (const scope of API_SCOPES) {
+    keys[scope] = (await createApiKey(h.services, { name: `matrix ${scope}`, scopes: [scope], rateLimitPerMinute: 100_000 }, admin.id, { type: 'system' }, 'matrix')).key;
+  }
+  const revoked = await createApiKey(h.services, { name: 'matrix revoked', scopes: [...API_SCOPES], rateLimitPerMinute: 100_000 }, admin.id, { type: 'system' }, 'matrix');
+  await h.services.prisma.apiKey.update({ where: { id: revoked.apiKey.id }, data: { revokedAt: new Date() } });
+  keys.revoked = revoked.key;
 });
 afterAll(() => h.close());
 
@@ -48,6 +58,15 @@ describe('the authorisation matrix', () => {
     }
   });
 
+  it('never opens a privacy-officer, auditor, key or webhook route to API keys', () => {
+    const closed = /^\/v1\/(privacy|audit|retention|breaches|api-keys|webhooks|staff|signing-keys)(\/|$)/;
+    for (const route of staffRoutes) {
+      if (route.access.kind !== 'staff' || !route.access.scopes) continue;
+      expect({ route: label(route), closed: closed.test(route.path) }).toEqual({ route: label(route), closed: false });
+      expect({ route: label(route), supportOrAdmin: route.access.roles.some((r) => r === 'support' || r === 'admin') }).toEqual({ route: label(route), supportOrAdmin: true });
+    }
+  });
+
   it('lists every public route on purpose', () => {
     const unlisted = routes.filter((r) => r.access.kind === 'public' && !PUBLIC_ROUTES.has(label(r))).map(label);
     expect(unlisted).toEqual([]);
@@ -57,6 +76,7 @@ describe('the authorisation matrix', () => {
     for (const route of routes.filter((r) => r.access.kind === 'subject')) {
       expect({ route: label(route), status: (await call(route)).status }).toEqual({ route: label(route), status: 401 });
       expect({ route: label(route), status: (await call(route, tokens.admin)).status }).toEqual({ route: label(route), status: 401 });
+      expect({ route: label(route), status: (await call(route, keys['personal_data:unmasked'])).status }).toEqual({ route: label(route), status: 401 });
     }
   });
 
@@ -74,6 +94,19 @@ describe('the authorisation matrix', () => {
         expect(res.status).toBeLessThan(500);
       } else {
         expect({ role, status: res.status }).toEqual({ role, status: 403 });
+      }
+    }
+    const scopes = route.access.kind === 'staff' ? route.access.scopes ?? [] : [];
+    expect((await call(route, keys.revoked)).status).toBe(401);
+    for (const scope of API_SCOPES) {
+      const res = await call(route, keys[scope]);
+      // personal_data:unmasked widens what a key sees, never where it may go.
+      if (scopes.includes(scope)) {
+        expect({ scope, status: res.status, code: res.body?.code }).not.toMatchObject({ code: 'FORBIDDEN' });
+        expect(res.status).not.toBe(401);
+        expect(res.status).toBeLessThan(500);
+      } else {
+        expect({ scope, status: res.status }).toEqual({ scope, status: 403 });
       }
     }
   });
