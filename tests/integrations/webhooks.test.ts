@@ -225,6 +225,37 @@ describe('an endpoint failing for a day', () => {
   });
 });
 
+describe('the receiver example (examples/webhook-receiver.ts)', () => {
+  it('accepts a real delivery once and refuses a forged one', async () => {
+    const { createWebhookReceiver } = await import('../../examples/webhook-receiver');
+    const events: { id: string; type: string }[] = [];
+    let secret = '';
+    const server = createWebhookReceiver('whsec_' + Buffer.alloc(32, 1).toString('base64'), () => undefined);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}/`;
+    server.close();
+    const endpoint = await h.api.post('/v1/webhooks/endpoints').set(h.auth(admin)).send({ url, eventTypes: ['breach.recorded'] }).expect(201);
+    secret = endpoint.body.secret;
+    const real = createWebhookReceiver(secret, (e) => events.push(e));
+    await new Promise<void>((resolve) => real.listen(Number(new URL(url).port), '127.0.0.1', resolve));
+    try {
+      const dpo = await h.login('privacy_officer');
+      await h.api.post('/v1/breaches').set(h.auth(dpo)).send({
+        title: 'Example', description: 'x', awareAt: new Date().toISOString(), categories: ['contact data'], approxSubjects: 1, approxRecords: 1, measures: 'none',
+      }).expect(201);
+      await until(() => events.length === 1, () => worker.runOnce());
+      expect(events[0].type).toBe('breach.recorded');
+      const forged = await fetch(url, { method: 'POST', body: '{"type":"licence.revoked"}', headers: { 'webhook-id': 'x', 'webhook-timestamp': String(Math.floor(Date.now() / 1000)), 'webhook-signature': 'v1,AAAA' } });
+      expect(forged.status).toBe(401);
+      expect(events).toHaveLength(1);
+    } finally {
+      real.closeAllConnections();
+      await new Promise((resolve) => real.close(resolve));
+      await unregister(endpoint.body.id);
+    }
+  });
+});
+
 describe('two instances on one database', () => {
   it('deliver each event exactly once', async () => {
     const receiver = await startReceiver();
