@@ -13,6 +13,7 @@ import { checkCliDatabase, type CliDatabaseOptions } from './cli-database';
 import { readPassword } from './read-password';
 import { runRetention } from '../retention/run-retention';
 import { rotateSigningKey } from '../signing/rotate-signing-key';
+import { rewrapWebhookSecrets } from '../webhooks/webhook-secret';
 
 /**
  * Opens the service's database for one command. Says which database first, on stderr (stdout stays
@@ -85,9 +86,9 @@ retention.command('run').description('erase subjects 2 years after their agreeme
 addBackupCommands(program, withServices);
 
 const keys = program.command('keys').description('encryption keys');
-keys.command('rewrap').description('re-wrap every subject data key with the current (first) master key').action(async () => {
-  const count = await withServices((services) => services.subjects.rewrapAll());
-  console.log(`re-wrapped ${count} subject key(s)`);
+keys.command('rewrap').description('re-wrap every subject data key and webhook signing secret with the current (first) master key').action(async () => {
+  const [count, secrets] = await withServices(async (services) => [await services.subjects.rewrapAll(), await rewrapWebhookSecrets(services.prisma, services.keyring)]);
+  console.log(`re-wrapped ${count} subject key(s) and ${secrets} webhook secret(s)`);
 });
 keys.command('rotate-signing').description('rotate the licence-token signing key; the previous keys keep verifying until their tokens expire').action(async () => {
   const rotation = await withServices((services) => rotateSigningKey(services, { type: 'system', id: 'cli' }));

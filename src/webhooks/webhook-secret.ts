@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Keyring } from '../crypto/keyring';
+import type { PrismaClient } from '../generated/prisma/client';
 
 export const SECRET_PREFIX = 'whsec_';
 
@@ -20,4 +21,13 @@ export function wrapWebhookSecret(keyring: Keyring, endpointId: string, material
 
 export function unwrapWebhookSecret(keyring: Keyring, endpoint: { id: string; secretWrapped: string; secretKeyId: string }): Buffer {
   return keyring.unwrap(endpoint.secretWrapped, endpoint.secretKeyId, `webhook_secret:${endpoint.id}`);
+}
+
+/** Re-wraps every endpoint secret with the current master key (`nomina keys rewrap`, key rotation). */
+export async function rewrapWebhookSecrets(prisma: PrismaClient, keyring: Keyring): Promise<number> {
+  const rows = await prisma.webhookEndpoint.findMany({ where: { secretKeyId: { not: keyring.currentId } }, select: { id: true, secretWrapped: true, secretKeyId: true } });
+  for (const row of rows) {
+    await prisma.webhookEndpoint.update({ where: { id: row.id }, data: wrapWebhookSecret(keyring, row.id, unwrapWebhookSecret(keyring, row)) });
+  }
+  return rows.length;
 }

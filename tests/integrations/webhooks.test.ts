@@ -5,19 +5,24 @@
  * admins e-mailed; two instances deliver each event once; a shop issues a licence with an API key
  * and hears of it.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Webhook } from 'standardwebhooks';
+import { createWebhookReceiver } from '../../examples/webhook-receiver';
+import { Keyring } from '../../src/crypto/keyring';
 import { recordFraudSignal } from '../../src/fraud/record-fraud-signal';
 import { openDatabase } from '../../src/db/database';
 import { createLogger } from '../../src/logger';
 import { buildServices } from '../../src/services';
+import { createWebhookEndpoint } from '../../src/webhooks/create-webhook-endpoint';
 import { emitWebhookEvent } from '../../src/webhooks/emit-event';
 import { WEBHOOK_EVENT_TYPES } from '../../src/webhooks/event-types';
 import { scanDueEvents } from '../../src/webhooks/scan-due-events';
 import { startWebhookWorker, type WebhookWorker } from '../../src/webhooks/webhook-worker';
 import { webhookSettings } from '../../src/webhooks/webhook-settings';
+import { rewrapWebhookSecrets, unwrapWebhookSecret } from '../../src/webhooks/webhook-secret';
 import { buildLicence } from '../support/factories';
 import { createHarness, type Harness } from '../support/harness';
 import { startReceiver, until, type Receiver } from '../support/webhook-receiver';
@@ -142,7 +147,6 @@ describe('webhook events', () => {
   it('refuses bad endpoints with pointers and plain http in production', async () => {
     const bad = await h.api.post('/v1/webhooks/endpoints').set(h.auth(admin)).send({ url: 'not a url', eventTypes: ['licence.stolen'] }).expect(400);
     expect(bad.body.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual(['/eventTypes/0', '/url']);
-    const { createWebhookEndpoint } = await import('../../src/webhooks/create-webhook-endpoint');
     const production = { ...h.services, config: { ...h.config, env: 'production' as const } };
     await expect(createWebhookEndpoint(production, { url: 'http://shop.example/hooks', eventTypes: ['*'] }, 'x', { type: 'system' }, 'r')).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     const res = await h.api.post('/v1/webhooks/endpoints').set(h.auth(admin)).send({ url: 'https://shop.example/hooks', eventTypes: ['licence.issued'] }).expect(201);
@@ -227,16 +231,13 @@ describe('an endpoint failing for a day', () => {
 
 describe('the receiver example (examples/webhook-receiver.ts)', () => {
   it('accepts a real delivery once and refuses a forged one', async () => {
-    const { createWebhookReceiver } = await import('../../examples/webhook-receiver');
     const events: { id: string; type: string }[] = [];
-    let secret = '';
     const server = createWebhookReceiver('whsec_' + Buffer.alloc(32, 1).toString('base64'), () => undefined);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}/`;
     server.close();
     const endpoint = await h.api.post('/v1/webhooks/endpoints').set(h.auth(admin)).send({ url, eventTypes: ['breach.recorded'] }).expect(201);
-    secret = endpoint.body.secret;
-    const real = createWebhookReceiver(secret, (e) => events.push(e));
+    const real = createWebhookReceiver(endpoint.body.secret, (e) => events.push(e));
     await new Promise<void>((resolve) => real.listen(Number(new URL(url).port), '127.0.0.1', resolve));
     try {
       const dpo = await h.login('privacy_officer');
@@ -282,6 +283,22 @@ describe('two instances on one database', () => {
       await two.close();
       await db2.close();
     }
+    await unregister(endpoint.id);
+    await receiver.close();
+  });
+});
+
+describe('master-key rotation', () => {
+  it('re-wraps endpoint secrets with the new master key; the old key can then go', async () => {
+    const receiver = await startReceiver();
+    const endpoint = await register(receiver, ['breach.recorded']);
+    const fresh = { id: 'k2', key: randomBytes(32) };
+    const during = new Keyring([fresh, ...h.config.secrets.masterKeys]);
+    expect(await rewrapWebhookSecrets(h.services.prisma, during)).toBeGreaterThanOrEqual(1);
+    const row = await h.services.prisma.webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
+    expect(row.secretKeyId).toBe('k2');
+    const after = new Keyring([fresh]);
+    expect('whsec_' + unwrapWebhookSecret(after, row).toString('base64')).toBe(endpoint.secret);
     await unregister(endpoint.id);
     await receiver.close();
   });
