@@ -84,7 +84,7 @@ describe('requests made with an API key', () => {
     expect(full.body.lastName).toMatch(/^Peeters-/);
     const list = await h.api.get(`/v1/contacts?customerId=${contact.customerId}`).set(h.auth(trusted.key)).set('X-Purpose', 'sync').expect(200);
     expect(JSON.stringify(list.body)).not.toContain(full.body.lastName);
-    const entries = await h.services.prisma.auditEntry.findMany({ where: { action: 'contact.read', subjectId: contact.id }, orderBy: { seq: 'asc' } });
+    const entries = await h.audit.findMany({ where: { action: 'contact.read', subjectId: contact.id }, orderBy: { seq: 'asc' } });
     expect(entries.map((e) => [e.actorType, e.actorId, e.purpose])).toEqual([
       ['api_key', reader.id, 'ticket 42'], ['api_key', trusted.id, null], ['api_key', trusted.id, 'invoice 2026-17'],
     ]);
