@@ -19,6 +19,10 @@ const NO_SUBJECT_DATA: Record<string, string> = {
   StaffUser: 'vendor staff work identities: not data subjects of this service (an HR matter)',
   SetupCode: 'hashes of one-time first-run setup codes: no person, deleted once the first admin exists',
   AuditHead: 'the chain head: a sequence number and a hash',
+  ApiKey: "a vendor system's key: a name, scopes and a keyed digest",
+  WebhookEndpoint: "a vendor system's receiver URL and wrapped signing secret",
+  WebhookEvent: 'the webhook outbox: event type, time, and ids and states only (random ids that resolve to nothing once the records are erased); no holder id',
+  WebhookDelivery: 'delivery status, attempts and response codes of an event to an endpoint',
 };
 
 describe('subject-data store coverage', () => {
