@@ -87,7 +87,8 @@ export function errorStatuses(route: RouteDefinition): number[] {
   if (route.access.kind !== 'public') statuses.add(401);
   if (route.access.kind === 'staff') statuses.add(403);
   if (route.params) statuses.add(404);
-  if (route.rateLimited) statuses.add(429);
+  // An API key has its own rate limit on every route it may call.
+  if (route.rateLimited || (route.access.kind === 'staff' && route.access.scopes)) statuses.add(429);
   for (const code of route.problems ?? []) statuses.add(PROBLEMS[code as ProblemCode].status);
   return [...statuses].sort();
 }

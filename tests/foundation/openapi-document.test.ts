@@ -64,7 +64,10 @@ describe('the OpenAPI document', () => {
     for (const status of errors) expect(op.responses[status].$ref).toBe(`#/components/responses/Problem${status}`);
 
     const expected = { public: [], staff: [{ staffToken: [] }], subject: [{ subjectToken: [] }], licence: [{ licenceToken: [] }] }[route.access.kind];
-    expect(op.security).toEqual(expected);
+    // A route open to API keys also names the scopes that admit one; a key has its own rate limit.
+    const scopes = route.access.kind === 'staff' ? route.access.scopes : undefined;
+    expect(op.security).toEqual(scopes ? [...expected, { apiKey: [...scopes] }] : expected);
+    if (scopes) expect(errors).toContain('429');
 
     // A handler that reads the purpose reads personal data: the header must be declared.
     const source = route.handler.toString();
