@@ -23,7 +23,7 @@ export const staffOnly = (...roles: StaffRole[]): Access => ({ kind: 'staff', ro
 
 /**
  * Also admits API keys holding one of `scopes`. A route only the privacy officer or the auditor
- * may use can never take keys (DESIGN §1: the vendor's systems get ids and states, not the
+ * may use can never take keys (docs/architecture.md §1: the vendor's systems get ids and states, not the
  * privacy officer's tools): this throws when the route table is built.
  */
 export function orApiKey(access: Access, ...scopes: ApiScope[]): Access {
