@@ -155,7 +155,7 @@ export function buildOpenApi(routes: RouteDefinition[]): Record<string, unknown>
       responses,
       securitySchemes: {
         staffToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'POST /v1/staff/sessions' },
-        apiKey: { type: 'http', scheme: 'bearer', bearerFormat: 'nmk_…', description: 'an API key from POST /v1/api-keys; admitted where a route names one of its scopes; answers carry RateLimit-* headers' },
+        apiKey: { type: 'http', scheme: 'bearer', bearerFormat: 'nmk_…', description: 'an API key from POST /v1/api-keys; admitted where a route names one of its scopes; answers carry the RateLimit and RateLimit-Policy headers' },
         subjectToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'POST /v1/privacy/sessions' },
         licenceToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWS', description: 'the token returned by POST /v1/validate' },
       },

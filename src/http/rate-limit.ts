@@ -55,14 +55,13 @@ export class RateLimits {
   }
 
   /**
-   * Like `consume`, and says what is left, for the `RateLimit-*` headers of an API key's answers
-   * (the 429 carries them too, with Retry-After).
+   * Like `consume`, and says what is left: every answer to an API key carries the same draft
+   * `RateLimit` / `RateLimit-Policy` headers as a 429, so a system can slow down before it is refused.
    */
   async take(name: string, spec: LimitSpec, key: string): Promise<Record<string, string>> {
     const headers = (remaining: number, msBeforeNext: number) => ({
-      'RateLimit-Limit': String(spec.points),
-      'RateLimit-Remaining': String(Math.max(0, remaining)),
-      'RateLimit-Reset': String(Math.max(0, Math.ceil(msBeforeNext / 1000))),
+      RateLimit: `limit=${spec.points}, remaining=${Math.max(0, remaining)}, reset=${Math.max(0, Math.ceil(msBeforeNext / 1000))}`,
+      'RateLimit-Policy': `${spec.points};w=${spec.durationSeconds}`,
     });
     try {
       const result = await this.limiter(name, spec).consume(key, 1);
