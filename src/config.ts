@@ -31,6 +31,7 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: z.string().default('loopback'),
   STAFF_TOKEN_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  STAFF_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   NOMINA_MASTER_KEYS: optionalString,
   NOMINA_INDEX_KEY: optionalString,
   NOMINA_KEY_PEPPER: optionalString,
@@ -64,6 +65,8 @@ export interface Config {
   logLevel: string;
   trustProxy: string;
   staffTokenTtlSeconds: number;
+  /** a console (cookie) session ends after this long without a request; renewed by each request */
+  staffSessionIdleSeconds: number;
   secrets: Secrets;
   bootstrapAdmin?: { email: string; password: string };
   /**
@@ -142,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
       logLevel: values.LOG_LEVEL,
       trustProxy: values.TRUST_PROXY,
       staffTokenTtlSeconds: values.STAFF_TOKEN_TTL_MINUTES * 60,
+      staffSessionIdleSeconds: values.STAFF_SESSION_IDLE_MINUTES * 60,
       secrets,
       fraudSignals: values.NOMINA_FRAUD_SIGNALS,
       metricsToken: values.METRICS_TOKEN,

@@ -5,6 +5,7 @@
 import { createApp } from './app';
 import { drainFraudEvaluations } from './fraud/fraud-runtime';
 import { buildServices } from './services';
+import { indexContactNames } from './contacts/index-contact-names';
 import { startPrivacyServices } from './privacy/privacy-background';
 import { bootstrapAdmin } from './staff/bootstrap-admin';
 import { startTelemetryMaintenance } from './telemetry/telemetry-maintenance';
@@ -19,6 +20,8 @@ async function main(): Promise<void> {
   const services = buildServices(config, db, logger);
   const url = baseUrl(config.host, config.port);
   await bootstrapAdmin(services, url);
+  const named = await indexContactNames(services); // contacts from before name search
+  if (named > 0) logger.info({ contacts: named }, 'name search indexes added to existing contacts');
   startTelemetryMaintenance(services); // telemetry partitions ahead and daily roll-ups (unref'd timer)
   startPrivacyServices(services); // the daily retention run (unref'd timer)
   startWebhookWorker(services); // outbox fan-out, deliveries with retries, expiry/deadline scan (stopped by services.close)

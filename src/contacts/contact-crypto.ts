@@ -8,7 +8,7 @@ import { PERSONAL_FIELDS, type PersonalField } from './contacts.schemas';
 
 export type ContactPersonalData = Record<PersonalField, string | null>;
 
-type EncryptedColumns = Partial<Record<`${PersonalField}Enc`, string | null>> & { emailIndex?: string };
+type EncryptedColumns = Partial<Record<`${PersonalField}Enc`, string | null>> & { emailIndex?: string; nameIndexes?: string[] };
 
 export async function encryptContactFields(
   services: Services, contactId: string, fields: Partial<Record<PersonalField, string | null | undefined>>,
@@ -21,6 +21,16 @@ export async function encryptContactFields(
     columns[`${field}Enc`] = value === null ? null : services.subjects.encryptWith(key, contactId, `contact.${field}`, value);
   }
   if (fields.email) columns.emailIndex = services.blindIndex.of('email', fields.email);
+  if (fields.firstName !== undefined || fields.lastName !== undefined) {
+    // The index covers both names: when one changes, the other is read back from the row.
+    let { firstName, lastName } = fields;
+    if (firstName === undefined || lastName === undefined) {
+      const row = await db.contact.findUnique({ where: { id: contactId }, select: { firstNameEnc: true, lastNameEnc: true } });
+      if (firstName === undefined && row) firstName = services.subjects.decryptWith(key, contactId, 'contact.firstName', row.firstNameEnc);
+      if (lastName === undefined && row) lastName = services.subjects.decryptWith(key, contactId, 'contact.lastName', row.lastNameEnc);
+    }
+    columns.nameIndexes = services.blindIndex.ofNameTokens(firstName, lastName);
+  }
   return columns;
 }
 

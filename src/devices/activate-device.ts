@@ -47,6 +47,6 @@ export async function refreshDevice(tx: Tx, sealer: Sealer, licenceId: string, d
 
 export async function bindAccount(tx: Tx, sealer: Sealer, licenceId: string, identity: DeviceIdentity, now: Date): Promise<void> {
   await tx.licenceUser.create({
-    data: { licenceId, ntAccountIndex: identity.ntAccountIndex, ntAccountEnc: sealer.seal(DEVICE_FIELDS.boundAccount, identity.ntAccount), boundAt: now },
+    data: { licenceId, ntAccountIndex: identity.ntAccountIndex, ntUserIndex: identity.ntUserIndex ?? null, ntAccountEnc: sealer.seal(DEVICE_FIELDS.boundAccount, identity.ntAccount), boundAt: now },
   });
 }

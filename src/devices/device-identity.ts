@@ -67,6 +67,8 @@ export interface DeviceIdentity {
   macs: string[];
   pcNameIndex: string;
   ntAccountIndex: string;
+  /** the user name without its domain, for staff search */
+  ntUserIndex?: string;
   macIndexes: string[];
 }
 
@@ -78,6 +80,7 @@ export function identifyDevice(blindIndex: BlindIndex, device: DeviceBody): Devi
     macs: device.macAddresses,
     pcNameIndex: blindIndex.of('pc_name', device.pcName),
     ntAccountIndex: ntAccountIndex(blindIndex, domain, device.ntUsername),
+    ntUserIndex: domain ? ntAccountIndex(blindIndex, null, device.ntUsername) : undefined,
     macIndexes: device.macAddresses.map((m) => blindIndex.of('mac', m)),
   };
 }

@@ -10,6 +10,7 @@ import { authenticateApiKey } from '../api-keys/authenticate-api-key';
 import { isApiKeyShaped } from '../api-keys/api-key-format';
 import type { Services } from '../services';
 import { verifyLicenceToken, type VerifiedLicenceToken } from '../signing/verify-licence-token';
+import { cookieSecretOf, CSRF_HEADER, resumeBrowserSession, setSessionCookie } from '../staff/browser-sessions';
 import { AppError } from './problem';
 import type { Access, StaffPrincipal, SubjectPrincipal } from './route';
 
@@ -48,6 +49,34 @@ export function licenceTokenOf(req: Request): VerifiedLicenceToken | undefined {
   return licenceTokens.get(req);
 }
 
+const browserSessions = new WeakMap<Request, { secret: string; expiresAt: Date }>();
+
+/** The console session a request came with (cookie), if any: sign-out and "who am I" read it. */
+export function browserSessionOf(req: Request): { secret: string; expiresAt: Date } | undefined {
+  return browserSessions.get(req);
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * A staff member from the console's cookie. The browser sends the cookie by itself, so an unsafe
+ * request must also prove it comes from our own page script: a custom header, which a cross-site
+ * form cannot set and a cross-site script cannot send without a CORS preflight we never grant.
+ */
+async function staffFromCookie(services: Services, req: Request): Promise<StaffPrincipal | null> {
+  const secret = cookieSecretOf(req);
+  if (!secret) return null;
+  if (!SAFE_METHODS.has(req.method) && !req.headers[CSRF_HEADER]) {
+    throw new AppError('FORBIDDEN', `a request on a console session must send the ${CSRF_HEADER} header`, { errors: [{ pointer: `/headers/${CSRF_HEADER}`, detail: 'required with a session cookie' }] });
+  }
+  const session = await resumeBrowserSession(services, secret);
+  if (!session) return null;
+  browserSessions.set(req, { secret, expiresAt: session.expiresAt });
+  // Sliding: the cookie lives as long as the session may stay idle from now.
+  if (req.res) setSessionCookie(services, req.res, secret, Math.max(1, Math.round((session.expiresAt.getTime() - services.now().getTime()) / 1000)));
+  return session.staff;
+}
+
 export async function authenticate(
   services: Services,
   req: Request,
@@ -55,6 +84,11 @@ export async function authenticate(
 ): Promise<{ staff?: StaffPrincipal; subject?: SubjectPrincipal }> {
   if (access.kind === 'public') return {};
   const token = bearerToken(req);
+  if (!token && access.kind === 'staff') {
+    const staff = await staffFromCookie(services, req);
+    if (!staff) throw new AppError('UNAUTHENTICATED', 'sign in again: send a bearer token, or a live console session cookie');
+    return { staff: authorise(staff, access.roles) };
+  }
   if (!token) throw new AppError('UNAUTHENTICATED', 'send a bearer token in the Authorization header');
   if (access.kind === 'licence') {
     const licence = await verifyLicenceTokenCached(services, token);
@@ -70,8 +104,12 @@ export async function authenticate(
   if (isApiKeyShaped(token)) return { staff: await authenticateApiKey(services, req, token, access) };
   const staff = await services.sessions.verifyStaff(token);
   if (!staff) throw new AppError('UNAUTHENTICATED', 'the session token is invalid or expired');
-  if (!staff.roles.some((role) => access.roles.includes(role))) {
-    throw new AppError('FORBIDDEN', `this action needs one of the roles: ${access.roles.join(', ')}`);
+  return { staff: authorise(staff, access.roles) };
+}
+
+function authorise(staff: StaffPrincipal, roles: readonly string[]): StaffPrincipal {
+  if (!staff.roles.some((role) => roles.includes(role))) {
+    throw new AppError('FORBIDDEN', `this action needs one of the roles: ${roles.join(', ')}`);
   }
-  return { staff };
+  return staff;
 }

@@ -10,6 +10,7 @@ import { authenticate } from './authenticate';
 import { zodToAppError } from './error-handler';
 import { bodyMayHoldNul, jsonBody } from './json-body';
 import { AppError, jsonPointer } from './problem';
+import { checkPurpose } from '../staff/purpose';
 import type { RouteContext, RouteDefinition } from './route';
 
 /**
@@ -83,6 +84,7 @@ export function mountRoutes(services: Services, routes: RouteDefinition[]): Rout
       }
       const purposeHeader = req.headers['x-purpose'];
       const purpose = typeof purposeHeader === 'string' && purposeHeader.trim() ? purposeHeader.trim().slice(0, 200) : null;
+      checkPurpose(principals.staff, purpose);
       const ctx = {
         req, res, services,
         requestId: String(res.locals.requestId),

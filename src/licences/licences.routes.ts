@@ -52,7 +52,7 @@ export const licenceRoutes = [
   defineRoute({
     method: 'get', path: '/v1/licences', tag: 'licences', access: orApiKey(staffOnly(...READERS), 'licences:read'), query: LicenceListQuery,
     response: { status: 200, description: 'a page of licences, holders masked for support', schema: pageOf(LicenceView) }, readsPersonalData: true,
-    summary: 'List or search licences (`q`: key, holder e-mail, organisation, PC name, NT account); holders masked for support',
+    summary: 'List or search licences (`q`: key or its last 4 characters, holder name, holder e-mail, organisation, PC name, NT account); holders masked for support',
     async handler({ services, query, staff, purpose, requestId }) {
       const licences = await listLicences(services, query);
       const view = viewFor(staff, purpose, 'list');

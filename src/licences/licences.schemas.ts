@@ -19,7 +19,7 @@ export type IssueLicenceBody = z.infer<typeof IssueLicenceBody>;
 export const LicenceStatusSchema = z.enum(['active', 'suspended', 'revoked']);
 
 export const LicenceListQuery = PageQuery.extend({
-  /** a key, holder e-mail, organisation name (contains), PC name or NT account (`DOMAIN\user` or `user`) */
+  /** a key or its last 4 characters, holder name (all words), holder e-mail, organisation name (contains), PC name or NT account (`DOMAIN\user` or `user`) */
   q: z.string().trim().min(1).max(254).optional(),
   customerId: uuid().optional(),
   holderId: uuid().optional(),

@@ -1,33 +1,64 @@
-import { createHash } from 'node:crypto';
+import { browserSessionOf } from '../http/authenticate';
 import { defineRoute, publicAccess, staffOnly } from '../http/route';
 import { AppError, notFound } from '../http/problem';
 import { createStaffUser, presentStaff } from './create-staff-user';
 import { dummyPasswordHash, verifyPassword } from './passwords';
-import { CreateStaffBody, LoginBody, SessionView, StaffIdParams, StaffView } from './staff.schemas';
+import { clearSessionCookie, endBrowserSession, endSessionsOf, setSessionCookie, startBrowserSession } from './browser-sessions';
+import { consumeLoginAttempt, forgetLoginFailures } from './login-throttle';
+import { CreateStaffBody, CurrentSessionView, LoginBody, LoginView, StaffIdParams, StaffView } from './staff.schemas';
 import { listOf } from '../http/common-schemas';
 
-const LOGIN_PER_ADDRESS = { points: 20, durationSeconds: 60 };
-const LOGIN_PER_ACCOUNT = { points: 5, durationSeconds: 300 };
+const ALL_STAFF = ['support', 'privacy_officer', 'admin', 'auditor'] as const;
 
 export const staffRoutes = [
   defineRoute({
     method: 'post', path: '/v1/staff/sessions', tag: 'staff', access: publicAccess, body: LoginBody,
-    response: { status: 200, description: 'a staff session token', schema: SessionView, example: { token: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxYzJkIn0.c2lnbmF0dXJl', expiresAt: '2026-12-01T09:15:00.000Z' } },
+    summary: 'Sign in. `session: "bearer"` (default) returns a short-lived token for scripts; `session: "cookie"` starts a console session in an HttpOnly cookie (renewed by use, ended by sign-out or idle time) and returns no token',
+    response: {
+      status: 200, description: 'signed in: a token (bearer) or a session cookie (cookie)', schema: LoginView,
+      example: { token: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxYzJkIn0.c2lnbmF0dXJl', expiresAt: '2026-12-01T09:15:00.000Z', staff: { id: '1c2d3e4f-0000-4000-8000-000000000001', email: 'you@example.com', roles: ['admin'] } },
+    },
     example: { email: 'you@example.com', password: 'a long passphrase' }, rateLimited: true,
-    summary: 'Sign in; returns a short-lived staff token',
-    async handler({ services, body, req, requestId }) {
+    async handler({ services, body, req, res, requestId }) {
       const email = body.email.trim().toLowerCase();
-      const accountKey = createHash('sha256').update(email).digest('hex');
-      await services.rateLimits.consume('login-ip', LOGIN_PER_ADDRESS, req.ip ?? 'unknown');
-      await services.rateLimits.consume('login-account', LOGIN_PER_ACCOUNT, accountKey);
       const user = await services.prisma.staffUser.findUnique({ where: { email } });
+      const attempt = { email, source: req.ip ?? 'unknown', unlockedAt: user?.loginUnlockedAt ?? null };
+      await consumeLoginAttempt(services, attempt);
       const valid = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), body.password);
       if (!user || !valid || user.disabledAt) throw new AppError('INVALID_CREDENTIALS');
-      await services.rateLimits.reset('login-account', LOGIN_PER_ACCOUNT, accountKey);
+      await forgetLoginFailures(services, attempt);
       await services.prisma.staffUser.update({ where: { id: user.id }, data: { lastLoginAt: services.now() } });
-      await services.audit.record({ actor: { type: 'staff', id: user.id }, action: 'staff.login', requestId });
+      await services.audit.record({ actor: { type: 'staff', id: user.id }, action: 'staff.login', requestId, details: { session: body.session } });
+      if (body.session === 'cookie') {
+        const session = await startBrowserSession(services, user.id);
+        setSessionCookie(services, res, session.secret, services.config.staffSessionIdleSeconds);
+        return { headers: { 'Cache-Control': 'no-store' }, body: { expiresAt: session.expiresAt.toISOString(), staff: { id: user.id, email: user.email, roles: user.roles } } };
+      }
       const session = await services.sessions.issueStaff(user.id, services.now());
-      return { body: { token: session.token, expiresAt: session.expiresAt.toISOString() } };
+      return { headers: { 'Cache-Control': 'no-store' }, body: { token: session.token, expiresAt: session.expiresAt.toISOString(), staff: { id: user.id, email: user.email, roles: user.roles } } };
+    },
+  }),
+  defineRoute({
+    method: 'get', path: '/v1/staff/sessions/current', tag: 'staff', access: staffOnly(...ALL_STAFF),
+    summary: 'Who is signed in, with which roles, and (for a console session) when it ends if left idle',
+    response: { status: 200, description: 'the current staff member', schema: CurrentSessionView },
+    async handler({ services, staff, req }) {
+      const user = await services.prisma.staffUser.findUnique({ where: { id: staff.id }, select: { id: true, email: true, roles: true } });
+      if (!user) throw notFound('staff user');
+      const session = browserSessionOf(req);
+      return { headers: { 'Cache-Control': 'no-store' }, body: { staff: user, session: session ? 'cookie' : 'bearer', expiresAt: session?.expiresAt.toISOString() ?? null } };
+    },
+  }),
+  defineRoute({
+    method: 'delete', path: '/v1/staff/sessions/current', tag: 'staff', access: staffOnly(...ALL_STAFF),
+    summary: 'Sign out: ends the console session at once and clears its cookie (a bearer token simply expires)',
+    response: { status: 204, description: 'signed out' },
+    async handler({ services, staff, req, res, requestId }) {
+      const session = browserSessionOf(req);
+      if (session) await endBrowserSession(services, session.secret);
+      clearSessionCookie(services, res);
+      await services.audit.record({ actor: { type: 'staff', id: staff.id }, action: 'staff.logout', requestId });
+      return { status: 204 };
     },
   }),
   defineRoute({
@@ -58,7 +89,19 @@ export const staffRoutes = [
       const user = await services.prisma.staffUser.findUnique({ where: { id: params.id } });
       if (!user) throw notFound('staff user');
       const updated = await services.prisma.staffUser.update({ where: { id: user.id }, data: { disabledAt: user.disabledAt ?? services.now() } });
+      await endSessionsOf(services, user.id);
       await services.audit.record({ actor: staff.actor, action: 'staff.disable', resource: { type: 'staff', id: user.id }, requestId });
+      return { body: presentStaff(updated) };
+    },
+  }),
+  defineRoute({
+    method: 'post', path: '/v1/staff/:id/actions/unlock', tag: 'staff', access: staffOnly('admin'), params: StaffIdParams,
+    summary: 'Unlock sign-in for a staff user: every failed-attempt counter of that account, from every source, stops counting',
+    async handler({ services, params, staff, requestId }) {
+      const user = await services.prisma.staffUser.findUnique({ where: { id: params.id }, select: { id: true } });
+      if (!user) throw notFound('staff user');
+      const updated = await services.prisma.staffUser.update({ where: { id: user.id }, data: { loginUnlockedAt: services.now() } });
+      await services.audit.record({ actor: { type: 'staff', id: staff.id }, action: 'staff.unlock', resource: { type: 'staff', id: user.id }, requestId });
       return { body: presentStaff(updated) };
     },
   }),

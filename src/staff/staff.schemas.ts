@@ -6,7 +6,15 @@ export const StaffRoleSchema = z.enum(['support', 'privacy_officer', 'admin', 'a
 export const LoginBody = z.strictObject({
   email: z.email().max(254),
   password: z.string().min(1).max(1024),
+  /** "bearer" (scripts): a token in the answer; "cookie" (the console): an HttpOnly session cookie */
+  session: z.enum(['bearer', 'cookie']).default('bearer'),
 });
+
+const SignedInStaff = z.object({ id: z.uuid(), email: z.string(), roles: z.array(z.enum(['support', 'privacy_officer', 'admin', 'auditor'])) });
+
+export const LoginView = z.object({ token: z.string().optional(), expiresAt: z.string(), staff: SignedInStaff });
+
+export const CurrentSessionView = z.object({ staff: SignedInStaff, session: z.enum(['bearer', 'cookie']), expiresAt: z.string().nullable() });
 
 export const CreateStaffBody = z.strictObject({
   email: z.email().max(254),

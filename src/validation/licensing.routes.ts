@@ -3,5 +3,6 @@ import { deviceRoutes } from '../devices/devices.routes';
 import { licenceRoutes } from '../licences/licences.routes';
 import { signingRoutes } from '../signing/signing.routes';
 import { validateRoutes } from './validate.routes';
+import { validationStatsRoutes } from './validation-stats.routes';
 
-export const licensingRoutes = [...validateRoutes, ...signingRoutes, ...licenceRoutes, ...deviceRoutes];
+export const licensingRoutes = [...validateRoutes, ...signingRoutes, ...licenceRoutes, ...deviceRoutes, ...validationStatsRoutes];

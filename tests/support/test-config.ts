@@ -4,7 +4,7 @@ import type { Config } from '../../src/config';
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
     env: 'test', host: '127.0.0.1', port: 0, dataDir: './data-test', mailFrom: 'Nomina <privacy@nomina.test>',
-    logLevel: 'silent', trustProxy: 'loopback', staffTokenTtlSeconds: 900, checkResponses: true,
+    logLevel: 'silent', trustProxy: 'loopback', staffTokenTtlSeconds: 900, staffSessionIdleSeconds: 1800, checkResponses: true,
     secrets: {
       masterKeys: [{ id: 'k1', key: randomBytes(32) }],
       indexKey: randomBytes(32), keyPepper: randomBytes(32), telemetryKey: randomBytes(32), tokenSecret: randomBytes(32),
