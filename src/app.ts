@@ -13,6 +13,7 @@ import { requestContext } from './http/request-context';
 import { allRoutes } from './route-table';
 import { registerPrivacyMetrics } from './privacy/privacy-metrics';
 import { webhookMetrics } from './webhooks/webhook-metrics';
+import { serveScreen } from './web/serve-screens';
 
 const HOT_PATH = '/v1/validate';
 const API_HEADERS: [string, string][] = [
@@ -48,6 +49,8 @@ export function createApp(services: Services): express.Express {
   registerPrivacyMetrics(services);
   webhookMetrics(services);
   app.get('/metrics', metricsEndpoint(services.metrics, services.config.metricsToken));
+  // The staff console (web/console, built by npm run build).
+  app.use('/console', serveScreen('console'));
   // The validation route first: Express tries routes in order, and it is the one called at every
   // application start (no other route's pattern matches its path, so the order changes nothing else).
   app.use(mountRoutes(services, [...routes.filter((r) => r.path === HOT_PATH), ...routes.filter((r) => r.path !== HOT_PATH)]));

@@ -1,0 +1,76 @@
+import { useState } from 'react';
+import { client, unwrap } from '../api';
+import type { Me } from '../App';
+import { useI18n } from '../i18n';
+import { linkProps } from '../router';
+import { ErrorNotice, Page, ReasonForm, Status, useLoad } from '../parts';
+
+interface AlertSummary { id: string; licenceId: string; title: string; severity: string; status: string; openedAt: string; lastEvidenceAt: string }
+interface Alert extends AlertSummary {
+  explanation: { title: string; innocentCauses: string; [k: string]: string };
+  evidence: Record<string, unknown> | null; evidenceErased: boolean;
+  decision: { reason: string | null } | null;
+}
+
+export function FraudQueue() {
+  const { t, formatDate } = useI18n();
+  const [status, setStatus] = useState<'open' | 'under_review' | 'confirmed' | 'dismissed'>('open');
+  const alerts = useLoad(() => unwrap<{ items: AlertSummary[] }>(client.GET('/v1/fraud/alerts', { params: { query: { status, limit: 100 } } })), [status]);
+  return (
+    <Page title={t('fraud.title')}>
+      <label>{t('fraud.filter')}{' '}
+        <select value={status} onChange={(e) => setStatus(e.target.value as typeof status)}>
+          {(['open', 'under_review', 'confirmed', 'dismissed'] as const).map((s) => <option key={s} value={s}>{t(`status.${s}`)}</option>)}
+        </select>
+      </label>
+      <ErrorNotice error={alerts.error} />
+      {alerts.data && alerts.data.items.length === 0 && <p>{t('dash.noAlerts')}</p>}
+      {alerts.data && alerts.data.items.length > 0 && (
+        <table><thead><tr><th scope="col">{t('fraud.signal')}</th><th scope="col">{t('fraud.severity')}</th><th scope="col">{t('licence.status')}</th><th scope="col">{t('fraud.opened')}</th><th scope="col">{t('fraud.lastEvidence')}</th></tr></thead>
+          <tbody>{alerts.data.items.map((a) => <tr key={a.id}><td><a {...linkProps(`/fraud/${a.id}`)}>{a.title}</a></td><td><Status value={a.severity} /></td><td><Status value={a.status} /></td><td>{formatDate(a.openedAt)}</td><td>{formatDate(a.lastEvidenceAt)}</td></tr>)}</tbody></table>
+      )}
+    </Page>
+  );
+}
+
+/** Evidence as sentences a person reads, not JSON: each fact on its own line. */
+function Evidence({ evidence }: { evidence: Record<string, unknown> }) {
+  const { t } = useI18n();
+  const line = (k: string, v: unknown) => `${k.replace(/([A-Z])/g, ' $1').toLowerCase()}: ${Array.isArray(v) ? v.map((x) => (typeof x === 'object' ? Object.values(x as object).join(' ') : String(x))).join(', ') : typeof v === 'object' && v ? Object.entries(v).map(([a, b]) => `${a} ${String(b)}`).join(', ') : String(v)}`;
+  return <><h3>{t('fraud.evidence')}</h3><ul>{Object.entries(evidence).map(([k, v]) => <li key={k}>{line(k, v)}</li>)}</ul></>;
+}
+
+export function FraudAlertPage({ id, me }: { id: string; me: Me }) {
+  const { t, formatDate } = useI18n();
+  const alert = useLoad(() => unwrap<Alert>(client.GET('/v1/fraud/alerts/{id}', { params: { path: { id } } })), [id]);
+  const [decision, setDecision] = useState<'confirmed' | 'dismissed' | 'under_review'>('dismissed');
+  const [suspend, setSuspend] = useState(false);
+  const a = alert.data;
+  return (
+    <Page title={a ? a.title : t('licence.loading')}>
+      <ErrorNotice error={alert.error} />
+      {a && (
+        <>
+          <p><Status value={a.status} /> · <Status value={a.severity} /> · {t('fraud.openedAt', { at: formatDate(a.openedAt) })} · <a {...linkProps(`/licences/${a.licenceId}`)}>{t('fraud.toLicence')}</a></p>
+          {Object.entries(a.explanation).filter(([k]) => k !== 'title' && k !== 'innocentCauses').map(([k, v]) => <p key={k}>{v}</p>)}
+          <p><strong>{t('fraud.innocent')}</strong> {a.explanation.innocentCauses}</p>
+          {a.evidence ? <Evidence evidence={a.evidence} /> : <p>{t('fraud.evidenceErased')}</p>}
+          <p className="hint">{t('fraud.human')}</p>
+          {a.decision && <p>{t('fraud.decided', { reason: a.decision.reason ?? '' })}</p>}
+          {(a.status === 'open' || a.status === 'under_review') && me.roles.some((r) => r !== 'auditor') && (
+            <section aria-labelledby="decide"><h2 id="decide">{t('fraud.decide')}</h2>
+              <fieldset><legend>{t('fraud.decision')}</legend>
+                {(['under_review', 'confirmed', 'dismissed'] as const).map((d) => (
+                  <label key={d} className="check"><input type="radio" name="decision" value={d} checked={decision === d} onChange={() => setDecision(d)} /> {t(`status.${d}`)}</label>
+                ))}
+              </fieldset>
+              <ReasonForm label={t('reason.label')} submit={t('fraud.record')}
+                extra={decision === 'confirmed' ? <label className="check"><input type="checkbox" checked={suspend} onChange={(e) => setSuspend(e.target.checked)} /> {t('fraud.suspend')}</label> : null}
+                run={async (reason) => { await unwrap(client.POST('/v1/fraud/alerts/{id}/decision', { params: { path: { id } }, body: { decision, reason, suspendLicence: decision === 'confirmed' && suspend } })); alert.reload(); }} />
+            </section>
+          )}
+        </>
+      )}
+    </Page>
+  );
+}
