@@ -5,10 +5,17 @@ import { keyLookup } from './licence-keys';
 import type { LicenceListQuery } from './licences.schemas';
 import { LICENCE_INCLUDE } from './present-licence';
 
-/** "x7k9", "X7K9", "x7ko" (O typed for 0) → "X7K0": Crockford base32 as keys are printed. */
+/**
+ * "x7k9", "X7K9", "x7ko" (O typed for 0) → "X7K0": Crockford base32 as keys are printed. The last
+ * character is the check character, which may also be one of * ~ $ = U.
+ */
 export function lastFourOf(q: string): string | null {
-  const typed = q.trim().toUpperCase().replace(/O/g, '0').replace(/[IL]/g, '1');
-  return /^[0-9A-HJKMNP-TV-Z]{4}$/.test(typed) ? typed : null;
+  const typed = q.trim().toUpperCase();
+  if (!/^[0-9A-Z]{3}[0-9A-Z*~$=]$/.test(typed)) return null;
+  const body = typed.slice(0, 3).replace(/O/g, '0').replace(/[IL]/g, '1');
+  const check = typed[3] === 'U' ? 'U' : typed[3].replace('O', '0').replace(/[IL]/, '1');
+  const candidate = body + check;
+  return /^[0-9A-HJKMNP-TV-Z]{3}[0-9A-HJKMNP-TV-Z*~$=U]$/.test(candidate) ? candidate : null;
 }
 
 /**

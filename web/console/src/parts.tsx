@@ -23,6 +23,19 @@ export function Field(props: { label: string; value: string; onChange(v: string)
   );
 }
 
+/** A labelled select (label and control tied by id, so the name is the label alone). */
+export function Select<V extends string | number>(props: { label: string; value: NoInfer<V>; onChange(v: NoInfer<V>): void; options: { value: V; label: string }[] }) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{props.label}</label>
+      <select id={id} value={String(props.value)} onChange={(e) => props.onChange(props.options.find((o) => String(o.value) === e.target.value)!.value)}>
+        {props.options.map((o) => <option key={String(o.value)} value={String(o.value)}>{o.label}</option>)}
+      </select>
+    </div>
+  );
+}
+
 /** What a person reads for a failed request: never a raw code. */
 export function problemMessage(error: unknown, t: (id: MessageId) => string): string {
   if (!(error instanceof ApiError)) return t('error.network');

@@ -3,7 +3,7 @@ import { client, unwrap } from '../api';
 import type { Me, Role } from '../App';
 import { useI18n, type MessageId } from '../i18n';
 import { linkProps } from '../router';
-import { ErrorNotice, Field, Page, useLoad } from '../parts';
+import { ErrorNotice, Field, Page, Select, useLoad } from '../parts';
 
 interface Product { id: string; code: string; name: string }
 interface Policy { id: string; productId: string; name: string; maxMachines: number; maxUsers: number; durationDays: number | null; offlineGraceHours: number; transfersPer30Days: number }
@@ -53,7 +53,7 @@ function Policies({ products, policies, reload }: { products: Product[]; policie
         await unwrap(client.POST('/v1/policies', { body: { productId: product, name, ...numbers } as never }));
         setName(''); reload();
       })}>
-        <label>{t('admin.product')}{' '}<select value={product} onChange={(e) => setProductId(e.target.value)}>{products.map((p) => <option key={p.id} value={p.id}>{p.code} — {p.name}</option>)}</select></label>
+        <Select label={t('admin.product')} value={product} onChange={setProductId} options={products.map((p) => ({ value: p.id, label: `${p.code} — ${p.name}` }))} />
         <Field label={t('admin.policyName')} value={name} onChange={setName} required />
         {POLICY_FIELDS.map((f) => (
           <Field key={f.name} type="number" label={t(`policy.${f.name}` as MessageId)} hint={t(`policy.${f.name}.hint` as MessageId)} value={values[f.name]} onChange={(v) => setValues({ ...values, [f.name]: v })} />
@@ -79,9 +79,9 @@ function IssueLicence({ policies }: { policies: Policy[] }) {
   return (
     <section aria-labelledby="issue"><h2 id="issue">{t('admin.issue')}</h2>
       <form className="narrow" onSubmit={(e) => run(e, async () => { setIssued(await unwrap<{ id: string; key: string }>(client.POST('/v1/licences', { body: { policyId: policy, holderId: holder } }))); })}>
-        <label>{t('licence.customer')}{' '}<select value={customer} onChange={(e) => { setCustomerId(e.target.value); setHolderId(''); }}>{customers.data?.items.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}</select></label>
-        <label>{t('licence.holder')}{' '}<select value={holder} onChange={(e) => setHolderId(e.target.value)}>{contacts.data?.items.map((c) => <option key={c.id} value={c.id}>{c.firstName} {c.lastName} ({c.email})</option>)}</select></label>
-        <label>{t('licence.policy')}{' '}<select value={policy} onChange={(e) => setPolicyId(e.target.value)}>{policies.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}</select></label>
+        <Select label={t('licence.customer')} value={customer} onChange={(v) => { setCustomerId(v); setHolderId(''); }} options={(customers.data?.items ?? []).map((c) => ({ value: c.id, label: c.name }))} />
+        <Select label={t('licence.holder')} value={holder} onChange={setHolderId} options={(contacts.data?.items ?? []).map((c) => ({ value: c.id, label: `${c.firstName} ${c.lastName} (${c.email})` }))} />
+        <Select label={t('licence.policy')} value={policy} onChange={setPolicyId} options={policies.map((p) => ({ value: p.id, label: p.name }))} />
         <ErrorNotice error={error} />
         <button type="submit" disabled={!holder || !policy}>{t('admin.issueSubmit')}</button>
       </form>

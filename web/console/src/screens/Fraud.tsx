@@ -3,7 +3,7 @@ import { client, unwrap } from '../api';
 import type { Me } from '../App';
 import { useI18n } from '../i18n';
 import { linkProps } from '../router';
-import { ErrorNotice, Page, ReasonForm, Status, useLoad } from '../parts';
+import { ErrorNotice, Page, ReasonForm, Select, Status, useLoad } from '../parts';
 
 interface AlertSummary { id: string; licenceId: string; title: string; severity: string; status: string; openedAt: string; lastEvidenceAt: string }
 interface Alert extends AlertSummary {
@@ -18,11 +18,7 @@ export function FraudQueue() {
   const alerts = useLoad(() => unwrap<{ items: AlertSummary[] }>(client.GET('/v1/fraud/alerts', { params: { query: { status, limit: 100 } } })), [status]);
   return (
     <Page title={t('fraud.title')}>
-      <label>{t('fraud.filter')}{' '}
-        <select value={status} onChange={(e) => setStatus(e.target.value as typeof status)}>
-          {(['open', 'under_review', 'confirmed', 'dismissed'] as const).map((s) => <option key={s} value={s}>{t(`status.${s}`)}</option>)}
-        </select>
-      </label>
+      <Select label={t('fraud.filter')} value={status} onChange={setStatus} options={(['open', 'under_review', 'confirmed', 'dismissed'] as const).map((s) => ({ value: s, label: t(`status.${s}`) }))} />
       <ErrorNotice error={alerts.error} />
       {alerts.data && alerts.data.items.length === 0 && <p>{t('dash.noAlerts')}</p>}
       {alerts.data && alerts.data.items.length > 0 && (
@@ -43,7 +39,10 @@ function Evidence({ evidence }: { evidence: Record<string, unknown> }) {
 export function FraudAlertPage({ id, me }: { id: string; me: Me }) {
   const { t, formatDate } = useI18n();
   const alert = useLoad(() => unwrap<Alert>(client.GET('/v1/fraud/alerts/{id}', { params: { path: { id } } })), [id]);
-  const [decision, setDecision] = useState<'confirmed' | 'dismissed' | 'under_review'>('dismissed');
+  // Support may take an alert under review; confirming or dismissing is for a privacy officer or an admin.
+  const decides = me.roles.includes('privacy_officer') || me.roles.includes('admin');
+  const choices = (decides ? ['under_review', 'confirmed', 'dismissed'] : ['under_review']) as ('under_review' | 'confirmed' | 'dismissed')[];
+  const [decision, setDecision] = useState<'confirmed' | 'dismissed' | 'under_review'>(decides ? 'dismissed' : 'under_review');
   const [suspend, setSuspend] = useState(false);
   const a = alert.data;
   return (
@@ -57,10 +56,10 @@ export function FraudAlertPage({ id, me }: { id: string; me: Me }) {
           {a.evidence ? <Evidence evidence={a.evidence} /> : <p>{t('fraud.evidenceErased')}</p>}
           <p className="hint">{t('fraud.human')}</p>
           {a.decision && <p>{t('fraud.decided', { reason: a.decision.reason ?? '' })}</p>}
-          {(a.status === 'open' || a.status === 'under_review') && me.roles.some((r) => r !== 'auditor') && (
+          {(a.status === 'open' || (a.status === 'under_review' && decides)) && (
             <section aria-labelledby="decide"><h2 id="decide">{t('fraud.decide')}</h2>
               <fieldset><legend>{t('fraud.decision')}</legend>
-                {(['under_review', 'confirmed', 'dismissed'] as const).map((d) => (
+                {choices.filter((d) => d !== a.status).map((d) => (
                   <label key={d} className="check"><input type="radio" name="decision" value={d} checked={decision === d} onChange={() => setDecision(d)} /> {t(`status.${d}`)}</label>
                 ))}
               </fieldset>

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { client, unwrap } from '../api';
 import { useI18n, type MessageId } from '../i18n';
 import { linkProps } from '../router';
-import { ErrorNotice, Page, ReasonForm, Status, useLoad } from '../parts';
+import { ErrorNotice, Page, ReasonForm, Select, Status, useLoad } from '../parts';
 
 interface PrivacyRequest {
   id: string; type: string; status: string; channel: string; receivedAt: string; dueAt: string; overdue: boolean; reason: string | null;
@@ -21,11 +21,7 @@ export function PrivacyQueue() {
   const rows = [...(queue.data?.items ?? [])].sort((a, b) => a.dueAt.localeCompare(b.dueAt));
   return (
     <Page title={t('privacy.title')}>
-      <label>{t('fraud.filter')}{' '}
-        <select value={status} onChange={(e) => setStatus(e.target.value as typeof status)}>
-          <option value="open">{t('privacy.open')}</option><option value="completed">{t('status.completed')}</option><option value="rejected">{t('status.rejected')}</option>
-        </select>
-      </label>
+      <Select label={t('fraud.filter')} value={status} onChange={setStatus} options={[{ value: 'open' as const, label: t('privacy.open') }, { value: 'completed' as const, label: t('status.completed') }, { value: 'rejected' as const, label: t('status.rejected') }]} />
       <ErrorNotice error={queue.error} />
       {queue.data && rows.length === 0 && <p>{t('dash.noRequests')}</p>}
       {rows.length > 0 && (
@@ -75,7 +71,7 @@ export function PrivacyRequestPage({ id }: { id: string }) {
           {!r.extensionReason && (
             <section aria-labelledby="extend"><h2 id="extend">{t('privacy.extend')}</h2>
               <ReasonForm label={t('privacy.extendReason')} submit={t('privacy.extend')}
-                extra={<label>{t('privacy.months')}{' '}<select value={months} onChange={(e) => setMonths(Number(e.target.value) as 1 | 2)}><option value={1}>1</option><option value={2}>2</option></select></label>}
+                extra={<Select label={t('privacy.months')} value={months} onChange={setMonths} options={[{ value: 1 as const, label: '1' }, { value: 2 as const, label: '2' }]} />}
                 run={(reason) => act(client.POST('/v1/privacy/requests/{id}/actions/extend', { params: { path: { id } }, body: { months, reason } }))} />
             </section>
           )}

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { client, unwrap } from '../api';
 import { useI18n } from '../i18n';
-import { BarChart, ErrorNotice, Page, useLoad } from '../parts';
+import { BarChart, ErrorNotice, Field, Page, Select, useLoad } from '../parts';
 
 interface Cell { key: string; events: number; activeUsers: number }
 interface Stats { cells: Cell[]; suppressedCells: number; minCellUsers: number }
@@ -23,11 +23,9 @@ export function Telemetry() {
   return (
     <Page title={t('telemetry.title')}>
       <div className="filters">
-        <label>{t('admin.product')}{' '}<select value={code} onChange={(e) => setProduct(e.target.value)}>{products.data?.items.map((p) => <option key={p.id} value={p.code}>{p.code} — {p.name}</option>)}</select></label>
-        <label>{t('telemetry.month')}{' '}<input type="month" value={month} onChange={(e) => e.target.value && setMonth(e.target.value)} /></label>
-        <label>{t('telemetry.groupBy')}{' '}<select value={groupBy} onChange={(e) => setGroupBy(e.target.value as typeof groupBy)}>
-          {(['feature', 'version', 'os', 'day'] as const).map((g) => <option key={g} value={g}>{t(`telemetry.by.${g}`)}</option>)}
-        </select></label>
+        <Select label={t('admin.product')} value={code} onChange={setProduct} options={(products.data?.items ?? []).map((p) => ({ value: p.code, label: `${p.code} — ${p.name}` }))} />
+        <Field label={t('telemetry.month')} type="month" value={month} onChange={(v) => v && setMonth(v)} />
+        <Select label={t('telemetry.groupBy')} value={groupBy} onChange={setGroupBy} options={(['feature', 'version', 'os', 'day'] as const).map((g) => ({ value: g, label: t(`telemetry.by.${g}`) }))} />
       </div>
       <ErrorNotice error={stats.error ?? products.error} />
       {stats.data && (
