@@ -31,7 +31,7 @@ export async function seedWorld(baseUrl: string): Promise<World> {
   const product = await admin.call<{ id: string }>('POST', '/v1/products', { code: productCode, name: 'Leuven Desktop' });
   const policy = await admin.call<{ id: string }>('POST', '/v1/policies', { productId: product.id, name: 'Standard', maxMachines: 2, maxUsers: 1 });
   const licence = await admin.call<{ id: string; key: string }>('POST', '/v1/licences', { policyId: policy.id, holderId: holder.id });
-  const validate = (key: string, dev: ReturnType<typeof device>) => admin.call<{ code: string }>('POST', '/v1/validate', {
+  const validate = (key: string, dev: ReturnType<typeof device>) => admin.call<{ code: string; token: string }>('POST', '/v1/validate', {
     key, product: productCode, device: dev, app: { version: '5.2.1', os: 'Windows 11 23H2' }, nonce: randomUUID(), clientTime: new Date().toISOString(),
   });
   const pcName = 'LAPTOP-RVDB';
@@ -39,6 +39,16 @@ export async function seedWorld(baseUrl: string): Promise<World> {
   // Three machines on a two-machine licence: the third is refused and the device fan-out signal opens an alert.
   const shared = await admin.call<{ id: string; key: string }>('POST', '/v1/licences', { policyId: policy.id, holderId: other.id });
   for (const [i, mac] of ['00:1A:2B:3C:4D:60', '00:1A:2B:3C:4D:61', '00:1A:2B:3C:4D:62'].entries()) await validate(shared.key, device(`PC-MAES-${i}`, mac, 'tmaes'));
+  // Usage from six holders: "export.pdf" used by all six is shown; "print", used by two, is suppressed (fewer than 5 users).
+  for (let i = 0; i < 6; i++) {
+    const user = await admin.call<{ id: string }>('POST', '/v1/contacts', { customerId: customer.id, firstName: `User${i}`, lastName: 'Telemetry', email: `user${i}@leuven.test`, roles: ['licence_holder'] });
+    const issued = await admin.call<{ key: string }>('POST', '/v1/licences', { policyId: policy.id, holderId: user.id });
+    const verdict = await validate(issued.key, device(`PC-USER-${i}`, `00:1A:2B:3C:5D:${String(10 + i).padStart(2, '0')}`, `user${i}`));
+    const at = new Date().toISOString();
+    const events = [{ type: 'feature', name: 'export.pdf', at }, ...(i < 2 ? [{ type: 'feature', name: 'print', at }] : [])];
+    const res = await fetch(`${baseUrl}/v1/telemetry`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${verdict.token}` }, body: JSON.stringify({ batchId: randomUUID(), events }) });
+    if (res.status !== 202) throw new Error(`telemetry → ${res.status}: ${await res.text()}`);
+  }
   const dpo = await ApiClient.signIn(baseUrl, staff.privacy_officer.email, staff.privacy_officer.password);
   const request = await dpo.call<{ id: string }>('POST', '/v1/privacy/requests', { contactId: leaver.id, type: 'erasure', channel: 'letter', reason: 'I left the organisation.' });
   await dpo.call('POST', '/v1/breaches', {

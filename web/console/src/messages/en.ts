@@ -66,4 +66,11 @@ export const en = {
   'telemetry.title': 'Usage statistics', 'telemetry.month': 'Month', 'telemetry.groupBy': 'Group by', 'telemetry.by.feature': 'feature', 'telemetry.by.version': 'app version',
   'telemetry.by.os': 'operating system', 'telemetry.by.day': 'day', 'telemetry.users': 'Active users', 'telemetry.usersLabel': 'Users', 'telemetry.events': 'Events',
   'telemetry.empty': 'No usage to show for this month.', 'telemetry.suppressed': '{count} group(s) with fewer than {min} users are hidden to protect privacy.',
+  'evidence.distinct': '{value} different one(s) seen in the window', 'evidence.threshold': 'more than {value} is unusual for this policy', 'evidence.windowHours': 'window: {value} hour(s)',
+  'evidence.activations': '{value} activation(s)', 'evidence.releases': '{value} release(s)', 'evidence.windowDays': 'window: {value} day(s)',
+  'evidence.clashingMacs': '{value} MAC address(es) also seen elsewhere', 'evidence.otherLicences': 'on {value} other licence(s)', 'evidence.acrossCustomers': 'across organisations: {value}',
+  'evidence.networks': '{value} network(s)', 'evidence.returns': '{value} return(s) to an earlier network', 'evidence.windowMinutes': 'window: {value} minute(s)',
+  'evidence.driftMinutes': 'the computer clock was {value} minute(s) off', 'evidence.toleranceMinutes': 'tolerance: {value} minute(s)',
+  'evidence.occurrences': 'The signal fired {count} time(s), first {first}, last {last}.', 'evidence.what': 'What', 'evidence.firstSeen': 'First seen', 'evidence.lastSeen': 'Last seen', 'evidence.times': 'Times',
+  'evidence.kind.machine': 'computer', 'evidence.kind.account': 'Windows account', 'evidence.kind.activity': 'activity', 'evidence.kind.collision': 'shared MAC address', 'evidence.kind.network': 'network', 'evidence.kind.drift': 'clock drift',
 };

@@ -68,4 +68,11 @@ export const nl: Record<keyof typeof en, string> = {
   'telemetry.title': 'Gebruiksstatistieken', 'telemetry.month': 'Maand', 'telemetry.groupBy': 'Groeperen per', 'telemetry.by.feature': 'functie', 'telemetry.by.version': 'appversie',
   'telemetry.by.os': 'besturingssysteem', 'telemetry.by.day': 'dag', 'telemetry.users': 'Actieve gebruikers', 'telemetry.usersLabel': 'Gebruikers', 'telemetry.events': 'Gebeurtenissen',
   'telemetry.empty': 'Geen gebruik te tonen voor deze maand.', 'telemetry.suppressed': '{count} groep(en) met minder dan {min} gebruikers zijn verborgen om de privacy te beschermen.',
+  'evidence.distinct': '{value} verschillende gezien in het venster', 'evidence.threshold': 'meer dan {value} is ongewoon voor dit beleid', 'evidence.windowHours': 'venster: {value} uur',
+  'evidence.activations': '{value} activering(en)', 'evidence.releases': '{value} vrijgave(n)', 'evidence.windowDays': 'venster: {value} dag(en)',
+  'evidence.clashingMacs': '{value} MAC-adres(sen) ook elders gezien', 'evidence.otherLicences': 'op {value} andere licentie(s)', 'evidence.acrossCustomers': 'over organisaties heen: {value}',
+  'evidence.networks': '{value} netwerk(en)', 'evidence.returns': '{value} terugkeer/terugkeren naar een eerder netwerk', 'evidence.windowMinutes': 'venster: {value} minuut/minuten',
+  'evidence.driftMinutes': 'de klok van de computer liep {value} minuut/minuten af', 'evidence.toleranceMinutes': 'tolerantie: {value} minuut/minuten',
+  'evidence.occurrences': 'Het signaal ging {count} keer af, eerst {first}, laatst {last}.', 'evidence.what': 'Wat', 'evidence.firstSeen': 'Eerst gezien', 'evidence.lastSeen': 'Laatst gezien', 'evidence.times': 'Aantal keer',
+  'evidence.kind.machine': 'computer', 'evidence.kind.account': 'Windows-account', 'evidence.kind.activity': 'activiteit', 'evidence.kind.collision': 'gedeeld MAC-adres', 'evidence.kind.network': 'netwerk', 'evidence.kind.drift': 'klokafwijking',
 };

@@ -1,14 +1,14 @@
 import { useState } from 'react';
 import { client, unwrap } from '../api';
 import type { Me } from '../App';
-import { useI18n } from '../i18n';
+import { useI18n, type MessageId } from '../i18n';
 import { linkProps } from '../router';
 import { ErrorNotice, Page, ReasonForm, Select, Status, useLoad } from '../parts';
 
 interface AlertSummary { id: string; licenceId: string; title: string; severity: string; status: string; openedAt: string; lastEvidenceAt: string }
 interface Alert extends AlertSummary {
   explanation: { title: string; innocentCauses: string; [k: string]: string };
-  evidence: Record<string, unknown> | null; evidenceErased: boolean;
+  evidence: AlertEvidence | null; evidenceErased: boolean;
   decision: { reason: string | null } | null;
 }
 
@@ -29,11 +29,28 @@ export function FraudQueue() {
   );
 }
 
-/** Evidence as sentences a person reads, not JSON: each fact on its own line. */
-function Evidence({ evidence }: { evidence: Record<string, unknown> }) {
-  const { t } = useI18n();
-  const line = (k: string, v: unknown) => `${k.replace(/([A-Z])/g, ' $1').toLowerCase()}: ${Array.isArray(v) ? v.map((x) => (typeof x === 'object' ? Object.values(x as object).join(' ') : String(x))).join(', ') : typeof v === 'object' && v ? Object.entries(v).map(([a, b]) => `${a} ${String(b)}`).join(', ') : String(v)}`;
-  return <><h3>{t('fraud.evidence')}</h3><ul>{Object.entries(evidence).map(([k, v]) => <li key={k}>{line(k, v)}</li>)}</ul></>;
+interface EvidenceItem { key: string; kind: string; firstAt: string; lastAt: string; count: number; detail?: Record<string, unknown> }
+interface AlertEvidence { summary: Record<string, string | number>; items: EvidenceItem[]; occurrences: number; firstAt: string; lastAt: string }
+const SUMMARY_KEYS = ['distinct', 'threshold', 'windowHours', 'activations', 'releases', 'windowDays', 'clashingMacs', 'otherLicences', 'acrossCustomers', 'networks', 'returns', 'windowMinutes', 'driftMinutes', 'toleranceMinutes'] as const;
+
+/** Evidence as sentences and a table a person reads, not JSON. */
+function Evidence({ evidence }: { evidence: AlertEvidence }) {
+  const { t, formatDate } = useI18n();
+  return (
+    <>
+      <h2>{t('fraud.evidence')}</h2>
+      <ul>
+        {SUMMARY_KEYS.filter((k) => evidence.summary[k] !== undefined).map((k) => <li key={k}>{t(`evidence.${k}`, { value: evidence.summary[k] })}</li>)}
+        <li>{t('evidence.occurrences', { count: evidence.occurrences, first: formatDate(evidence.firstAt), last: formatDate(evidence.lastAt) })}</li>
+      </ul>
+      {evidence.items.length > 0 && (
+        <table><thead><tr><th scope="col">{t('evidence.what')}</th><th scope="col">{t('evidence.firstSeen')}</th><th scope="col">{t('evidence.lastSeen')}</th><th scope="col">{t('evidence.times')}</th></tr></thead>
+          <tbody>{evidence.items.map((i) => (
+            <tr key={i.key}><td>{t(`evidence.kind.${i.kind}` as MessageId)} {i.key}</td><td>{formatDate(i.firstAt)}</td><td>{formatDate(i.lastAt)}</td><td>{i.count}</td></tr>))}
+          </tbody></table>
+      )}
+    </>
+  );
 }
 
 export function FraudAlertPage({ id, me }: { id: string; me: Me }) {
