@@ -64,3 +64,6 @@ export async function signIn(page: Page, baseUrl: string, account: { email: stri
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
 }
+
+/** A pattern for text ending with `s` (a key's last four may hold $ or *). */
+export const endingWith = (s: string) => new RegExp(`${s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);

@@ -55,8 +55,10 @@ export async function startService(options: { databaseUrl?: string } = {}): Prom
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-        if (child.exitCode === null) child.kill('SIGKILL');
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([exited, new Promise((r) => { timer = setTimeout(r, 10_000); })]);
+        clearTimeout(timer);
+        if (child.exitCode === null) { child.kill('SIGKILL'); await exited; }
       }
       rmSync(dataDir, { recursive: true, force: true });
     },

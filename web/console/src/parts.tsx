@@ -108,7 +108,7 @@ export function BarChart({ title, rows, empty, valueLabel }: { title: string; ro
   return (
     <figure className="chart" aria-labelledby={`${id}-cap`}>
       <figcaption id={`${id}-cap`}>{title}</figcaption>
-      <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="img" aria-labelledby={`${id}-cap`} aria-describedby={`${id}-table`}>
+      <svg viewBox={`0 0 ${width} ${height}`} width={width} height={height} role="img" aria-labelledby={`${id}-cap`} aria-describedby={`${id}-table`}>
         {rows.map((r, i) => (
           <g key={r.label} transform={`translate(0 ${i * (barH + 6)})`}>
             <text x="0" y={barH - 6} className="bar-label">{r.label}</text>
