@@ -8,6 +8,7 @@ COPY src ./src
 COPY scripts ./scripts
 COPY bench ./bench
 COPY client-sdk/src ./client-sdk/src
+COPY web ./web
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim

@@ -38,6 +38,8 @@ describe('docker-compose.yml', () => {
   it('has a Dockerfile that builds and runs the compiled service', () => {
     const dockerfile = readFileSync(path.join(root, 'Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(/RUN npm ci/);
+    // npm run build builds the console too (served at /console from dist/web/console)
+    expect(dockerfile).toMatch(/COPY web \.\/web[\s\S]*RUN npm run build/);
     expect(dockerfile).toMatch(/CMD \["node", "--enable-source-maps", "dist\/src\/main.js"\]/);
   });
 });
