@@ -6,6 +6,7 @@ import { createApp } from './app';
 import { drainFraudEvaluations } from './fraud/fraud-runtime';
 import { buildServices } from './services';
 import { indexContactNames } from './contacts/index-contact-names';
+import { indexNtUsers } from './devices/index-nt-users';
 import { startPrivacyServices } from './privacy/privacy-background';
 import { bootstrapAdmin } from './staff/bootstrap-admin';
 import { startTelemetryMaintenance } from './telemetry/telemetry-maintenance';
@@ -22,6 +23,8 @@ async function main(): Promise<void> {
   await bootstrapAdmin(services, url);
   const named = await indexContactNames(services); // contacts from before name search
   if (named > 0) logger.info({ contacts: named }, 'name search indexes added to existing contacts');
+  const users = await indexNtUsers(services); // bound accounts from before search by user name alone
+  if (users > 0) logger.info({ accounts: users }, 'user-name search indexes added to bound accounts');
   startTelemetryMaintenance(services); // telemetry partitions ahead and daily roll-ups (unref'd timer)
   startPrivacyServices(services); // the daily retention run (unref'd timer)
   startWebhookWorker(services); // outbox fan-out, deliveries with retries, expiry/deadline scan (stopped by services.close)

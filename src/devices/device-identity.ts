@@ -67,20 +67,21 @@ export interface DeviceIdentity {
   macs: string[];
   pcNameIndex: string;
   ntAccountIndex: string;
-  /** the user name without its domain, for staff search */
+  /** the user name without its domain, for staff search ("jdoe" finds CONTOSO\jdoe) */
   ntUserIndex?: string;
   macIndexes: string[];
 }
 
 export function identifyDevice(blindIndex: BlindIndex, device: DeviceBody): DeviceIdentity {
   const domain = device.ntDomain ? device.ntDomain : null;
+  const accountIndex = ntAccountIndex(blindIndex, domain, device.ntUsername);
   return {
     pcName: device.pcName,
     ntAccount: domain ? `${domain}\\${device.ntUsername}` : device.ntUsername,
     macs: device.macAddresses,
     pcNameIndex: blindIndex.of('pc_name', device.pcName),
-    ntAccountIndex: ntAccountIndex(blindIndex, domain, device.ntUsername),
-    ntUserIndex: domain ? ntAccountIndex(blindIndex, null, device.ntUsername) : undefined,
+    ntAccountIndex: accountIndex,
+    ntUserIndex: domain ? ntAccountIndex(blindIndex, null, device.ntUsername) : accountIndex,
     macIndexes: device.macAddresses.map((m) => blindIndex.of('mac', m)),
   };
 }

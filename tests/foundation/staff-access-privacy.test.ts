@@ -36,10 +36,10 @@ describe('licence actions by support', () => {
 
   it.each(['suspend', 'reinstate', 'revoke', 'rotate-key'])('%s records the stated purpose with the change', async (action) => {
     const { licence, holderId } = await buildLicence(h);
-    const res = await h.api.post(`/v1/licences/${licence.id}/actions/${action}`).set(h.auth(support)).set('X-Purpose', `ticket ${action}`).send({});
+    const res = await h.api.post(`/v1/licences/${licence.id}/actions/${action}`).set(h.auth(support)).set('X-Purpose', `ticket 42 ${action}`).send({});
     expect(res.status).toBe(200);
     const name = action === 'rotate-key' ? 'licence.rotate_key' : `licence.${action}`;
-    expect((await entries(holderId, name)).map((e) => e.purpose)).toEqual([`ticket ${action}`]);
+    expect((await entries(holderId, name)).map((e) => e.purpose)).toEqual([`ticket 42 ${action}`]);
   });
 });
 

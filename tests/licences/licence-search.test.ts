@@ -5,6 +5,7 @@
  */
 import { indexContactNames } from '../../src/contacts/index-contact-names';
 import { lastFourOf } from '../../src/licences/search-licences';
+import { indexNtUsers } from '../../src/devices/index-nt-users';
 import { buildContact, buildCustomer, buildLicence } from '../support/factories';
 import { createHarness, type Harness } from '../support/harness';
 import { aDevice, validate, validateBody } from '../validation/validate-helpers';
@@ -71,6 +72,11 @@ describe('GET /v1/licences?q=', () => {
     for (const q of ['finder@oostende.test', 'oostende zoek', 'pc-zoek-77', 'OOSTENDE\\zoeker', 'zoeker']) {
       expect({ q, found: ids(await search(q)) }).toEqual({ q, found: [licence.id] });
     }
+    // an account bound before search by user name alone: indexed at start-up
+    await h.services.prisma.licenceUser.updateMany({ where: { licenceId: licence.id }, data: { ntUserIndex: null } });
+    expect(ids(await search('zoeker'))).toEqual([]);
+    expect(await indexNtUsers(h.services)).toBeGreaterThanOrEqual(1);
+    expect(ids(await search('zoeker'))).toEqual([licence.id]);
   });
 });
 

@@ -18,6 +18,7 @@ const NO_SUBJECT_DATA: Record<string, string> = {
   BreachRecord: 'categories and approximate counts of a breach; staff are told not to enter personal data',
   StaffUser: 'vendor staff work identities: not data subjects of this service (an HR matter)',
   SetupCode: 'hashes of one-time first-run setup codes: no person, deleted once the first admin exists',
+  StaffSession: 'console sessions of staff users (a digest of the cookie secret and times): no licence holder data',
   AuditHead: 'the chain head: a sequence number and a hash',
   ApiKey: "a vendor system's key: a name, scopes and a keyed digest",
   WebhookEndpoint: "a vendor system's receiver URL and wrapped signing secret",

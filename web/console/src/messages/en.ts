@@ -5,7 +5,7 @@ export const en = {
   'nav.breaches': 'Breaches', 'nav.register': 'Processing register', 'nav.admin': 'Administration', 'nav.audit': 'Audit trail', 'nav.telemetry': 'Usage',
   'role.support': 'support', 'role.privacy_officer': 'privacy officer', 'role.admin': 'admin', 'role.auditor': 'auditor',
   'signIn.title': 'Sign in to the Nomina console', 'signIn.email': 'E-mail', 'signIn.password': 'Password', 'signIn.submit': 'Sign in',
-  'signIn.idle': 'For your safety you are signed out after 30 minutes without activity.',
+  'signIn.idle': 'For your safety you are signed out after a period without activity, and when you sign out.',
   'error.network': 'The service could not be reached. Check your connection and try again.', 'error.credentials': 'E-mail or password is wrong.',
   'error.rateLimited': 'Too many attempts. Wait a few minutes, or ask an administrator to unlock your account.', 'error.forbidden': 'Your role does not allow this.',
   'error.notFound': 'This item does not exist (any more).', 'error.invalid': 'Some of what you entered is not valid.', 'error.server': 'Something went wrong on our side. Try again later.',

@@ -7,7 +7,7 @@ export const nl: Record<keyof typeof en, string> = {
   'nav.breaches': 'Datalekken', 'nav.register': 'Verwerkingsregister', 'nav.admin': 'Beheer', 'nav.audit': 'Auditspoor', 'nav.telemetry': 'Gebruik',
   'role.support': 'support', 'role.privacy_officer': 'privacyverantwoordelijke', 'role.admin': 'beheerder', 'role.auditor': 'auditor',
   'signIn.title': 'Aanmelden bij de Nomina-console', 'signIn.email': 'E-mailadres', 'signIn.password': 'Wachtwoord', 'signIn.submit': 'Aanmelden',
-  'signIn.idle': 'Voor uw veiligheid wordt u na 30 minuten zonder activiteit afgemeld.',
+  'signIn.idle': 'Voor uw veiligheid wordt u afgemeld na een periode zonder activiteit, en wanneer u zich afmeldt.',
   'error.network': 'De dienst is niet bereikbaar. Controleer uw verbinding en probeer het opnieuw.', 'error.credentials': 'E-mailadres of wachtwoord is onjuist.',
   'error.rateLimited': 'Te veel pogingen. Wacht enkele minuten of vraag een beheerder uw account te ontgrendelen.', 'error.forbidden': 'Uw rol staat dit niet toe.',
   'error.notFound': 'Dit item bestaat niet (meer).', 'error.invalid': 'Een deel van wat u invulde is niet geldig.', 'error.server': 'Er ging bij ons iets mis. Probeer het later opnieuw.',
