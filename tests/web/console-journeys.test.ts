@@ -49,6 +49,9 @@ describe('support', () => {
     expect(await page.getByRole('table').textContent()).not.toContain('Van der Berg');
     await page.getByRole('link', { name: endingWith(world.supportLicence.key.slice(-4)) }).click();
     await page.getByLabel('Purpose (ticket reference)').waitFor();
+    await page.getByText('Stad Leuven').waitFor();
+    await page.getByRole('cell', { name: 'L•••' }).waitFor(); // the device, its PC name masked
+    await page.getByRole('cell', { name: 'VALID' }).waitFor();
     await checkScreen(page, 'licence-masked');
     await page.getByLabel('Purpose (ticket reference)').fill('x');
     await page.getByRole('button', { name: 'Show personal data' }).click();
@@ -126,6 +129,7 @@ describe('privacy officer', () => {
     await page.getByLabel('Outcome (told to the requester)').fill('All personal data erased; billing record kept as the law requires.');
     await page.getByRole('button', { name: 'Complete request' }).click();
     await page.getByText('completed', { exact: true }).waitFor();
+    await page.getByText('Signed receipt (JWS)').waitFor();
     await checkScreen(page, 'privacy-request-completed');
     const dpo = await ApiClient.signIn(service.baseUrl, world.staff.privacy_officer.email, world.staff.privacy_officer.password);
     const request = await dpo.call<{ status: string; receipt: string | null }>('GET', `/v1/privacy/requests/${world.erasureRequestId}`);

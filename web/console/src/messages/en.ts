@@ -73,4 +73,5 @@ export const en = {
   'evidence.driftMinutes': 'the computer clock was {value} minute(s) off', 'evidence.toleranceMinutes': 'tolerance: {value} minute(s)',
   'evidence.occurrences': 'The signal fired {count} time(s), first {first}, last {last}.', 'evidence.what': 'What', 'evidence.firstSeen': 'First seen', 'evidence.lastSeen': 'Last seen', 'evidence.times': 'Times',
   'evidence.kind.machine': 'computer', 'evidence.kind.account': 'Windows account', 'evidence.kind.activity': 'activity', 'evidence.kind.collision': 'shared MAC address', 'evidence.kind.network': 'network', 'evidence.kind.drift': 'clock drift',
+  'privacy.verifiedAtOnly': 'verified {at}', 'privacy.receipt': 'Receipt', 'privacy.receiptShow': 'Signed receipt (JWS)',
 };

@@ -6,7 +6,7 @@ import { ErrorNotice, Page, ReasonForm, Select, Status, useLoad } from '../parts
 
 interface PrivacyRequest {
   id: string; type: string; status: string; channel: string; receivedAt: string; dueAt: string; overdue: boolean; reason: string | null;
-  extendedDueAt: string | null; extensionReason: string | null; identityVerifiedAt: string | null; identityMethod: string | null; closedAt: string | null; outcome: string | null; contactId: string | null;
+  receipt: string | null; extendedDueAt: string | null; extensionReason: string | null; identityVerifiedAt: string | null; identityMethod: string | null; closedAt: string | null; outcome: string | null; contactId: string | null;
 }
 interface Category { id: string; name: string; retention: string; personal: boolean }
 
@@ -56,9 +56,10 @@ export function PrivacyRequestPage({ id }: { id: string }) {
           <dt>{t('privacy.channel')}</dt><dd>{r.channel}</dd>
           <dt>{t('privacy.received')}</dt><dd>{formatDate(r.receivedAt)}</dd>
           <dt>{t('privacy.due')}</dt><dd className={r.overdue ? 'overdue' : undefined}>{formatDate(r.dueAt)} {open && `(${r.overdue ? t('privacy.overdue', { days: -daysLeft(r.dueAt) }) : t('privacy.daysLeft', { days: daysLeft(r.dueAt) })})`}</dd>
-          <dt>{t('privacy.identity')}</dt><dd>{r.identityVerifiedAt ? t('privacy.verifiedAt', { at: formatDate(r.identityVerifiedAt), method: r.identityMethod ?? '' }) : t('privacy.notVerified')}</dd>
+          <dt>{t('privacy.identity')}</dt><dd>{r.identityVerifiedAt ? (r.identityMethod ? t('privacy.verifiedAt', { at: formatDate(r.identityVerifiedAt), method: r.identityMethod }) : t('privacy.verifiedAtOnly', { at: formatDate(r.identityVerifiedAt) })) : t('privacy.notVerified')}</dd>
           {r.extensionReason && <><dt>{t('privacy.extension')}</dt><dd>{r.extensionReason}</dd></>}
           {r.outcome && <><dt>{t('privacy.outcome')}</dt><dd>{r.outcome}</dd></>}
+          {r.receipt && <><dt>{t('privacy.receipt')}</dt><dd><details><summary>{t('privacy.receiptShow')}</summary><code className="jws">{r.receipt}</code></details></dd></>}
         </dl>
       )}
       {r && open && (
