@@ -10,8 +10,11 @@ export type ContactPersonalData = Record<PersonalField, string | null>;
 
 type EncryptedColumns = Partial<Record<`${PersonalField}Enc`, string | null>> & { emailIndex?: string; nameIndexes?: string[] };
 
+/** The stored names of an existing contact: a change of one name re-indexes both (read by the caller, in its transaction). */
+export interface StoredNames { firstNameEnc: string; lastNameEnc: string }
+
 export async function encryptContactFields(
-  services: Services, contactId: string, fields: Partial<Record<PersonalField, string | null | undefined>>,
+  services: Services, contactId: string, fields: Partial<Record<PersonalField, string | null | undefined>>, stored?: StoredNames,
 ): Promise<EncryptedColumns> {
   const key = await services.subjects.ensureKey(contactId);
   const columns: EncryptedColumns = {};
@@ -22,13 +25,10 @@ export async function encryptContactFields(
   }
   if (fields.email) columns.emailIndex = services.blindIndex.of('email', fields.email);
   if (fields.firstName !== undefined || fields.lastName !== undefined) {
-    // The index covers both names: when one changes, the other is read back from the row.
+    // The index covers both names: when one changes, the other is opened from the stored row.
     let { firstName, lastName } = fields;
-    if (firstName === undefined || lastName === undefined) {
-      const row = await db.contact.findUnique({ where: { id: contactId }, select: { firstNameEnc: true, lastNameEnc: true } });
-      if (firstName === undefined && row) firstName = services.subjects.decryptWith(key, contactId, 'contact.firstName', row.firstNameEnc);
-      if (lastName === undefined && row) lastName = services.subjects.decryptWith(key, contactId, 'contact.lastName', row.lastNameEnc);
-    }
+    if (firstName === undefined && stored) firstName = services.subjects.decryptWith(key, contactId, 'contact.firstName', stored.firstNameEnc);
+    if (lastName === undefined && stored) lastName = services.subjects.decryptWith(key, contactId, 'contact.lastName', stored.lastNameEnc);
     columns.nameIndexes = services.blindIndex.ofNameTokens(firstName, lastName);
   }
   return columns;

@@ -59,10 +59,10 @@ export const contactRoutes = [
     async handler({ services, params, body, staff, purpose, requestId }) {
       const { roles, ...fields } = body;
       const updated = await services.prisma.$transaction(async (tx) => {
-        const contact = await tx.contact.findUnique({ where: { id: params.id }, select: { id: true } });
+        const contact = await tx.contact.findUnique({ where: { id: params.id }, select: { id: true, firstNameEnc: true, lastNameEnc: true } });
         if (!contact) throw notFound('contact');
         await assertProcessingAllowed(services, tx, staff, contact.id, 'change');
-        const columns = await encryptContactFields(services, contact.id, fields);
+        const columns = await encryptContactFields(services, contact.id, fields, contact);
         const row = await tx.contact.update({ where: { id: contact.id }, data: { ...(columns as Record<string, string>), ...(roles ? { roles } : {}) } });
         await services.audit.record({ actor: staff.actor, action: 'contact.update', subjectId: contact.id, resource: { type: 'contact', id: contact.id }, purpose, requestId, details: { fields: Object.keys(body) } }, tx);
         return row;

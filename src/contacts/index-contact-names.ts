@@ -18,7 +18,7 @@ export async function indexContactNames(services: Services): Promise<number> {
     });
     if (rows.length === 0) return indexed;
     for (const row of rows) {
-      const key = await services.subjects.loadKey(services.prisma, row.id);
+      const key = await services.subjects.loadKey(row.id);
       if (!key) continue;
       const first = services.subjects.decryptWith(key, row.id, 'contact.firstName', row.firstNameEnc);
       const last = services.subjects.decryptWith(key, row.id, 'contact.lastName', row.lastNameEnc);

@@ -12,9 +12,9 @@ import { SELF_SERVICE_IDENTITY } from './submit-subject-request';
 export async function rectifyContact(services: Services, contactId: string, body: RectifyBody) {
   const now = services.now();
   return services.prisma.$transaction(async (tx) => {
-    const contact = await tx.contact.findUnique({ where: { id: contactId }, select: { id: true } });
+    const contact = await tx.contact.findUnique({ where: { id: contactId }, select: { id: true, firstNameEnc: true, lastNameEnc: true } });
     if (!contact) throw notFound('contact');
-    const columns = await encryptContactFields(services, contactId, body);
+    const columns = await encryptContactFields(services, contactId, body, contact);
     const updated = await tx.contact.update({ where: { id: contactId }, data: columns as Record<string, string> });
     const fields = Object.keys(body);
     const request = await tx.privacyRequest.create({
