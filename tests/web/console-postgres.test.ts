@@ -18,7 +18,11 @@ let world: World;
 beforeAll(async () => {
   await withAdminClient((admin) => admin.query(`CREATE DATABASE "${name}"`));
   service = await startService({ databaseUrl: databaseUrl(name) });
-  world = await seedWorld(service.baseUrl);
+  try {
+    world = await seedWorld(service.baseUrl);
+  } catch (error) {
+    throw new Error(`${String(error)}\nservice output:\n${service.output.join('')}`);
+  }
   browser = await launchBrowser();
 });
 afterEach(() => saveLastPage(`postgres ${expect.getState().currentTestName}`));

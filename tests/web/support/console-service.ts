@@ -27,11 +27,22 @@ async function freePort(): Promise<number> {
 }
 
 export async function startService(options: { databaseUrl?: string } = {}): Promise<RunningService> {
+  // A free port can be taken by another process before the service binds it: try another one.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (error) {
+      if (attempt >= 3 || !String(error).includes('EADDRINUSE')) throw error;
+    }
+  }
+}
+
+async function startOnce(options: { databaseUrl?: string }): Promise<RunningService> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'nomina-console-'));
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'development', HOST: '127.0.0.1', PORT: String(port),
-    NOMINA_DATA_DIR: dataDir, LOG_LEVEL: 'warn', TZ: 'Europe/Brussels',
+    NOMINA_DATA_DIR: dataDir, LOG_LEVEL: 'info', TZ: 'Europe/Brussels',
     NOMINA_BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, NOMINA_BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
   };
@@ -42,9 +53,14 @@ export async function startService(options: { databaseUrl?: string } = {}): Prom
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`the service exited (${child.exitCode}):\n${output.join('')}`);
+    if (child.exitCode !== null) {
+      rmSync(dataDir, { recursive: true, force: true });
+      throw new Error(`the service exited (${child.exitCode}):\n${output.join('')}`);
+    }
+    // Our child must say it listens before /readyz counts: another process could hold the port for a moment.
+    const listening = output.join('').includes(`"port":${port}`);
     try {
-      if ((await fetch(`${baseUrl}/readyz`)).ok) break;
+      if (listening && (await fetch(`${baseUrl}/readyz`)).ok) break;
     } catch { /* not listening yet */ }
     if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error(`the service did not become ready:\n${output.join('')}`); }
     await new Promise((r) => setTimeout(r, 200));
