@@ -5,7 +5,7 @@ import { createStaffUser, presentStaff } from './create-staff-user';
 import { dummyPasswordHash, verifyPassword } from './passwords';
 import { clearSessionCookie, endBrowserSession, endSessionsOf, setSessionCookie, startBrowserSession } from './browser-sessions';
 import { consumeLoginAttempt, forgetLoginFailures } from './login-throttle';
-import { CreateStaffBody, CurrentSessionView, LoginBody, LoginView, StaffIdParams, StaffView } from './staff.schemas';
+import { ChangeRolesBody, CreateStaffBody, CurrentSessionView, LoginBody, LoginView, StaffIdParams, StaffView } from './staff.schemas';
 import { listOf } from '../http/common-schemas';
 
 const ALL_STAFF = ['support', 'privacy_officer', 'admin', 'auditor'] as const;
@@ -91,6 +91,20 @@ export const staffRoutes = [
       const updated = await services.prisma.staffUser.update({ where: { id: user.id }, data: { disabledAt: user.disabledAt ?? services.now() } });
       await endSessionsOf(services, user.id);
       await services.audit.record({ actor: staff.actor, action: 'staff.disable', resource: { type: 'staff', id: user.id }, requestId });
+      return { body: presentStaff(updated) };
+    },
+  }),
+  defineRoute({
+    method: 'put', path: '/v1/staff/:id/roles', tag: 'staff', access: staffOnly('admin'), params: StaffIdParams, body: ChangeRolesBody,
+    summary: "Set a staff user's roles (takes effect on their next request); an admin cannot remove their own admin role",
+    response: { status: 200, description: 'the staff user', schema: StaffView },
+    async handler({ services, params, body, staff, requestId }) {
+      if (params.id === staff.id && !body.roles.includes('admin')) throw new AppError('CONFLICT', 'you cannot remove your own admin role; ask another admin');
+      const user = await services.prisma.staffUser.findUnique({ where: { id: params.id }, select: { id: true } });
+      if (!user) throw notFound('staff user');
+      const roles = [...new Set(body.roles)];
+      const updated = await services.prisma.staffUser.update({ where: { id: user.id }, data: { roles } });
+      await services.audit.record({ actor: { type: 'staff', id: staff.id }, action: 'staff.roles', resource: { type: 'staff', id: user.id }, requestId, details: { roles } });
       return { body: presentStaff(updated) };
     },
   }),

@@ -36,3 +36,5 @@ export const SetupBody = z.strictObject({
 
 /** A session token (staff or data subject) and when it stops working. */
 export const SessionView = z.object({ token: z.string(), expiresAt: z.iso.datetime() });
+
+export const ChangeRolesBody = z.strictObject({ roles: z.array(StaffRoleSchema).min(1).max(4) });

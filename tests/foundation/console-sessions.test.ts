@@ -91,6 +91,22 @@ describe('console sessions (cookie mode)', () => {
   });
 });
 
+describe('PUT /v1/staff/:id/roles', () => {
+  it('changes roles at once (next request), audited; an admin cannot drop their own admin role', async () => {
+    const admin = await h.staffUser('admin');
+    const created = await h.api.post('/v1/staff').set(h.auth(admin.token)).send({ email: 'mover@vendor.test', password: 'a-long-enough-password', roles: ['support'] }).expect(201);
+    const login = await h.api.post('/v1/staff/sessions').send({ email: 'mover@vendor.test', password: 'a-long-enough-password' }).expect(200);
+    await h.api.get('/v1/audit/verify').set(h.auth(login.body.token)).expect(403);
+    const changed = await h.api.put(`/v1/staff/${created.body.id}/roles`).set(h.auth(admin.token)).send({ roles: ['auditor'] }).expect(200);
+    expect(changed.body.roles).toEqual(['auditor']);
+    await h.api.get('/v1/audit/verify').set(h.auth(login.body.token)).expect(200);
+    await h.api.put(`/v1/staff/${created.body.id}/roles`).set(h.auth(admin.token)).send({ roles: [] }).expect(400);
+    await h.api.put(`/v1/staff/${created.body.id}/roles`).set(h.auth(admin.token)).send({ roles: ['owner'] }).expect(400);
+    await h.api.put(`/v1/staff/${admin.id}/roles`).set(h.auth(admin.token)).send({ roles: ['support'] }).expect(409);
+    expect(await h.services.prisma.auditEntry.count({ where: { action: 'staff.roles', resourceId: created.body.id } })).toBe(1);
+  });
+});
+
 describe('login throttling', () => {
   const from = (address: string) => ({ 'X-Forwarded-For': address });
 

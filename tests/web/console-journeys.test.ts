@@ -173,6 +173,26 @@ describe('admin', () => {
     await page.getByText('Atlas Standard: 3 computer(s)').waitFor();
     await checkScreen(page, 'licence-admin');
   });
+
+  it('creates a staff user and changes their roles', async () => {
+    const page = await fresh();
+    await signIn(page, service.baseUrl, ADMIN);
+    await page.getByRole('link', { name: 'Administration' }).click();
+    const form = page.locator('form', { has: page.getByRole('button', { name: 'Create staff user' }) });
+    await form.getByLabel('E-mail').fill('new.colleague@vendor.test');
+    await form.getByLabel('Initial password').fill('a-long-initial-password');
+    await form.getByRole('button', { name: 'Create staff user' }).click();
+    const row = page.getByRole('row', { name: /new\.colleague@vendor\.test/ });
+    await row.getByRole('cell', { name: 'support', exact: true }).waitFor();
+    await row.locator('summary').click();
+    await row.getByLabel('auditor').check();
+    await row.getByRole('button', { name: 'Save roles' }).click();
+    await row.getByRole('cell', { name: 'support, auditor' }).waitFor();
+    await checkScreen(page, 'admin-staff');
+    const admin = await ApiClient.signIn(service.baseUrl, ADMIN.email, ADMIN.password);
+    const staff = await admin.call<{ items: { email: string; roles: string[] }[] }>('GET', '/v1/staff');
+    expect(staff.items.find((u) => u.email === 'new.colleague@vendor.test')?.roles).toEqual(['support', 'auditor']);
+  });
 });
 
 describe('auditor', () => {

@@ -228,6 +228,47 @@ export type paths = {
       };
     };
   };
+  "/v1/staff/{id}/roles": {
+    /**
+     * Set a staff user's roles (takes effect on their next request); an admin cannot remove their own admin role
+     * @description Access: staff. Roles: admin.
+     */
+    put: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            roles: ("support" | "privacy_officer" | "admin" | "auditor")[];
+          };
+        };
+      };
+      responses: {
+        /** @description the staff user */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              email: string;
+              roles: ("support" | "privacy_officer" | "admin" | "auditor")[];
+              disabled: boolean;
+              createdAt: string;
+            };
+          };
+        };
+        /** @description Problem */
+        default: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/v1/staff/{id}/actions/unlock": {
     /**
      * Unlock sign-in for a staff user: every failed-attempt counter of that account, from every source, stops counting

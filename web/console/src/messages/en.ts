@@ -74,4 +74,5 @@ export const en = {
   'evidence.occurrences': 'The signal fired {count} time(s), first {first}, last {last}.', 'evidence.what': 'What', 'evidence.firstSeen': 'First seen', 'evidence.lastSeen': 'Last seen', 'evidence.times': 'Times',
   'evidence.kind.machine': 'computer', 'evidence.kind.account': 'Windows account', 'evidence.kind.activity': 'activity', 'evidence.kind.collision': 'shared MAC address', 'evidence.kind.network': 'network', 'evidence.kind.drift': 'clock drift',
   'privacy.verifiedAtOnly': 'verified {at}', 'privacy.receipt': 'Receipt', 'privacy.receiptShow': 'Signed receipt (JWS)',
+  'admin.changeRoles': 'Change roles', 'admin.saveRoles': 'Save roles',
 };

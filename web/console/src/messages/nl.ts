@@ -76,4 +76,5 @@ export const nl: Record<keyof typeof en, string> = {
   'evidence.occurrences': 'Het signaal ging {count} keer af, eerst {first}, laatst {last}.', 'evidence.what': 'Wat', 'evidence.firstSeen': 'Eerst gezien', 'evidence.lastSeen': 'Laatst gezien', 'evidence.times': 'Aantal keer',
   'evidence.kind.machine': 'computer', 'evidence.kind.account': 'Windows-account', 'evidence.kind.activity': 'activiteit', 'evidence.kind.collision': 'gedeeld MAC-adres', 'evidence.kind.network': 'netwerk', 'evidence.kind.drift': 'klokafwijking',
   'privacy.verifiedAtOnly': 'gecontroleerd {at}', 'privacy.receipt': 'Ontvangstbewijs', 'privacy.receiptShow': 'Ondertekend ontvangstbewijs (JWS)',
+  'admin.changeRoles': 'Rollen wijzigen', 'admin.saveRoles': 'Rollen bewaren',
 };

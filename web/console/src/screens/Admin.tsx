@@ -90,6 +90,35 @@ function IssueLicence({ policies }: { policies: Policy[] }) {
   );
 }
 
+const ROLES: Role[] = ['support', 'privacy_officer', 'admin', 'auditor'];
+
+function RoleBoxes({ roles, onChange }: { roles: Role[]; onChange(roles: Role[]): void }) {
+  const { t } = useI18n();
+  return (
+    <fieldset><legend>{t('admin.roles')}</legend>
+      {ROLES.map((r) => (
+        <label key={r} className="check"><input type="checkbox" checked={roles.includes(r)} onChange={(e) => onChange(e.target.checked ? [...roles, r] : roles.filter((x) => x !== r))} /> {t(`role.${r}` as MessageId)}</label>
+      ))}
+    </fieldset>
+  );
+}
+
+function ChangeRoles({ user, done }: { user: Staff; done(): void }) {
+  const { t } = useI18n();
+  const [roles, setRoles] = useState<Role[]>(user.roles);
+  const { error, run } = useSubmit();
+  return (
+    <details>
+      <summary>{t('admin.changeRoles')}<span className="sr-only"> {user.email}</span></summary>
+      <form onSubmit={(e) => run(e, async () => { await unwrap(client.PUT('/v1/staff/{id}/roles', { params: { path: { id: user.id } }, body: { roles } })); done(); })}>
+        <RoleBoxes roles={roles} onChange={setRoles} />
+        <ErrorNotice error={error} />
+        <button type="submit">{t('admin.saveRoles')}</button>
+      </form>
+    </details>
+  );
+}
+
 function StaffUsers({ me }: { me: Me }) {
   const { t } = useI18n();
   const staff = useLoad(() => unwrap<{ items: Staff[] }>(client.GET('/v1/staff')), []);
@@ -106,16 +135,14 @@ function StaffUsers({ me }: { me: Me }) {
             <td>
               <button type="button" onClick={() => act(client.POST('/v1/staff/{id}/actions/unlock', { params: { path: { id: s.id } } }))}>{t('admin.unlock')}<span className="sr-only"> {s.email}</span></button>{' '}
               {!s.disabled && s.id !== me.id && <button type="button" className="danger" onClick={() => act(client.POST('/v1/staff/{id}/actions/disable', { params: { path: { id: s.id } } }))}>{t('admin.disable')}<span className="sr-only"> {s.email}</span></button>}
+              {!s.disabled && <ChangeRoles user={s} done={staff.reload} />}
             </td></tr>))}
         </tbody></table>
+      <h3>{t('admin.createStaff')}</h3>
       <form className="narrow" onSubmit={(e) => run(e, async () => { await unwrap(client.POST('/v1/staff', { body: { email, password, roles } })); setEmail(''); setPassword(''); staff.reload(); })}>
         <Field label={t('signIn.email')} type="email" value={email} onChange={setEmail} required />
         <Field label={t('admin.initialPassword')} hint={t('admin.passwordHint')} type="password" value={password} onChange={setPassword} autoComplete="new-password" required />
-        <fieldset><legend>{t('admin.roles')}</legend>
-          {(['support', 'privacy_officer', 'admin', 'auditor'] as Role[]).map((r) => (
-            <label key={r} className="check"><input type="checkbox" checked={roles.includes(r)} onChange={(e) => setRoles(e.target.checked ? [...roles, r] : roles.filter((x) => x !== r))} /> {t(`role.${r}` as MessageId)}</label>
-          ))}
-        </fieldset>
+        <RoleBoxes roles={roles} onChange={setRoles} />
         <ErrorNotice error={error} />
         <button type="submit">{t('admin.createStaff')}</button>
       </form>
