@@ -1,5 +1,5 @@
 /**
- * What counts as a purpose when support unmasks personal data (DESIGN §8). A purpose is shown to
+ * What counts as a purpose when support unmasks personal data (docs/architecture.md §8). A purpose is shown to
  * the subject in their export, so "x" or "." is no purpose at all: it must name something that can
  * be looked up again — a ticket reference such as "SUP-1234", or at least six characters with a
  * letter and a digit ("ticket 4711", "case 99").

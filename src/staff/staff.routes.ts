@@ -97,7 +97,7 @@ export const staffRoutes = [
   defineRoute({
     method: 'put', path: '/v1/staff/:id/roles', tag: 'staff', access: staffOnly('admin'), params: StaffIdParams, body: ChangeRolesBody,
     summary: "Set a staff user's roles (takes effect on their next request); an admin cannot remove their own admin role",
-    response: { status: 200, description: 'the staff user', schema: StaffView },
+    response: { status: 200, description: 'the staff user', schema: StaffView }, problems: ['CONFLICT'],
     async handler({ services, params, body, staff, requestId }) {
       if (params.id === staff.id && !body.roles.includes('admin')) throw new AppError('CONFLICT', 'you cannot remove your own admin role; ask another admin');
       const user = await services.prisma.staffUser.findUnique({ where: { id: params.id }, select: { id: true } });
@@ -110,6 +110,7 @@ export const staffRoutes = [
   }),
   defineRoute({
     method: 'post', path: '/v1/staff/:id/actions/unlock', tag: 'staff', access: staffOnly('admin'), params: StaffIdParams,
+    response: { status: 200, description: 'the staff user, sign-in unlocked', schema: StaffView },
     summary: 'Unlock sign-in for a staff user: every failed-attempt counter of that account, from every source, stops counting',
     async handler({ services, params, staff, requestId }) {
       const user = await services.prisma.staffUser.findUnique({ where: { id: params.id }, select: { id: true } });

@@ -29,7 +29,7 @@ export const validationStatsRoutes = [
   defineRoute({
     method: 'get', path: '/v1/licences/:id/validations', tag: 'validation', access: staffOnly('support', 'admin', 'privacy_officer'), params: IdParams, query: HistoryQuery,
     summary: "A licence's most recent validations (result code, device, app and OS version; audited as a read of the holder's data)",
-    response: { status: 200, description: 'newest first', schema: ValidationHistoryView },
+    response: { status: 200, description: 'newest first', schema: ValidationHistoryView }, readsPersonalData: true,
     async handler({ services, params, query, staff, purpose, requestId }) {
       const licence = await services.prisma.licence.findUnique({ where: { id: params.id }, select: { id: true, holderId: true } });
       if (!licence) throw notFound('licence');

@@ -16,2329 +16,505 @@ export type paths = {
      * Liveness: the process answers
      * @description Access: public.
      */
-    get: {
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    get: operations["getHealthz"];
   };
   "/readyz": {
     /**
      * Readiness: the database answers and every migration is applied
      * @description Access: public.
      */
-    get: {
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    get: operations["getReadyz"];
+  };
+  "/v1/setup": {
+    /**
+     * First-run setup: create the first admin with the one-time setup code printed at start
+     * @description Access: public.
+     */
+    post: operations["postV1Setup"];
   };
   "/v1/staff/sessions": {
     /**
      * Sign in. `session: "bearer"` (default) returns a short-lived token for scripts; `session: "cookie"` starts a console session in an HttpOnly cookie (renewed by use, ended by sign-out or idle time) and returns no token
      * @description Access: public.
      */
-    post: {
-      requestBody: {
-        content: {
-          "application/json": {
-            /** Format: email */
-            email: string;
-            password: string;
-            /**
-             * @default bearer
-             * @enum {string}
-             */
-            session?: "bearer" | "cookie";
-          };
-        };
-      };
-      responses: {
-        /** @description signed in */
-        200: {
-          content: {
-            "application/json": {
-              token?: string;
-              expiresAt: string;
-              staff: {
-                /** Format: uuid */
-                id: string;
-                email: string;
-                roles: ("support" | "privacy_officer" | "admin" | "auditor")[];
-              };
-            };
-          };
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    post: operations["postV1StaffSessions"];
   };
   "/v1/staff/sessions/current": {
     /**
      * Who is signed in, with which roles, and (for a console session) when it ends if left idle
      * @description Access: staff. Roles: support, privacy_officer, admin, auditor.
      */
-    get: {
-      responses: {
-        /** @description the current staff member */
-        200: {
-          content: {
-            "application/json": {
-              staff: {
-                /** Format: uuid */
-                id: string;
-                email: string;
-                roles: ("support" | "privacy_officer" | "admin" | "auditor")[];
-              };
-              /** @enum {string} */
-              session: "bearer" | "cookie";
-              expiresAt: string | null;
-            };
-          };
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    get: operations["getV1StaffSessionsCurrent"];
     /**
      * Sign out: ends the console session at once and clears its cookie (a bearer token simply expires)
      * @description Access: staff. Roles: support, privacy_officer, admin, auditor.
      */
-    delete: {
-      responses: {
-        /** @description signed out */
-        204: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    delete: operations["deleteV1StaffSessionsCurrent"];
   };
   "/v1/staff": {
     /**
      * List staff users
      * @description Access: staff. Roles: admin.
      */
-    get: {
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    get: operations["getV1Staff"];
     /**
      * Create a staff user
      * @description Access: staff. Roles: admin.
      */
-    post: {
-      requestBody: {
-        content: {
-          "application/json": {
-            /** Format: email */
-            email: string;
-            password: string;
-            roles: ("support" | "privacy_officer" | "admin" | "auditor")[];
-          };
-        };
-      };
-      responses: {
-        /** @description created */
-        201: {
-          content: {
-            "application/json": {
-              /** Format: uuid */
-              id: string;
-              email: string;
-              roles: ("support" | "privacy_officer" | "admin" | "auditor")[];
-              disabled: boolean;
-              createdAt: string;
-            };
-          };
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    post: operations["postV1Staff"];
   };
   "/v1/staff/{id}/actions/disable": {
     /**
      * Disable a staff user (their tokens stop working at once)
      * @description Access: staff. Roles: admin.
      */
-    post: {
-      parameters: {
-        path: {
-          id: string;
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    post: operations["postV1StaffIdActionsDisable"];
   };
   "/v1/staff/{id}/roles": {
     /**
      * Set a staff user's roles (takes effect on their next request); an admin cannot remove their own admin role
      * @description Access: staff. Roles: admin.
      */
-    put: {
-      parameters: {
-        path: {
-          id: string;
-        };
-      };
-      requestBody: {
-        content: {
-          "application/json": {
-            roles: ("support" | "privacy_officer" | "admin" | "auditor")[];
-          };
-        };
-      };
-      responses: {
-        /** @description the staff user */
-        200: {
-          content: {
-            "application/json": {
-              /** Format: uuid */
-              id: string;
-              email: string;
-              roles: ("support" | "privacy_officer" | "admin" | "auditor")[];
-              disabled: boolean;
-              createdAt: string;
-            };
-          };
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    put: operations["putV1StaffIdRoles"];
   };
   "/v1/staff/{id}/actions/unlock": {
     /**
      * Unlock sign-in for a staff user: every failed-attempt counter of that account, from every source, stops counting
      * @description Access: staff. Roles: admin.
      */
-    post: {
-      parameters: {
-        path: {
-          id: string;
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    post: operations["postV1StaffIdActionsUnlock"];
   };
   "/v1/audit": {
     /**
      * Read the audit trail, newest first (this read is itself audited)
      * @description Access: staff. Roles: auditor, privacy_officer.
      */
-    get: {
-      parameters: {
-        query?: {
-          subjectId?: string;
-          actorId?: string;
-          action?: string;
-          from?: string;
-          to?: string;
-          before?: unknown;
-          limit?: number;
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    get: operations["getV1Audit"];
   };
   "/v1/audit/verify": {
     /**
      * Verify the hash chain; reports the first broken link
      * @description Access: staff. Roles: auditor, privacy_officer, admin.
      */
-    get: {
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    get: operations["getV1AuditVerify"];
   };
   "/v1/customers": {
     /**
      * List customers; `name` filters by organisation name (contains, case-insensitive)
      * @description Access: staff. Roles: support, admin, privacy_officer.
      */
-    get: {
-      parameters: {
-        query?: {
-          limit?: number;
-          after?: string;
-          name?: string;
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    get: operations["getV1Customers"];
     /**
      * Create a customer (the licensee organisation)
      * @description Access: staff. Roles: support, admin.
      */
-    post: {
-      requestBody: {
-        content: {
-          "application/json": {
-            name: string;
-            country: string;
-            vatNumber?: string;
-            /** Format: date-time */
-            agreementStartsAt: string;
-            agreementEndsAt?: string | null;
-          };
-        };
-      };
-      responses: {
-        /** @description created */
-        201: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    post: operations["postV1Customers"];
   };
   "/v1/customers/{id}": {
     /**
      * Get a customer
      * @description Access: staff. Roles: support, admin, privacy_officer.
      */
-    get: {
-      parameters: {
-        path: {
-          id: string;
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    get: operations["getV1CustomersId"];
     /**
      * Delete a customer that has no contacts and no licences (otherwise 409: erase its contacts first)
      * @description Access: staff. Roles: admin.
      */
-    delete: {
-      parameters: {
-        path: {
-          id: string;
-        };
-      };
-      responses: {
-        /** @description deleted */
-        204: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    delete: operations["deleteV1CustomersId"];
     /**
      * Update a customer, e.g. set agreementEndsAt when the agreement ends (starts the retention clock)
      * @description Access: staff. Roles: support, admin.
      */
-    patch: {
-      parameters: {
-        path: {
-          id: string;
-        };
-      };
-      requestBody: {
-        content: {
-          "application/json": {
-            name?: string;
-            country?: string;
-            vatNumber?: string | null;
-            /** Format: date-time */
-            agreementStartsAt?: string;
-            agreementEndsAt?: string | null;
-          };
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    patch: operations["patchV1CustomersId"];
   };
   "/v1/contacts": {
     /**
      * List a customer's contacts (masked for support); each contact read is audited
      * @description Access: staff. Roles: support, admin, privacy_officer.
      */
-    get: {
-      parameters: {
-        query: {
-          customerId: string;
-          limit?: number;
-          after?: string;
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    get: operations["getV1Contacts"];
     /**
      * Create a contact (a person at a customer); personal fields are encrypted at rest
      * @description Access: staff. Roles: support, admin.
      */
-    post: {
-      requestBody: {
-        content: {
-          "application/json": {
-            title?: string | null;
-            firstName: string;
-            lastName: string;
-            jobTitle?: string | null;
-            department?: string | null;
-            address?: string | null;
-            phone?: string | null;
-            fax?: string | null;
-            /** Format: email */
-            email: string;
-            /**
-             * @default [
-             *   "licence_holder"
-             * ]
-             */
-            roles?: ("licence_holder" | "billing" | "it" | "management")[];
-            /** Format: uuid */
-            customerId: string;
-          };
-        };
-      };
-      responses: {
-        /** @description created */
-        201: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    post: operations["postV1Contacts"];
   };
   "/v1/contacts/{id}": {
     /**
      * Get one contact; support sees it unmasked only with an X-Purpose header (audited with the purpose)
      * @description Access: staff. Roles: support, admin, privacy_officer.
      */
-    get: {
-      parameters: {
-        path: {
-          id: string;
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    get: operations["getV1ContactsId"];
     /**
      * Correct a contact's data (audited with the names of the changed fields, never their values)
      * @description Access: staff. Roles: support, admin, privacy_officer.
      */
-    patch: {
-      parameters: {
-        path: {
-          id: string;
-        };
-      };
-      requestBody: {
-        content: {
-          "application/json": {
-            title?: string | null;
-            firstName?: string;
-            lastName?: string;
-            jobTitle?: string | null;
-            department?: string | null;
-            address?: string | null;
-            phone?: string | null;
-            fax?: string | null;
-            /** Format: email */
-            email?: string;
-            roles?: ("licence_holder" | "billing" | "it" | "management")[];
-          };
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    patch: operations["patchV1ContactsId"];
   };
   "/v1/products": {
     /**
      * List products
      * @description Access: staff. Roles: support, admin, privacy_officer.
      */
-    get: {
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    get: operations["getV1Products"];
     /**
      * Create a product; its code prefixes licence keys
      * @description Access: staff. Roles: admin.
      */
-    post: {
-      requestBody: {
-        content: {
-          "application/json": {
-            code: string;
-            name: string;
-          };
-        };
-      };
-      responses: {
-        /** @description created */
-        201: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    post: operations["postV1Products"];
   };
   "/v1/products/{id}": {
     /**
      * Get a product
      * @description Access: staff. Roles: support, admin, privacy_officer.
      */
-    get: {
-      parameters: {
-        path: {
-          id: string;
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    get: operations["getV1ProductsId"];
     /**
      * Rename a product (its code is fixed: keys carry it)
      * @description Access: staff. Roles: admin.
      */
-    patch: {
-      parameters: {
-        path: {
-          id: string;
-        };
-      };
-      requestBody: {
-        content: {
-          "application/json": {
-            name: string;
-          };
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    patch: operations["patchV1ProductsId"];
   };
   "/v1/policies": {
     /**
      * List policies
      * @description Access: staff. Roles: support, admin, privacy_officer.
      */
-    get: {
-      parameters: {
-        query?: {
-          productId?: string;
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    get: operations["getV1Policies"];
     /**
      * Create a licence policy
      * @description Access: staff. Roles: admin.
      */
-    post: {
-      requestBody: {
-        content: {
-          "application/json": {
-            /** Format: uuid */
-            productId: string;
-            name: string;
-            durationDays?: number | null;
-            /** @default 2 */
-            maxMachines?: number;
-            /** @default 1 */
-            maxUsers?: number;
-            /** @default 72 */
-            offlineGraceHours?: number;
-            /** @default 3 */
-            transfersPer30Days?: number;
-            /** @default 14 */
-            expiringSoonDays?: number;
-            /** @default [] */
-            entitlements?: string[];
-            /**
-             * @default on
-             * @enum {string}
-             */
-            telemetry?: "on" | "off";
-            /** @default 24 */
-            fraudWindowHours?: number;
-            deviceFanoutThreshold?: number | null;
-            accountFanoutThreshold?: number | null;
-            /** @default 6 */
-            churnThreshold?: number;
-            /** @default 60 */
-            clockDriftToleranceMinutes?: number;
-            /** @default 10 */
-            overlapWindowMinutes?: number;
-          };
-        };
-      };
-      responses: {
-        /** @description created */
-        201: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    post: operations["postV1Policies"];
   };
   "/v1/policies/{id}": {
     /**
      * Get a policy
      * @description Access: staff. Roles: support, admin, privacy_officer.
      */
-    get: {
-      parameters: {
-        path: {
-          id: string;
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    get: operations["getV1PoliciesId"];
     /**
      * Change a policy; applies to its licences from their next validation
      * @description Access: staff. Roles: admin.
      */
-    patch: {
-      parameters: {
-        path: {
-          id: string;
-        };
-      };
-      requestBody: {
-        content: {
-          "application/json": {
-            name?: string;
-            durationDays?: number | null;
-            /** @default 2 */
-            maxMachines?: number;
-            /** @default 1 */
-            maxUsers?: number;
-            /** @default 72 */
-            offlineGraceHours?: number;
-            /** @default 3 */
-            transfersPer30Days?: number;
-            /** @default 14 */
-            expiringSoonDays?: number;
-            /** @default [] */
-            entitlements?: string[];
-            /**
-             * @default on
-             * @enum {string}
-             */
-            telemetry?: "on" | "off";
-            /** @default 24 */
-            fraudWindowHours?: number;
-            deviceFanoutThreshold?: number | null;
-            accountFanoutThreshold?: number | null;
-            /** @default 6 */
-            churnThreshold?: number;
-            /** @default 60 */
-            clockDriftToleranceMinutes?: number;
-            /** @default 10 */
-            overlapWindowMinutes?: number;
-          };
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    patch: operations["patchV1PoliciesId"];
   };
   "/v1/telemetry": {
     /**
      * Ingest a batch of at most 500 usage events (256 kB), stored under a monthly pseudonym; a replayed batchId stores nothing; events in the future or older than 30 days are counted as rejected
      * @description Access: licence.
      */
-    post: {
-      requestBody: {
-        content: {
-          "application/json": {
-            /** Format: uuid */
-            batchId: string;
-            product?: string;
-            app?: {
-              version?: string;
-              os?: string;
-            };
-            events: (OneOf<[{
-                /** @constant */
-                type: "session_start";
-                name: string;
-                /** Format: date-time */
-                at: string;
-                /** @description flat: string (≤ 2000 chars), number or boolean values; names ≤ 64 chars; ≤ 4 kB */
-                props?: {
-                  [key: string]: string | number | boolean;
-                };
-                appVersion?: string;
-                osVersion?: string;
-                durationMs?: number;
-              }, {
-                /** @constant */
-                type: "session_end";
-                name: string;
-                /** Format: date-time */
-                at: string;
-                /** @description flat: string (≤ 2000 chars), number or boolean values; names ≤ 64 chars; ≤ 4 kB */
-                props?: {
-                  [key: string]: string | number | boolean;
-                };
-                appVersion?: string;
-                osVersion?: string;
-                durationMs: number;
-              }, {
-                /** @constant */
-                type: "feature";
-                name: string;
-                /** Format: date-time */
-                at: string;
-                /** @description flat: string (≤ 2000 chars), number or boolean values; names ≤ 64 chars; ≤ 4 kB */
-                props?: {
-                  [key: string]: string | number | boolean;
-                };
-                appVersion?: string;
-                osVersion?: string;
-                durationMs?: number;
-              }, {
-                /** @constant */
-                type: "error";
-                name: string;
-                /** Format: date-time */
-                at: string;
-                /** @description flat: string (≤ 2000 chars), number or boolean values; names ≤ 64 chars; ≤ 4 kB */
-                props?: {
-                  [key: string]: string | number | boolean;
-                };
-                appVersion?: string;
-                osVersion?: string;
-                durationMs?: number;
-              }]>)[];
-          };
-        };
-      };
-      responses: {
-        /** @description accepted (or a duplicate, or telemetry off for this holder) */
-        202: {
-          content: {
-            "application/json": {
-              accepted: number;
-              rejected: number;
-              duplicate: boolean;
-              /** @enum {string} */
-              telemetry: "on" | "off";
-            };
-          };
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    post: operations["postV1Telemetry"];
   };
   "/v1/telemetry/stats": {
     /**
      * Usage aggregates per feature, version, OS or day: events, active users (distinct monthly pseudonyms), durations p50/p90; cells of fewer than 5 users are suppressed; optional customerId
      * @description Access: staff. Roles: support, admin, privacy_officer.
      */
-    get: {
-      parameters: {
-        query: {
-          product: string;
-          from: string;
-          to: string;
-          groupBy?: "feature" | "version" | "os" | "day";
-          customerId?: string;
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    get: operations["getV1TelemetryStats"];
   };
   "/v1/validate": {
     /**
-     * Validate a licence key on a device: always 200 with a verdict code and a signed licence token (DESIGN §4, §12)
+     * Validate a licence key on a device: always 200 with a verdict code and a signed licence token
      * @description Access: public.
      */
-    post: {
-      requestBody: {
-        content: {
-          "application/json": {
-            key: string;
-            product: string;
-            device: {
-              ntUsername: string;
-              ntDomain?: string | null;
-              pcName: string;
-              macAddresses: unknown[];
-            };
-            app?: {
-              version?: string;
-              os?: string;
-            };
-            nonce: string;
-            /** Format: date-time */
-            clientTime?: string;
-            activate?: boolean;
-          };
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    post: operations["postV1Validate"];
   };
   "/.well-known/jwks.json": {
     /**
      * Public keys (JWKS) that verify licence tokens, including retired keys whose tokens may still be valid
      * @description Access: public.
      */
-    get: {
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    get: operations["getWellKnownJwksJson"];
   };
   "/.well-known/jwks.signed": {
     /**
      * The same key set as a General JWS (payload {iss, iat, keys}) signed by every published key (typ nomina-jwks+jwt)
      * @description Access: public.
      */
-    get: {
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    get: operations["getWellKnownJwksSigned"];
   };
   "/v1/signing-keys/actions/rotate": {
     /**
      * Rotate the licence-token signing key: a new key signs; the previous ones verify until their tokens expire
      * @description Access: staff. Roles: admin.
      */
-    post: {
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    post: operations["postV1SigningKeysActionsRotate"];
   };
   "/v1/licences": {
     /**
      * List or search licences (`q`: key or its last 4 characters, holder name, holder e-mail, organisation, PC name, NT account); holders masked for support
      * @description Access: staff. Roles: support, admin, privacy_officer.
      */
-    get: {
-      parameters: {
-        query?: {
-          limit?: number;
-          after?: string;
-          q?: string;
-          customerId?: string;
-          holderId?: string;
-          status?: "active" | "suspended" | "revoked";
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    get: operations["getV1Licences"];
     /**
      * Issue a licence to a holder; the response carries the key, shown this once (the holder masked for support without X-Purpose)
      * @description Access: staff. Roles: support, admin.
      */
-    post: {
-      requestBody: {
-        content: {
-          "application/json": {
-            /** Format: uuid */
-            policyId: string;
-            /** Format: uuid */
-            holderId: string;
-            /** Format: uuid */
-            customerId?: string;
-            /** Format: date-time */
-            validFrom?: string;
-            validUntil?: string | null;
-            entitlements?: string[];
-          };
-        };
-      };
-      responses: {
-        /** @description issued */
-        201: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    post: operations["postV1Licences"];
   };
   "/v1/licences/{id}": {
     /**
      * Get one licence with its bound NT accounts; support sees personal data only with an X-Purpose header (audited)
      * @description Access: staff. Roles: support, admin, privacy_officer.
      */
-    get: {
-      parameters: {
-        path: {
-          id: string;
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    get: operations["getV1LicencesId"];
   };
   "/v1/licences/{id}/actions/suspend": {
     /**
      * Suspend a licence (audited with the reason)
      * @description Access: staff. Roles: support, admin.
      */
-    post: {
-      parameters: {
-        path: {
-          id: string;
-        };
-      };
-      requestBody: {
-        content: {
-          "application/json": {
-            reason?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    post: operations["postV1LicencesIdActionsSuspend"];
   };
   "/v1/licences/{id}/actions/reinstate": {
     /**
      * Reinstate a licence (audited with the reason)
      * @description Access: staff. Roles: support, admin.
      */
-    post: {
-      parameters: {
-        path: {
-          id: string;
-        };
-      };
-      requestBody: {
-        content: {
-          "application/json": {
-            reason?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    post: operations["postV1LicencesIdActionsReinstate"];
   };
   "/v1/licences/{id}/actions/revoke": {
     /**
      * Revoke a licence (audited with the reason)
      * @description Access: staff. Roles: support, admin.
      */
-    post: {
-      parameters: {
-        path: {
-          id: string;
-        };
-      };
-      requestBody: {
-        content: {
-          "application/json": {
-            reason?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    post: operations["postV1LicencesIdActionsRevoke"];
   };
   "/v1/licences/{id}/actions/rotate-key": {
     /**
      * Replace the key (the old one stops working at once); the new key is shown this once
      * @description Access: staff. Roles: support, admin.
      */
-    post: {
-      parameters: {
-        path: {
-          id: string;
-        };
-      };
-      requestBody: {
-        content: {
-          "application/json": {
-            reason?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    post: operations["postV1LicencesIdActionsRotateKey"];
   };
   "/v1/licences/{id}/devices": {
     /**
      * A licence's devices, released ones included; support sees identifiers only with an X-Purpose header (audited)
      * @description Access: staff. Roles: support, admin, privacy_officer.
      */
-    get: {
-      parameters: {
-        path: {
-          id: string;
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    get: operations["getV1LicencesIdDevices"];
   };
   "/v1/licences/{id}/devices/{deviceId}/actions/release": {
     /**
      * Release a device (frees its seat); `overrideTransferBudget` goes beyond the policy's transfer budget (audited)
      * @description Access: staff. Roles: support, admin.
      */
-    post: {
-      parameters: {
-        path: {
-          id: string;
-          deviceId: string;
-        };
-      };
-      requestBody: {
-        content: {
-          "application/json": {
-            reason?: string;
-            /** @default false */
-            overrideTransferBudget?: boolean;
-          };
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    post: operations["postV1LicencesIdDevicesDeviceIdActionsRelease"];
   };
   "/v1/devices/release": {
     /**
      * The SDK frees this device's seat, with the licence token of a valid verdict as bearer credential
      * @description Access: licence.
      */
-    post: {
-      responses: {
-        /** @description released (or already released) */
-        204: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    post: operations["postV1DevicesRelease"];
   };
   "/v1/stats/validations": {
     /**
      * Validations by result code over the last 24 hours (hourly) or 30 days (daily); counts only
      * @description Access: staff. Roles: support, privacy_officer, admin, auditor.
      */
-    get: {
-      parameters: {
-        query?: {
-          window?: "24h" | "30d";
-        };
-      };
-      responses: {
-        /** @description counts by code */
-        200: {
-          content: {
-            "application/json": {
-              /** @enum {string} */
-              window: "24h" | "30d";
-              from: string;
-              to: string;
-              /** @enum {string} */
-              bucket: "hour" | "day";
-              totals: {
-                [key: string]: number;
-              };
-              buckets: {
-                  start: string;
-                  counts: {
-                    [key: string]: number;
-                  };
-                }[];
-            };
-          };
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    get: operations["getV1StatsValidations"];
   };
   "/v1/licences/{id}/validations": {
     /**
      * A licence's most recent validations (result code, device, app and OS version; audited as a read of the holder's data)
      * @description Access: staff. Roles: support, admin, privacy_officer.
      */
-    get: {
-      parameters: {
-        query?: {
-          limit?: number;
-        };
-        path: {
-          id: string;
-        };
-      };
-      responses: {
-        /** @description newest first */
-        200: {
-          content: {
-            "application/json": {
-              items: ({
-                  id: string;
-                  at: string;
-                  code: string;
-                  deviceId: string | null;
-                  appVersion: string | null;
-                  osVersion: string | null;
-                })[];
-            };
-          };
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    get: operations["getV1LicencesIdValidations"];
   };
   "/v1/fraud/alerts": {
     /**
      * The fraud alert queue, filtered by status, severity, signal, customer or licence (summaries, no evidence)
      * @description Access: staff. Roles: support, privacy_officer, admin.
      */
-    get: {
-      parameters: {
-        query?: {
-          status?: "open" | "under_review" | "confirmed" | "dismissed";
-          severity?: "low" | "medium" | "high";
-          signal?: "device_fanout" | "account_fanout" | "churn" | "mac_collision" | "overlap" | "clock_drift";
-          customerId?: string;
-          licenceId?: string;
-          limit?: number;
-          after?: string;
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    get: operations["getV1FraudAlerts"];
   };
   "/v1/fraud/alerts/{id}": {
     /**
      * One alert with its explanation, evidence and comments (an audited read; support sees evidence masked unless it sends X-Purpose)
      * @description Access: staff. Roles: support, privacy_officer, admin.
      */
-    get: {
-      parameters: {
-        path: {
-          id: string;
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    get: operations["getV1FraudAlertsId"];
   };
   "/v1/fraud/alerts/{id}/decision": {
     /**
      * Take an alert under review (support too), or confirm or dismiss it with a reason (privacy officer, admin); confirming may suspend the licence in the same audited action
      * @description Access: staff. Roles: support, privacy_officer, admin.
      */
-    post: {
-      parameters: {
-        path: {
-          id: string;
-        };
-      };
-      requestBody: {
-        content: {
-          "application/json": {
-            /** @enum {string} */
-            decision: "under_review" | "confirmed" | "dismissed";
-            reason?: string;
-            /** @default false */
-            suspendLicence?: boolean;
-          };
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    post: operations["postV1FraudAlertsIdDecision"];
   };
   "/v1/fraud/alerts/{id}/comments": {
     /**
      * Add a staff comment to an alert (sealed with the holder’s data key; audited without its text)
      * @description Access: staff. Roles: support, privacy_officer, admin.
      */
-    post: {
-      parameters: {
-        path: {
-          id: string;
-        };
-      };
-      requestBody: {
-        content: {
-          "application/json": {
-            body: string;
-          };
-        };
-      };
-      responses: {
-        /** @description the comment */
-        201: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    post: operations["postV1FraudAlertsIdComments"];
   };
   "/v1/privacy/me/fraud-alerts/{id}/contest": {
     /**
      * Contest a fraud alert about me: opens an objection request, linked to the alert, that a person answers within one month
      * @description Access: subject.
      */
-    post: {
-      parameters: {
-        path: {
-          id: string;
-        };
-      };
-      requestBody: {
-        content: {
-          "application/json": {
-            reason: string;
-          };
-        };
-      };
-      responses: {
-        /** @description the objection request */
-        201: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    post: operations["postV1PrivacyMeFraudAlertsIdContest"];
   };
   "/v1/privacy/verification": {
     /**
      * Send a one-time code to an e-mail address on record (same answer whether or not it is known)
      * @description Access: public.
      */
-    post: {
-      requestBody: {
-        content: {
-          "application/json": {
-            /** Format: email */
-            email: string;
-          };
-        };
-      };
-      responses: {
-        /** @description accepted; a code was sent if the address is on record */
-        202: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    post: operations["postV1PrivacyVerification"];
   };
   "/v1/privacy/sessions": {
     /**
      * Exchange the code for a 15-minute subject session (one per contact with this address)
      * @description Access: public.
      */
-    post: {
-      requestBody: {
-        content: {
-          "application/json": {
-            /** Format: email */
-            email: string;
-            code: string;
-          };
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    post: operations["postV1PrivacySessions"];
   };
   "/v1/privacy/me/export": {
     /**
      * Download everything about me (JSON, format nomina.subject-export v1), streamed
      * @description Access: subject.
      */
-    get: {
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    get: operations["getV1PrivacyMeExport"];
   };
   "/v1/privacy/me": {
     /**
      * My contact data
      * @description Access: subject.
      */
-    get: {
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    get: operations["getV1PrivacyMe"];
     /**
      * Correct my contact data (rectification, audited with field names only)
      * @description Access: subject.
      */
-    patch: {
-      requestBody: {
-        content: {
-          "application/json": {
-            title?: string | null;
-            firstName?: string;
-            lastName?: string;
-            jobTitle?: string | null;
-            department?: string | null;
-            address?: string | null;
-            phone?: string | null;
-            fax?: string | null;
-            /** Format: email */
-            email?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    patch: operations["patchV1PrivacyMe"];
   };
   "/v1/privacy/me/requests": {
     /**
      * My requests and their status
      * @description Access: subject.
      */
-    get: {
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    get: operations["getV1PrivacyMeRequests"];
     /**
      * Make a request: access, portability, rectification, erasure, restriction, objection
      * @description Access: subject.
      */
-    post: {
-      requestBody: {
-        content: {
-          "application/json": {
-            /** @enum {string} */
-            type: "access" | "portability" | "rectification" | "erasure" | "restriction" | "objection";
-            scope?: ("telemetry" | "direct_marketing" | "fraud_profiling")[];
-            reason?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description the request, with its deadline */
-        201: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    post: operations["postV1PrivacyMeRequests"];
   };
   "/v1/privacy/requests": {
     /**
      * The request queue: filter by status (or "open"), type, overdue, due within N days
      * @description Access: staff. Roles: privacy_officer.
      */
-    get: {
-      parameters: {
-        query?: {
-          status?: "received" | "identity_verified" | "in_progress" | "completed" | "rejected" | "open";
-          type?: "access" | "portability" | "rectification" | "erasure" | "restriction" | "objection";
-          overdue?: "true" | "false";
-          dueWithinDays?: number;
-          limit?: number;
-          after?: string;
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    get: operations["getV1PrivacyRequests"];
     /**
      * Log a request received by phone, letter or e-mail, with how identity was checked
      * @description Access: staff. Roles: privacy_officer.
      */
-    post: {
-      requestBody: {
-        content: {
-          "application/json": {
-            /** Format: uuid */
-            contactId: string;
-            /** @enum {string} */
-            type: "access" | "portability" | "rectification" | "erasure" | "restriction" | "objection";
-            /** @enum {string} */
-            channel: "email" | "phone" | "letter";
-            /** Format: date-time */
-            receivedAt?: string;
-            identityMethod?: string;
-            scope?: ("telemetry" | "direct_marketing" | "fraud_profiling")[];
-            reason?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description logged */
-        201: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    post: operations["postV1PrivacyRequests"];
   };
   "/v1/privacy/requests/{id}": {
     /**
      * One request
      * @description Access: staff. Roles: privacy_officer.
      */
-    get: {
-      parameters: {
-        path: {
-          id: string;
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    get: operations["getV1PrivacyRequestsId"];
   };
   "/v1/privacy/requests/{id}/actions/verify-identity": {
     /**
      * Record how the requester’s identity was verified
      * @description Access: staff. Roles: privacy_officer.
      */
-    post: {
-      parameters: {
-        path: {
-          id: string;
-        };
-      };
-      requestBody: {
-        content: {
-          "application/json": {
-            method: string;
-          };
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    post: operations["postV1PrivacyRequestsIdActionsVerifyIdentity"];
   };
   "/v1/privacy/requests/{id}/actions/start": {
     /**
      * Start working on a verified request
      * @description Access: staff. Roles: privacy_officer.
      */
-    post: {
-      parameters: {
-        path: {
-          id: string;
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    post: operations["postV1PrivacyRequestsIdActionsStart"];
   };
   "/v1/privacy/requests/{id}/actions/extend": {
     /**
      * Extend the deadline by 1 or 2 months, before the first deadline, with a reason e-mailed to the subject
      * @description Access: staff. Roles: privacy_officer.
      */
-    post: {
-      parameters: {
-        path: {
-          id: string;
-        };
-      };
-      requestBody: {
-        content: {
-          "application/json": {
-            months: 1 | 2;
-            reason: string;
-          };
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    post: operations["postV1PrivacyRequestsIdActionsExtend"];
   };
   "/v1/privacy/requests/{id}/actions/complete": {
     /**
      * Complete a request; for an erasure this erases (endRunningLicences: the decision to end running licences)
      * @description Access: staff. Roles: privacy_officer.
      */
-    post: {
-      parameters: {
-        path: {
-          id: string;
-        };
-      };
-      requestBody: {
-        content: {
-          "application/json": {
-            outcome?: string;
-            /** @default false */
-            endRunningLicences?: boolean;
-          };
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    post: operations["postV1PrivacyRequestsIdActionsComplete"];
   };
   "/v1/privacy/requests/{id}/actions/reject": {
     /**
      * Reject a request with a reason e-mailed to the subject (with the complaint route)
      * @description Access: staff. Roles: privacy_officer.
      */
-    post: {
-      parameters: {
-        path: {
-          id: string;
-        };
-      };
-      requestBody: {
-        content: {
-          "application/json": {
-            reason: string;
-          };
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    post: operations["postV1PrivacyRequestsIdActionsReject"];
   };
   "/v1/privacy/subjects/{contactId}/export": {
     /**
      * The full export of a subject, for a request received by phone or letter (audited with the purpose)
      * @description Access: staff. Roles: privacy_officer.
      */
-    get: {
-      parameters: {
-        path: {
-          contactId: string;
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    get: operations["getV1PrivacySubjectsContactIdExport"];
   };
   "/v1/privacy/subjects/{contactId}/restriction-exceptions": {
     /**
      * Record an exception to a restriction (GDPR Art. 18(2)): ground, reason and end date; until then staff may process the person’s data again
      * @description Access: staff. Roles: privacy_officer.
      */
-    post: {
-      parameters: {
-        path: {
-          contactId: string;
-        };
-      };
-      requestBody: {
-        content: {
-          "application/json": {
-            /** @enum {string} */
-            ground: "consent" | "legal_claims" | "protection_of_others" | "public_interest";
-            reason: string;
-            /** Format: date-time */
-            expiresAt: string;
-          };
-        };
-      };
-      responses: {
-        /** @description recorded */
-        201: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    post: operations["postV1PrivacySubjectsContactIdRestrictionExceptions"];
   };
   "/v1/privacy/subjects/{contactId}/processing": {
     /**
      * Apply or lift a restriction or objections (lifting is the privacy officer’s decision)
      * @description Access: staff. Roles: privacy_officer.
      */
-    patch: {
-      parameters: {
-        path: {
-          contactId: string;
-        };
-      };
-      requestBody: {
-        content: {
-          "application/json": {
-            restricted?: boolean;
-            objections?: {
-              telemetry?: boolean;
-              directMarketing?: boolean;
-              fraudProfiling?: boolean;
-            };
-          };
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    patch: operations["patchV1PrivacySubjectsContactIdProcessing"];
   };
   "/v1/privacy/register": {
     /**
      * The register of processing activities (Art. 30), public for transparency: JSON, or HTML with ?format=html or Accept: text/html
      * @description Access: public.
      */
-    get: {
-      parameters: {
-        query?: {
-          format?: "json" | "html";
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    get: operations["getV1PrivacyRegister"];
   };
   "/v1/retention/runs": {
     /**
      * Retention runs, newest first, each with its signed receipt
      * @description Access: staff. Roles: privacy_officer, auditor.
      */
-    get: {
-      parameters: {
-        query?: {
-          limit?: number;
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    get: operations["getV1RetentionRuns"];
     /**
      * Start a retention run now (dry run by default)
      * @description Access: staff. Roles: privacy_officer.
      */
-    post: {
-      requestBody: {
-        content: {
-          "application/json": {
-            /** @default true */
-            dryRun?: boolean;
-          };
-        };
-      };
-      responses: {
-        /** @description the finished run */
-        201: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    post: operations["postV1RetentionRuns"];
   };
   "/v1/breaches": {
     /**
      * The breach register, newest first, with each notification deadline and state
      * @description Access: staff. Roles: privacy_officer, admin, auditor.
      */
-    get: {
-      parameters: {
-        query?: {
-          state?: "pending" | "overdue" | "notified" | "notified_late";
-          limit?: number;
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    get: operations["getV1Breaches"];
     /**
      * Record a personal-data breach; the 72-hour notification deadline is computed from awareAt
      * @description Access: staff. Roles: privacy_officer.
      */
-    post: {
-      requestBody: {
-        content: {
-          "application/json": {
-            title: string;
-            description: string;
-            /** Format: date-time */
-            awareAt: string;
-            categories: string[];
-            approxSubjects: number;
-            approxRecords: number;
-            measures: string;
-            /** Format: date-time */
-            authorityNotifiedAt?: string;
-            /** Format: date-time */
-            subjectsNotifiedAt?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description recorded */
-        201: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    post: operations["postV1Breaches"];
   };
   "/v1/breaches/{id}": {
     /**
      * Record the notification of the authority or of the subjects, or update the measures
      * @description Access: staff. Roles: privacy_officer.
      */
-    patch: {
-      parameters: {
-        path: {
-          id: string;
-        };
-      };
-      requestBody: {
-        content: {
-          "application/json": {
-            /** Format: date-time */
-            authorityNotifiedAt?: string;
-            /** Format: date-time */
-            subjectsNotifiedAt?: string;
-            measures?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    patch: operations["patchV1BreachesId"];
   };
 };
 
@@ -2351,16 +527,97 @@ export type components = {
       type: string;
       title: string;
       status: number;
-      detail?: string;
-      code: string;
+      detail: string;
+      /** @enum {string} */
+      code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "INVALID_CODE" | "FORBIDDEN" | "LICENCE_NOT_USABLE" | "PURPOSE_REQUIRED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "CONFLICT" | "ALREADY_EXISTS" | "PROCESSING_RESTRICTED" | "TRANSFER_BUDGET_EXHAUSTED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNPROCESSABLE" | "RATE_LIMITED" | "INTERNAL" | "UNAVAILABLE";
       requestId: string;
+      /** @description the bad fields, as JSON pointers into the request (/query and /params for those parts) */
       errors?: {
-          pointer?: string;
-          detail?: string;
+          pointer: string;
+          detail: string;
         }[];
     };
   };
-  responses: never;
+  responses: {
+    /** @description The request is not valid (see `errors` for the fields) */
+    Problem400: {
+      content: {
+        "application/problem+json": components["schemas"]["Problem"];
+      };
+    };
+    /** @description Authentication is missing, invalid or expired */
+    Problem401: {
+      content: {
+        "application/problem+json": components["schemas"]["Problem"];
+      };
+    };
+    /** @description Not allowed (role, purpose or licence state) */
+    Problem403: {
+      content: {
+        "application/problem+json": components["schemas"]["Problem"];
+      };
+    };
+    /** @description Not found (or not yours) */
+    Problem404: {
+      content: {
+        "application/problem+json": components["schemas"]["Problem"];
+      };
+    };
+    /** @description Conflicts with the current state */
+    Problem409: {
+      content: {
+        "application/problem+json": components["schemas"]["Problem"];
+      };
+    };
+    /** @description The body is too large */
+    Problem413: {
+      content: {
+        "application/problem+json": components["schemas"]["Problem"];
+      };
+    };
+    /** @description The body is not application/json */
+    Problem415: {
+      content: {
+        "application/problem+json": components["schemas"]["Problem"];
+      };
+    };
+    /** @description The request cannot be carried out */
+    Problem422: {
+      content: {
+        "application/problem+json": components["schemas"]["Problem"];
+      };
+    };
+    /** @description Too many requests */
+    Problem429: {
+      headers: {
+        /** @description seconds to wait before trying again */
+        "Retry-After"?: number;
+        /** @description IETF draft RateLimit header: `limit=N, remaining=0, reset=S` */
+        RateLimit?: string;
+        /** @description IETF draft RateLimit-Policy header: `N;w=WINDOW_SECONDS` */
+        "RateLimit-Policy"?: string;
+      };
+      content: {
+        "application/problem+json": components["schemas"]["Problem"];
+      };
+    };
+    /** @description Internal error (no details; quote the requestId) */
+    Problem500: {
+      content: {
+        "application/problem+json": components["schemas"]["Problem"];
+      };
+    };
+    /** @description Temporarily unavailable */
+    Problem503: {
+      headers: {
+        /** @description seconds to wait before trying again */
+        "Retry-After"?: number;
+      };
+      content: {
+        "application/problem+json": components["schemas"]["Problem"];
+      };
+    };
+  };
   parameters: never;
   requestBodies: never;
   headers: never;
@@ -2371,4 +628,4205 @@ export type $defs = Record<string, never>;
 
 export type external = Record<string, never>;
 
-export type operations = Record<string, never>;
+export type operations = {
+
+  /**
+   * Liveness: the process answers
+   * @description Access: public.
+   */
+  getHealthz: {
+    responses: {
+      /** @description the process answers */
+      200: {
+        content: {
+          "application/json": {
+            /** @constant */
+            status: "ok";
+          };
+        };
+      };
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Readiness: the database answers and every migration is applied
+   * @description Access: public.
+   */
+  getReadyz: {
+    responses: {
+      /** @description ready for traffic (`degraded`: ready, with what runs in a reduced form listed) */
+      200: {
+        content: {
+          "application/json": {
+            /** @enum {string} */
+            status: "ready" | "degraded";
+            /** @enum {string} */
+            database: "postgres" | "embedded";
+            /** @enum {string} */
+            rateLimits: "memory" | "shared" | "per-instance fallback (redis unreachable)";
+            degraded?: string[];
+          };
+        };
+      };
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * First-run setup: create the first admin with the one-time setup code printed at start
+   * @description Access: public.
+   */
+  postV1Setup: {
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "code": "7KQ2M-XH4TB-9RZ3W-C8NDF",
+         *   "email": "you@example.com",
+         *   "password": "a long passphrase"
+         * }
+         */
+        "application/json": {
+          code: string;
+          /** Format: email */
+          email: string;
+          password: string;
+        };
+      };
+    };
+    responses: {
+      /** @description the first admin; sign in with POST /v1/staff/sessions */
+      201: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            email: string;
+            roles: ("support" | "privacy_officer" | "admin" | "auditor")[];
+            disabled: boolean;
+            createdAt: string;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      409: components["responses"]["Problem409"];
+      413: components["responses"]["Problem413"];
+      415: components["responses"]["Problem415"];
+      429: components["responses"]["Problem429"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Sign in. `session: "bearer"` (default) returns a short-lived token for scripts; `session: "cookie"` starts a console session in an HttpOnly cookie (renewed by use, ended by sign-out or idle time) and returns no token
+   * @description Access: public.
+   */
+  postV1StaffSessions: {
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "email": "you@example.com",
+         *   "password": "a long passphrase"
+         * }
+         */
+        "application/json": {
+          /** Format: email */
+          email: string;
+          password: string;
+          /**
+           * @default bearer
+           * @enum {string}
+           */
+          session?: "bearer" | "cookie";
+        };
+      };
+    };
+    responses: {
+      /** @description signed in: a token (bearer) or a session cookie (cookie) */
+      200: {
+        content: {
+          "application/json": {
+            token?: string;
+            expiresAt: string;
+            staff: {
+              /** Format: uuid */
+              id: string;
+              email: string;
+              roles: ("support" | "privacy_officer" | "admin" | "auditor")[];
+            };
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      413: components["responses"]["Problem413"];
+      415: components["responses"]["Problem415"];
+      429: components["responses"]["Problem429"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Who is signed in, with which roles, and (for a console session) when it ends if left idle
+   * @description Access: staff. Roles: support, privacy_officer, admin, auditor.
+   */
+  getV1StaffSessionsCurrent: {
+    responses: {
+      /** @description the current staff member */
+      200: {
+        content: {
+          "application/json": {
+            staff: {
+              /** Format: uuid */
+              id: string;
+              email: string;
+              roles: ("support" | "privacy_officer" | "admin" | "auditor")[];
+            };
+            /** @enum {string} */
+            session: "bearer" | "cookie";
+            expiresAt: string | null;
+          };
+        };
+      };
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Sign out: ends the console session at once and clears its cookie (a bearer token simply expires)
+   * @description Access: staff. Roles: support, privacy_officer, admin, auditor.
+   */
+  deleteV1StaffSessionsCurrent: {
+    responses: {
+      /** @description signed out */
+      204: {
+        content: never;
+      };
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * List staff users
+   * @description Access: staff. Roles: admin.
+   */
+  getV1Staff: {
+    responses: {
+      /** @description every staff user */
+      200: {
+        content: {
+          "application/json": {
+            items: ({
+                /** Format: uuid */
+                id: string;
+                email: string;
+                roles: ("support" | "privacy_officer" | "admin" | "auditor")[];
+                disabled: boolean;
+                createdAt: string;
+              })[];
+          };
+        };
+      };
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Create a staff user
+   * @description Access: staff. Roles: admin.
+   */
+  postV1Staff: {
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "email": "support.agent@vendor.example",
+         *   "password": "another long passphrase",
+         *   "roles": [
+         *     "support"
+         *   ]
+         * }
+         */
+        "application/json": {
+          /** Format: email */
+          email: string;
+          password: string;
+          roles: ("support" | "privacy_officer" | "admin" | "auditor")[];
+        };
+      };
+    };
+    responses: {
+      /** @description created */
+      201: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            email: string;
+            roles: ("support" | "privacy_officer" | "admin" | "auditor")[];
+            disabled: boolean;
+            createdAt: string;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      409: components["responses"]["Problem409"];
+      413: components["responses"]["Problem413"];
+      415: components["responses"]["Problem415"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Disable a staff user (their tokens stop working at once)
+   * @description Access: staff. Roles: admin.
+   */
+  postV1StaffIdActionsDisable: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description the disabled staff user */
+      200: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            email: string;
+            roles: ("support" | "privacy_officer" | "admin" | "auditor")[];
+            disabled: boolean;
+            createdAt: string;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      404: components["responses"]["Problem404"];
+      409: components["responses"]["Problem409"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Set a staff user's roles (takes effect on their next request); an admin cannot remove their own admin role
+   * @description Access: staff. Roles: admin.
+   */
+  putV1StaffIdRoles: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          roles: ("support" | "privacy_officer" | "admin" | "auditor")[];
+        };
+      };
+    };
+    responses: {
+      /** @description the staff user */
+      200: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            email: string;
+            roles: ("support" | "privacy_officer" | "admin" | "auditor")[];
+            disabled: boolean;
+            createdAt: string;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      404: components["responses"]["Problem404"];
+      409: components["responses"]["Problem409"];
+      413: components["responses"]["Problem413"];
+      415: components["responses"]["Problem415"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Unlock sign-in for a staff user: every failed-attempt counter of that account, from every source, stops counting
+   * @description Access: staff. Roles: admin.
+   */
+  postV1StaffIdActionsUnlock: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description the staff user, sign-in unlocked */
+      200: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            email: string;
+            roles: ("support" | "privacy_officer" | "admin" | "auditor")[];
+            disabled: boolean;
+            createdAt: string;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      404: components["responses"]["Problem404"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Read the audit trail, newest first (this read is itself audited)
+   * @description Access: staff. Roles: auditor, privacy_officer.
+   */
+  getV1Audit: {
+    parameters: {
+      query?: {
+        subjectId?: string;
+        actorId?: string;
+        action?: string;
+        from?: string;
+        to?: string;
+        before?: unknown;
+        limit?: number;
+      };
+      header?: {
+        /**
+         * @description Why you read this personal data (e.g. a ticket reference). Recorded in the audit trail and shown to the person in their export; the support role needs one to see unmasked data.
+         * @example ticket 4711: holder cannot start the app
+         */
+        "X-Purpose"?: string;
+      };
+    };
+    responses: {
+      /** @description entries, newest first; pass nextBefore as `before` for older ones */
+      200: {
+        content: {
+          "application/json": {
+            items: ({
+                /** @description sequence number (a 64-bit integer, as text) */
+                seq: string;
+                /** Format: date-time */
+                at: string;
+                actor: {
+                  /** @enum {string} */
+                  type: "staff" | "subject" | "system" | "licence";
+                  id: string | null;
+                };
+                action: string;
+                subjectId: string | null;
+                resource: ({
+                  type: string;
+                  id: string | null;
+                }) | null;
+                purpose: string | null;
+                requestId: string | null;
+                /** @description the entry's details; the string "[erased]" once the person's key is destroyed */
+                details: unknown;
+                hash: string;
+              })[];
+            nextBefore: string | null;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Verify the hash chain; reports the first broken link
+   * @description Access: staff. Roles: auditor, privacy_officer, admin.
+   */
+  getV1AuditVerify: {
+    responses: {
+      /** @description the verification report */
+      200: {
+        content: {
+          "application/json": {
+            ok: boolean;
+            checked: number;
+            firstBroken?: {
+              seq: string | null;
+              reason: string;
+            };
+            /** @description every break found, oldest first (a bounded list) */
+            broken: ({
+                seq: string | null;
+                reason: string;
+              })[];
+            brokenCount: number;
+          };
+        };
+      };
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * List customers; `name` filters by organisation name (contains, case-insensitive)
+   * @description Access: staff. Roles: support, admin, privacy_officer.
+   */
+  getV1Customers: {
+    parameters: {
+      query?: {
+        limit?: number;
+        after?: string;
+        name?: string;
+      };
+    };
+    responses: {
+      /** @description a page of customers; pass nextAfter as `after` for the next */
+      200: {
+        content: {
+          "application/json": {
+            items: ({
+                /** Format: uuid */
+                id: string;
+                name: string;
+                country: string;
+                vatNumber: string | null;
+                /** Format: date-time */
+                agreementStartsAt: string;
+                agreementEndsAt: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+              })[];
+            nextAfter: string | null;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Create a customer (the licensee organisation)
+   * @description Access: staff. Roles: support, admin.
+   */
+  postV1Customers: {
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "name": "Contoso NV",
+         *   "country": "BE",
+         *   "vatNumber": "BE0123456789",
+         *   "agreementStartsAt": "2026-01-01T00:00:00Z"
+         * }
+         */
+        "application/json": {
+          name: string;
+          country: string;
+          vatNumber?: string;
+          /** Format: date-time */
+          agreementStartsAt: string;
+          agreementEndsAt?: string | null;
+        };
+      };
+    };
+    responses: {
+      /** @description the customer */
+      201: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            country: string;
+            vatNumber: string | null;
+            /** Format: date-time */
+            agreementStartsAt: string;
+            agreementEndsAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      413: components["responses"]["Problem413"];
+      415: components["responses"]["Problem415"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Get a customer
+   * @description Access: staff. Roles: support, admin, privacy_officer.
+   */
+  getV1CustomersId: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description the customer */
+      200: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            country: string;
+            vatNumber: string | null;
+            /** Format: date-time */
+            agreementStartsAt: string;
+            agreementEndsAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      404: components["responses"]["Problem404"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Delete a customer that has no contacts and no licences (otherwise 409: erase its contacts first)
+   * @description Access: staff. Roles: admin.
+   */
+  deleteV1CustomersId: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description deleted */
+      204: {
+        content: never;
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      404: components["responses"]["Problem404"];
+      409: components["responses"]["Problem409"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Update a customer, e.g. set agreementEndsAt when the agreement ends (starts the retention clock)
+   * @description Access: staff. Roles: support, admin.
+   */
+  patchV1CustomersId: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          name?: string;
+          country?: string;
+          vatNumber?: string | null;
+          /** Format: date-time */
+          agreementStartsAt?: string;
+          agreementEndsAt?: string | null;
+        };
+      };
+    };
+    responses: {
+      /** @description the updated customer */
+      200: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            country: string;
+            vatNumber: string | null;
+            /** Format: date-time */
+            agreementStartsAt: string;
+            agreementEndsAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      404: components["responses"]["Problem404"];
+      413: components["responses"]["Problem413"];
+      415: components["responses"]["Problem415"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * List a customer's contacts (masked for support); each contact read is audited
+   * @description Access: staff. Roles: support, admin, privacy_officer.
+   */
+  getV1Contacts: {
+    parameters: {
+      query: {
+        customerId: string;
+        limit?: number;
+        after?: string;
+      };
+      header?: {
+        /**
+         * @description Why you read this personal data (e.g. a ticket reference). Recorded in the audit trail and shown to the person in their export; the support role needs one to see unmasked data.
+         * @example ticket 4711: holder cannot start the app
+         */
+        "X-Purpose"?: string;
+      };
+    };
+    responses: {
+      /** @description a page of contacts, masked for support */
+      200: {
+        content: {
+          "application/json": {
+            items: ({
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                customerId: string;
+                roles: ("licence_holder" | "billing" | "it" | "management")[];
+                title: string | null;
+                firstName: string | null;
+                lastName: string | null;
+                jobTitle: string | null;
+                department: string | null;
+                address: string | null;
+                phone: string | null;
+                fax: string | null;
+                email: string | null;
+                /** @enum {string} */
+                view: "full" | "masked";
+                erased: boolean;
+                objections: {
+                  telemetry: string | null;
+                  directMarketing: string | null;
+                  fraudProfiling: string | null;
+                };
+                restrictedAt: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+              })[];
+            nextAfter: string | null;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Create a contact (a person at a customer); personal fields are encrypted at rest
+   * @description Access: staff. Roles: support, admin.
+   */
+  postV1Contacts: {
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "customerId": "8d6f7a52-3c1b-4e9d-a0f2-7b5c4d3e2f10",
+         *   "firstName": "Jan",
+         *   "lastName": "Peeters",
+         *   "jobTitle": "Engineer",
+         *   "email": "jan.peeters@contoso.example",
+         *   "roles": [
+         *     "licence_holder"
+         *   ]
+         * }
+         */
+        "application/json": {
+          title?: string | null;
+          firstName: string;
+          lastName: string;
+          jobTitle?: string | null;
+          department?: string | null;
+          address?: string | null;
+          phone?: string | null;
+          fax?: string | null;
+          /** Format: email */
+          email: string;
+          /**
+           * @default [
+           *   "licence_holder"
+           * ]
+           */
+          roles?: ("licence_holder" | "billing" | "it" | "management")[];
+          /** Format: uuid */
+          customerId: string;
+        };
+      };
+    };
+    responses: {
+      /** @description the contact, unmasked for its creator */
+      201: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            customerId: string;
+            roles: ("licence_holder" | "billing" | "it" | "management")[];
+            title: string | null;
+            firstName: string | null;
+            lastName: string | null;
+            jobTitle: string | null;
+            department: string | null;
+            address: string | null;
+            phone: string | null;
+            fax: string | null;
+            email: string | null;
+            /** @enum {string} */
+            view: "full" | "masked";
+            erased: boolean;
+            objections: {
+              telemetry: string | null;
+              directMarketing: string | null;
+              fraudProfiling: string | null;
+            };
+            restrictedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      413: components["responses"]["Problem413"];
+      415: components["responses"]["Problem415"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Get one contact; support sees it unmasked only with an X-Purpose header (audited with the purpose)
+   * @description Access: staff. Roles: support, admin, privacy_officer.
+   */
+  getV1ContactsId: {
+    parameters: {
+      header?: {
+        /**
+         * @description Why you read this personal data (e.g. a ticket reference). Recorded in the audit trail and shown to the person in their export; the support role needs one to see unmasked data.
+         * @example ticket 4711: holder cannot start the app
+         */
+        "X-Purpose"?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description the contact (masked or full, see `view`) */
+      200: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            customerId: string;
+            roles: ("licence_holder" | "billing" | "it" | "management")[];
+            title: string | null;
+            firstName: string | null;
+            lastName: string | null;
+            jobTitle: string | null;
+            department: string | null;
+            address: string | null;
+            phone: string | null;
+            fax: string | null;
+            email: string | null;
+            /** @enum {string} */
+            view: "full" | "masked";
+            erased: boolean;
+            objections: {
+              telemetry: string | null;
+              directMarketing: string | null;
+              fraudProfiling: string | null;
+            };
+            restrictedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      404: components["responses"]["Problem404"];
+      409: components["responses"]["Problem409"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Correct a contact's data (audited with the names of the changed fields, never their values)
+   * @description Access: staff. Roles: support, admin, privacy_officer.
+   */
+  patchV1ContactsId: {
+    parameters: {
+      header?: {
+        /**
+         * @description Why you read this personal data (e.g. a ticket reference). Recorded in the audit trail and shown to the person in their export; the support role needs one to see unmasked data.
+         * @example ticket 4711: holder cannot start the app
+         */
+        "X-Purpose"?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          title?: string | null;
+          firstName?: string;
+          lastName?: string;
+          jobTitle?: string | null;
+          department?: string | null;
+          address?: string | null;
+          phone?: string | null;
+          fax?: string | null;
+          /** Format: email */
+          email?: string;
+          roles?: ("licence_holder" | "billing" | "it" | "management")[];
+        };
+      };
+    };
+    responses: {
+      /** @description the corrected contact */
+      200: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            customerId: string;
+            roles: ("licence_holder" | "billing" | "it" | "management")[];
+            title: string | null;
+            firstName: string | null;
+            lastName: string | null;
+            jobTitle: string | null;
+            department: string | null;
+            address: string | null;
+            phone: string | null;
+            fax: string | null;
+            email: string | null;
+            /** @enum {string} */
+            view: "full" | "masked";
+            erased: boolean;
+            objections: {
+              telemetry: string | null;
+              directMarketing: string | null;
+              fraudProfiling: string | null;
+            };
+            restrictedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      404: components["responses"]["Problem404"];
+      409: components["responses"]["Problem409"];
+      413: components["responses"]["Problem413"];
+      415: components["responses"]["Problem415"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * List products
+   * @description Access: staff. Roles: support, admin, privacy_officer.
+   */
+  getV1Products: {
+    responses: {
+      /** @description every product */
+      200: {
+        content: {
+          "application/json": {
+            items: {
+                /** Format: uuid */
+                id: string;
+                code: string;
+                name: string;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+              }[];
+          };
+        };
+      };
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Create a product; its code prefixes licence keys
+   * @description Access: staff. Roles: admin.
+   */
+  postV1Products: {
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "code": "ACME",
+         *   "name": "Acme Studio"
+         * }
+         */
+        "application/json": {
+          code: string;
+          name: string;
+        };
+      };
+    };
+    responses: {
+      /** @description the product */
+      201: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            name: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      413: components["responses"]["Problem413"];
+      415: components["responses"]["Problem415"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Get a product
+   * @description Access: staff. Roles: support, admin, privacy_officer.
+   */
+  getV1ProductsId: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description the product */
+      200: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            name: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      404: components["responses"]["Problem404"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Rename a product (its code is fixed: keys carry it)
+   * @description Access: staff. Roles: admin.
+   */
+  patchV1ProductsId: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          name: string;
+        };
+      };
+    };
+    responses: {
+      /** @description the renamed product */
+      200: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            name: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      404: components["responses"]["Problem404"];
+      413: components["responses"]["Problem413"];
+      415: components["responses"]["Problem415"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * List policies
+   * @description Access: staff. Roles: support, admin, privacy_officer.
+   */
+  getV1Policies: {
+    parameters: {
+      query?: {
+        productId?: string;
+      };
+    };
+    responses: {
+      /** @description the policies (of one product with productId) */
+      200: {
+        content: {
+          "application/json": {
+            items: ({
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                productId: string;
+                name: string;
+                durationDays: number | null;
+                maxMachines: number;
+                maxUsers: number;
+                offlineGraceHours: number;
+                transfersPer30Days: number;
+                expiringSoonDays: number;
+                entitlements: string[];
+                /** @enum {string} */
+                telemetry: "on" | "off";
+                fraud: {
+                  windowHours: number;
+                  deviceFanoutThreshold: number | null;
+                  accountFanoutThreshold: number | null;
+                  churnThreshold: number;
+                  clockDriftToleranceMinutes: number;
+                  overlapWindowMinutes: number;
+                };
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+              })[];
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Create a licence policy
+   * @description Access: staff. Roles: admin.
+   */
+  postV1Policies: {
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "productId": "0b7c1c3e-5d2a-4f4e-9a51-2f0a3f6d9e10",
+         *   "name": "Named user, two PCs",
+         *   "maxMachines": 2,
+         *   "maxUsers": 1,
+         *   "durationDays": 365,
+         *   "entitlements": [
+         *     "export-pdf"
+         *   ]
+         * }
+         */
+        "application/json": {
+          /** Format: uuid */
+          productId: string;
+          name: string;
+          durationDays?: number | null;
+          /** @default 2 */
+          maxMachines?: number;
+          /** @default 1 */
+          maxUsers?: number;
+          /** @default 72 */
+          offlineGraceHours?: number;
+          /** @default 3 */
+          transfersPer30Days?: number;
+          /** @default 14 */
+          expiringSoonDays?: number;
+          /** @default [] */
+          entitlements?: string[];
+          /**
+           * @default on
+           * @enum {string}
+           */
+          telemetry?: "on" | "off";
+          /** @default 24 */
+          fraudWindowHours?: number;
+          deviceFanoutThreshold?: number | null;
+          accountFanoutThreshold?: number | null;
+          /** @default 6 */
+          churnThreshold?: number;
+          /** @default 60 */
+          clockDriftToleranceMinutes?: number;
+          /** @default 10 */
+          overlapWindowMinutes?: number;
+        };
+      };
+    };
+    responses: {
+      /** @description the policy, defaults filled in */
+      201: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            productId: string;
+            name: string;
+            durationDays: number | null;
+            maxMachines: number;
+            maxUsers: number;
+            offlineGraceHours: number;
+            transfersPer30Days: number;
+            expiringSoonDays: number;
+            entitlements: string[];
+            /** @enum {string} */
+            telemetry: "on" | "off";
+            fraud: {
+              windowHours: number;
+              deviceFanoutThreshold: number | null;
+              accountFanoutThreshold: number | null;
+              churnThreshold: number;
+              clockDriftToleranceMinutes: number;
+              overlapWindowMinutes: number;
+            };
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      413: components["responses"]["Problem413"];
+      415: components["responses"]["Problem415"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Get a policy
+   * @description Access: staff. Roles: support, admin, privacy_officer.
+   */
+  getV1PoliciesId: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description the policy */
+      200: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            productId: string;
+            name: string;
+            durationDays: number | null;
+            maxMachines: number;
+            maxUsers: number;
+            offlineGraceHours: number;
+            transfersPer30Days: number;
+            expiringSoonDays: number;
+            entitlements: string[];
+            /** @enum {string} */
+            telemetry: "on" | "off";
+            fraud: {
+              windowHours: number;
+              deviceFanoutThreshold: number | null;
+              accountFanoutThreshold: number | null;
+              churnThreshold: number;
+              clockDriftToleranceMinutes: number;
+              overlapWindowMinutes: number;
+            };
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      404: components["responses"]["Problem404"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Change a policy; applies to its licences from their next validation
+   * @description Access: staff. Roles: admin.
+   */
+  patchV1PoliciesId: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          name?: string;
+          durationDays?: number | null;
+          /** @default 2 */
+          maxMachines?: number;
+          /** @default 1 */
+          maxUsers?: number;
+          /** @default 72 */
+          offlineGraceHours?: number;
+          /** @default 3 */
+          transfersPer30Days?: number;
+          /** @default 14 */
+          expiringSoonDays?: number;
+          /** @default [] */
+          entitlements?: string[];
+          /**
+           * @default on
+           * @enum {string}
+           */
+          telemetry?: "on" | "off";
+          /** @default 24 */
+          fraudWindowHours?: number;
+          deviceFanoutThreshold?: number | null;
+          accountFanoutThreshold?: number | null;
+          /** @default 6 */
+          churnThreshold?: number;
+          /** @default 60 */
+          clockDriftToleranceMinutes?: number;
+          /** @default 10 */
+          overlapWindowMinutes?: number;
+        };
+      };
+    };
+    responses: {
+      /** @description the changed policy */
+      200: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            productId: string;
+            name: string;
+            durationDays: number | null;
+            maxMachines: number;
+            maxUsers: number;
+            offlineGraceHours: number;
+            transfersPer30Days: number;
+            expiringSoonDays: number;
+            entitlements: string[];
+            /** @enum {string} */
+            telemetry: "on" | "off";
+            fraud: {
+              windowHours: number;
+              deviceFanoutThreshold: number | null;
+              accountFanoutThreshold: number | null;
+              churnThreshold: number;
+              clockDriftToleranceMinutes: number;
+              overlapWindowMinutes: number;
+            };
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      404: components["responses"]["Problem404"];
+      413: components["responses"]["Problem413"];
+      415: components["responses"]["Problem415"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Ingest a batch of at most 500 usage events (256 kB), stored under a monthly pseudonym; a replayed batchId stores nothing; events in the future or older than 30 days are counted as rejected
+   * @description Access: licence.
+   */
+  postV1Telemetry: {
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "batchId": "2c1f8a4e-7b3d-4c59-9e60-1d2f3a4b5c6d",
+         *   "app": {
+         *     "version": "5.2.1",
+         *     "os": "Windows 11 23H2"
+         *   },
+         *   "events": [
+         *     {
+         *       "type": "session_start",
+         *       "name": "app",
+         *       "at": "2026-12-01T08:00:01.000Z"
+         *     },
+         *     {
+         *       "type": "feature",
+         *       "name": "export_pdf",
+         *       "at": "2026-12-01T08:03:12.000Z",
+         *       "props": {
+         *         "pages": 12
+         *       }
+         *     },
+         *     {
+         *       "type": "session_end",
+         *       "name": "app",
+         *       "at": "2026-12-01T09:30:00.000Z",
+         *       "durationMs": 5399000
+         *     }
+         *   ]
+         * }
+         */
+        "application/json": {
+          /** Format: uuid */
+          batchId: string;
+          product?: string;
+          app?: {
+            version?: string;
+            os?: string;
+          };
+          events: (OneOf<[{
+              /** @constant */
+              type: "session_start";
+              name: string;
+              /** Format: date-time */
+              at: string;
+              /** @description flat: string (≤ 2000 chars), number or boolean values; names ≤ 64 chars; ≤ 4 kB */
+              props?: {
+                [key: string]: string | number | boolean;
+              };
+              appVersion?: string;
+              osVersion?: string;
+              durationMs?: number;
+            }, {
+              /** @constant */
+              type: "session_end";
+              name: string;
+              /** Format: date-time */
+              at: string;
+              /** @description flat: string (≤ 2000 chars), number or boolean values; names ≤ 64 chars; ≤ 4 kB */
+              props?: {
+                [key: string]: string | number | boolean;
+              };
+              appVersion?: string;
+              osVersion?: string;
+              durationMs: number;
+            }, {
+              /** @constant */
+              type: "feature";
+              name: string;
+              /** Format: date-time */
+              at: string;
+              /** @description flat: string (≤ 2000 chars), number or boolean values; names ≤ 64 chars; ≤ 4 kB */
+              props?: {
+                [key: string]: string | number | boolean;
+              };
+              appVersion?: string;
+              osVersion?: string;
+              durationMs?: number;
+            }, {
+              /** @constant */
+              type: "error";
+              name: string;
+              /** Format: date-time */
+              at: string;
+              /** @description flat: string (≤ 2000 chars), number or boolean values; names ≤ 64 chars; ≤ 4 kB */
+              props?: {
+                [key: string]: string | number | boolean;
+              };
+              appVersion?: string;
+              osVersion?: string;
+              durationMs?: number;
+            }]>)[];
+        };
+      };
+    };
+    responses: {
+      /** @description accepted (or a duplicate, or telemetry off for this holder) */
+      202: {
+        content: {
+          "application/json": {
+            accepted: number;
+            rejected: number;
+            duplicate: boolean;
+            /** @enum {string} */
+            telemetry: "on" | "off";
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      413: components["responses"]["Problem413"];
+      415: components["responses"]["Problem415"];
+      429: components["responses"]["Problem429"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Usage aggregates per feature, version, OS or day: events, active users (distinct monthly pseudonyms), durations p50/p90; cells of fewer than 5 users are suppressed; optional customerId
+   * @description Access: staff. Roles: support, admin, privacy_officer.
+   */
+  getV1TelemetryStats: {
+    parameters: {
+      query: {
+        product: string;
+        from: string;
+        to: string;
+        groupBy?: "feature" | "version" | "os" | "day";
+        customerId?: string;
+      };
+    };
+    responses: {
+      /** @description the aggregates */
+      200: {
+        content: {
+          "application/json": {
+            product: {
+              /** Format: uuid */
+              id: string;
+              code: string;
+            };
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            /** @enum {string} */
+            groupBy: "feature" | "version" | "os" | "day";
+            customerId: string | null;
+            /** @description cells with fewer distinct users are left out (counted in suppressedCells) */
+            minCellUsers: number;
+            cells: ({
+                key: string;
+                events: number;
+                activeUsers: number;
+                /** @description false when part of the cell comes from daily roll-ups (then a sum of daily counts) */
+                activeUsersExact: boolean;
+                durationMs: {
+                  p50: number;
+                  p90: number;
+                } | null;
+              })[];
+            suppressedCells: number;
+            sources: {
+              rawEvents: {
+                /** Format: date-time */
+                from: string;
+                /** Format: date-time */
+                to: string;
+              } | null;
+              dailyRollups: {
+                /** Format: date-time */
+                from: string;
+                /** Format: date-time */
+                to: string;
+              } | null;
+            };
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Validate a licence key on a device: always 200 with a verdict code and a signed licence token
+   * @description Access: public.
+   */
+  postV1Validate: {
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "key": "ACME-7KQ2M-XH4TB-9RZ3W-C8NDF-4PJ6W",
+         *   "product": "ACME",
+         *   "device": {
+         *     "ntUsername": "jdoe",
+         *     "ntDomain": "CONTOSO",
+         *     "pcName": "LAPTOP-42",
+         *     "macAddresses": [
+         *       "00:1A:2B:3C:4D:5E"
+         *     ]
+         *   },
+         *   "app": {
+         *     "version": "5.2.1",
+         *     "os": "Windows 11 23H2"
+         *   },
+         *   "nonce": "q3v9XlZ2bq1c8Qe7",
+         *   "clientTime": "2026-12-01T09:00:00.000+01:00"
+         * }
+         */
+        "application/json": {
+          key: string;
+          product: string;
+          device: {
+            ntUsername: string;
+            ntDomain?: string | null;
+            pcName: string;
+            macAddresses: unknown[];
+          };
+          app?: {
+            version?: string;
+            os?: string;
+          };
+          nonce: string;
+          /** Format: date-time */
+          clientTime?: string;
+          activate?: boolean;
+        };
+      };
+    };
+    responses: {
+      /** @description the verdict, a refusal included (Cache-Control: no-store) */
+      200: {
+        content: {
+          "application/json": {
+            valid: boolean;
+            /** @enum {string} */
+            code: "VALID" | "NOT_FOUND" | "SUSPENDED" | "REVOKED" | "NOT_YET_VALID" | "EXPIRED" | "PRODUCT_MISMATCH" | "USER_MISMATCH" | "TOO_MANY_MACHINES" | "DEVICE_RELEASED";
+            detail: string;
+            warnings: ("EXPIRING_SOON" | "UNDER_REVIEW")[];
+            licence: ({
+              /** Format: uuid */
+              id: string;
+              /** @enum {string} */
+              status: "active" | "suspended" | "revoked";
+              validUntil: string | null;
+              entitlements: string[];
+            }) | null;
+            device: {
+              /** Format: uuid */
+              id: string;
+              new: boolean;
+            } | null;
+            /** @enum {string} */
+            telemetry: "on" | "off";
+            /** @description JWS (EdDSA) signed licence token; its exp ends the offline grace; verify with /.well-known/jwks.json */
+            token: string | null;
+            /** Format: date-time */
+            ts: string;
+            nonce: string;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      413: components["responses"]["Problem413"];
+      415: components["responses"]["Problem415"];
+      429: components["responses"]["Problem429"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Public keys (JWKS) that verify licence tokens, including retired keys whose tokens may still be valid
+   * @description Access: public.
+   */
+  getWellKnownJwksJson: {
+    responses: {
+      /** @description the key set (cacheable for 5 minutes) */
+      200: {
+        content: {
+          "application/json": {
+            keys: {
+                kid: string;
+                /** @constant */
+                kty: "OKP";
+                /** @constant */
+                crv: "Ed25519";
+                x: string;
+                /** @constant */
+                alg: "EdDSA";
+                /** @constant */
+                use: "sig";
+              }[];
+          };
+        };
+      };
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * The same key set as a General JWS (payload {iss, iat, keys}) signed by every published key (typ nomina-jwks+jwt)
+   * @description Access: public.
+   */
+  getWellKnownJwksSigned: {
+    responses: {
+      /** @description a General JWS (RFC 7515 §7.2.1) */
+      200: {
+        content: {
+          "application/json": {
+            payload: string;
+            signatures: {
+                protected: string;
+                signature: string;
+                [key: string]: unknown;
+              }[];
+          };
+        };
+      };
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Rotate the licence-token signing key: a new key signs; the previous ones verify until their tokens expire
+   * @description Access: staff. Roles: admin.
+   */
+  postV1SigningKeysActionsRotate: {
+    responses: {
+      /** @description the new key id and the keys retired */
+      200: {
+        content: {
+          "application/json": {
+            kid: string;
+            retired: string[];
+          };
+        };
+      };
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * List or search licences (`q`: key or its last 4 characters, holder name, holder e-mail, organisation, PC name, NT account); holders masked for support
+   * @description Access: staff. Roles: support, admin, privacy_officer.
+   */
+  getV1Licences: {
+    parameters: {
+      query?: {
+        limit?: number;
+        after?: string;
+        q?: string;
+        customerId?: string;
+        holderId?: string;
+        status?: "active" | "suspended" | "revoked";
+      };
+      header?: {
+        /**
+         * @description Why you read this personal data (e.g. a ticket reference). Recorded in the audit trail and shown to the person in their export; the support role needs one to see unmasked data.
+         * @example ticket 4711: holder cannot start the app
+         */
+        "X-Purpose"?: string;
+      };
+    };
+    responses: {
+      /** @description a page of licences, holders masked for support */
+      200: {
+        content: {
+          "application/json": {
+            items: ({
+                /** Format: uuid */
+                id: string;
+                /** @description the key masked but for its last 4 characters */
+                key: string;
+                keyLast4: string;
+                /** Format: uuid */
+                productId: string;
+                productCode: string;
+                /** Format: uuid */
+                policyId: string;
+                /** Format: uuid */
+                customerId: string;
+                holder: {
+                  /** Format: uuid */
+                  id: string;
+                  firstName: string | null;
+                  lastName: string | null;
+                  email: string | null;
+                  erased: boolean;
+                };
+                /** @enum {string} */
+                status: "active" | "suspended" | "revoked";
+                statusReason: string | null;
+                /** Format: date-time */
+                validFrom: string;
+                validUntil: string | null;
+                /** @description the policy's and the licence's own */
+                entitlements: string[];
+                extraEntitlements: string[];
+                /** @enum {string} */
+                view: "full" | "masked";
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+              })[];
+            nextAfter: string | null;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Issue a licence to a holder; the response carries the key, shown this once (the holder masked for support without X-Purpose)
+   * @description Access: staff. Roles: support, admin.
+   */
+  postV1Licences: {
+    parameters: {
+      header?: {
+        /**
+         * @description Why you read this personal data (e.g. a ticket reference). Recorded in the audit trail and shown to the person in their export; the support role needs one to see unmasked data.
+         * @example ticket 4711: holder cannot start the app
+         */
+        "X-Purpose"?: string;
+      };
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "policyId": "5f3e2d1c-0b9a-4876-9543-210fedcba987",
+         *   "holderId": "3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c"
+         * }
+         */
+        "application/json": {
+          /** Format: uuid */
+          policyId: string;
+          /** Format: uuid */
+          holderId: string;
+          /** Format: uuid */
+          customerId?: string;
+          /** Format: date-time */
+          validFrom?: string;
+          validUntil?: string | null;
+          entitlements?: string[];
+        };
+      };
+    };
+    responses: {
+      /** @description the licence with its key, shown this once (Cache-Control: no-store) */
+      201: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            /** @description the full licence key, shown this once */
+            key: string;
+            keyLast4: string;
+            /** Format: uuid */
+            productId: string;
+            productCode: string;
+            /** Format: uuid */
+            policyId: string;
+            /** Format: uuid */
+            customerId: string;
+            holder: {
+              /** Format: uuid */
+              id: string;
+              firstName: string | null;
+              lastName: string | null;
+              email: string | null;
+              erased: boolean;
+            };
+            /** @enum {string} */
+            status: "active" | "suspended" | "revoked";
+            statusReason: string | null;
+            /** Format: date-time */
+            validFrom: string;
+            validUntil: string | null;
+            /** @description the policy's and the licence's own */
+            entitlements: string[];
+            extraEntitlements: string[];
+            /** @enum {string} */
+            view: "full" | "masked";
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      409: components["responses"]["Problem409"];
+      413: components["responses"]["Problem413"];
+      415: components["responses"]["Problem415"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Get one licence with its bound NT accounts; support sees personal data only with an X-Purpose header (audited)
+   * @description Access: staff. Roles: support, admin, privacy_officer.
+   */
+  getV1LicencesId: {
+    parameters: {
+      header?: {
+        /**
+         * @description Why you read this personal data (e.g. a ticket reference). Recorded in the audit trail and shown to the person in their export; the support role needs one to see unmasked data.
+         * @example ticket 4711: holder cannot start the app
+         */
+        "X-Purpose"?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description the licence and its bound NT accounts */
+      200: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            /** @description the key masked but for its last 4 characters */
+            key: string;
+            keyLast4: string;
+            /** Format: uuid */
+            productId: string;
+            productCode: string;
+            /** Format: uuid */
+            policyId: string;
+            /** Format: uuid */
+            customerId: string;
+            holder: {
+              /** Format: uuid */
+              id: string;
+              firstName: string | null;
+              lastName: string | null;
+              email: string | null;
+              erased: boolean;
+            };
+            /** @enum {string} */
+            status: "active" | "suspended" | "revoked";
+            statusReason: string | null;
+            /** Format: date-time */
+            validFrom: string;
+            validUntil: string | null;
+            /** @description the policy's and the licence's own */
+            entitlements: string[];
+            extraEntitlements: string[];
+            /** @enum {string} */
+            view: "full" | "masked";
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description the NT accounts bound to this nominative licence */
+            users: ({
+                /** Format: uuid */
+                id: string;
+                ntAccount: string | null;
+                /** Format: date-time */
+                boundAt: string;
+              })[];
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      404: components["responses"]["Problem404"];
+      409: components["responses"]["Problem409"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Suspend a licence (audited with the reason)
+   * @description Access: staff. Roles: support, admin.
+   */
+  postV1LicencesIdActionsSuspend: {
+    parameters: {
+      header?: {
+        /**
+         * @description Why you read this personal data (e.g. a ticket reference). Recorded in the audit trail and shown to the person in their export; the support role needs one to see unmasked data.
+         * @example ticket 4711: holder cannot start the app
+         */
+        "X-Purpose"?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          reason?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description the licence in its new state */
+      200: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            /** @description the key masked but for its last 4 characters */
+            key: string;
+            keyLast4: string;
+            /** Format: uuid */
+            productId: string;
+            productCode: string;
+            /** Format: uuid */
+            policyId: string;
+            /** Format: uuid */
+            customerId: string;
+            holder: {
+              /** Format: uuid */
+              id: string;
+              firstName: string | null;
+              lastName: string | null;
+              email: string | null;
+              erased: boolean;
+            };
+            /** @enum {string} */
+            status: "active" | "suspended" | "revoked";
+            statusReason: string | null;
+            /** Format: date-time */
+            validFrom: string;
+            validUntil: string | null;
+            /** @description the policy's and the licence's own */
+            entitlements: string[];
+            extraEntitlements: string[];
+            /** @enum {string} */
+            view: "full" | "masked";
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      404: components["responses"]["Problem404"];
+      409: components["responses"]["Problem409"];
+      413: components["responses"]["Problem413"];
+      415: components["responses"]["Problem415"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Reinstate a licence (audited with the reason)
+   * @description Access: staff. Roles: support, admin.
+   */
+  postV1LicencesIdActionsReinstate: {
+    parameters: {
+      header?: {
+        /**
+         * @description Why you read this personal data (e.g. a ticket reference). Recorded in the audit trail and shown to the person in their export; the support role needs one to see unmasked data.
+         * @example ticket 4711: holder cannot start the app
+         */
+        "X-Purpose"?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          reason?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description the licence in its new state */
+      200: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            /** @description the key masked but for its last 4 characters */
+            key: string;
+            keyLast4: string;
+            /** Format: uuid */
+            productId: string;
+            productCode: string;
+            /** Format: uuid */
+            policyId: string;
+            /** Format: uuid */
+            customerId: string;
+            holder: {
+              /** Format: uuid */
+              id: string;
+              firstName: string | null;
+              lastName: string | null;
+              email: string | null;
+              erased: boolean;
+            };
+            /** @enum {string} */
+            status: "active" | "suspended" | "revoked";
+            statusReason: string | null;
+            /** Format: date-time */
+            validFrom: string;
+            validUntil: string | null;
+            /** @description the policy's and the licence's own */
+            entitlements: string[];
+            extraEntitlements: string[];
+            /** @enum {string} */
+            view: "full" | "masked";
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      404: components["responses"]["Problem404"];
+      409: components["responses"]["Problem409"];
+      413: components["responses"]["Problem413"];
+      415: components["responses"]["Problem415"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Revoke a licence (audited with the reason)
+   * @description Access: staff. Roles: support, admin.
+   */
+  postV1LicencesIdActionsRevoke: {
+    parameters: {
+      header?: {
+        /**
+         * @description Why you read this personal data (e.g. a ticket reference). Recorded in the audit trail and shown to the person in their export; the support role needs one to see unmasked data.
+         * @example ticket 4711: holder cannot start the app
+         */
+        "X-Purpose"?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          reason?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description the licence in its new state */
+      200: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            /** @description the key masked but for its last 4 characters */
+            key: string;
+            keyLast4: string;
+            /** Format: uuid */
+            productId: string;
+            productCode: string;
+            /** Format: uuid */
+            policyId: string;
+            /** Format: uuid */
+            customerId: string;
+            holder: {
+              /** Format: uuid */
+              id: string;
+              firstName: string | null;
+              lastName: string | null;
+              email: string | null;
+              erased: boolean;
+            };
+            /** @enum {string} */
+            status: "active" | "suspended" | "revoked";
+            statusReason: string | null;
+            /** Format: date-time */
+            validFrom: string;
+            validUntil: string | null;
+            /** @description the policy's and the licence's own */
+            entitlements: string[];
+            extraEntitlements: string[];
+            /** @enum {string} */
+            view: "full" | "masked";
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      404: components["responses"]["Problem404"];
+      409: components["responses"]["Problem409"];
+      413: components["responses"]["Problem413"];
+      415: components["responses"]["Problem415"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Replace the key (the old one stops working at once); the new key is shown this once
+   * @description Access: staff. Roles: support, admin.
+   */
+  postV1LicencesIdActionsRotateKey: {
+    parameters: {
+      header?: {
+        /**
+         * @description Why you read this personal data (e.g. a ticket reference). Recorded in the audit trail and shown to the person in their export; the support role needs one to see unmasked data.
+         * @example ticket 4711: holder cannot start the app
+         */
+        "X-Purpose"?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          reason?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description the licence with its new key, shown this once */
+      200: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            /** @description the full licence key, shown this once */
+            key: string;
+            keyLast4: string;
+            /** Format: uuid */
+            productId: string;
+            productCode: string;
+            /** Format: uuid */
+            policyId: string;
+            /** Format: uuid */
+            customerId: string;
+            holder: {
+              /** Format: uuid */
+              id: string;
+              firstName: string | null;
+              lastName: string | null;
+              email: string | null;
+              erased: boolean;
+            };
+            /** @enum {string} */
+            status: "active" | "suspended" | "revoked";
+            statusReason: string | null;
+            /** Format: date-time */
+            validFrom: string;
+            validUntil: string | null;
+            /** @description the policy's and the licence's own */
+            entitlements: string[];
+            extraEntitlements: string[];
+            /** @enum {string} */
+            view: "full" | "masked";
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      404: components["responses"]["Problem404"];
+      409: components["responses"]["Problem409"];
+      413: components["responses"]["Problem413"];
+      415: components["responses"]["Problem415"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * A licence's devices, released ones included; support sees identifiers only with an X-Purpose header (audited)
+   * @description Access: staff. Roles: support, admin, privacy_officer.
+   */
+  getV1LicencesIdDevices: {
+    parameters: {
+      header?: {
+        /**
+         * @description Why you read this personal data (e.g. a ticket reference). Recorded in the audit trail and shown to the person in their export; the support role needs one to see unmasked data.
+         * @example ticket 4711: holder cannot start the app
+         */
+        "X-Purpose"?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description the devices, oldest first */
+      200: {
+        content: {
+          "application/json": {
+            items: ({
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                licenceId: string;
+                pcName: string | null;
+                lastNtAccount: string | null;
+                macAddresses: ({
+                    mac: string | null;
+                    /** Format: date-time */
+                    firstSeenAt: string;
+                    /** Format: date-time */
+                    lastSeenAt: string;
+                  })[];
+                /** Format: date-time */
+                firstSeenAt: string;
+                /** Format: date-time */
+                lastSeenAt: string;
+                releasedAt: string | null;
+                releasedBy: string | null;
+                /** @enum {string} */
+                view: "full" | "masked";
+              })[];
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      404: components["responses"]["Problem404"];
+      409: components["responses"]["Problem409"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Release a device (frees its seat); `overrideTransferBudget` goes beyond the policy's transfer budget (audited)
+   * @description Access: staff. Roles: support, admin.
+   */
+  postV1LicencesIdDevicesDeviceIdActionsRelease: {
+    parameters: {
+      header?: {
+        /**
+         * @description Why you read this personal data (e.g. a ticket reference). Recorded in the audit trail and shown to the person in their export; the support role needs one to see unmasked data.
+         * @example ticket 4711: holder cannot start the app
+         */
+        "X-Purpose"?: string;
+      };
+      path: {
+        id: string;
+        deviceId: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          reason?: string;
+          /** @default false */
+          overrideTransferBudget?: boolean;
+        };
+      };
+    };
+    responses: {
+      /** @description the released device */
+      200: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            licenceId: string;
+            pcName: string | null;
+            lastNtAccount: string | null;
+            macAddresses: ({
+                mac: string | null;
+                /** Format: date-time */
+                firstSeenAt: string;
+                /** Format: date-time */
+                lastSeenAt: string;
+              })[];
+            /** Format: date-time */
+            firstSeenAt: string;
+            /** Format: date-time */
+            lastSeenAt: string;
+            releasedAt: string | null;
+            releasedBy: string | null;
+            /** @enum {string} */
+            view: "full" | "masked";
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      404: components["responses"]["Problem404"];
+      409: components["responses"]["Problem409"];
+      413: components["responses"]["Problem413"];
+      415: components["responses"]["Problem415"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * The SDK frees this device's seat, with the licence token of a valid verdict as bearer credential
+   * @description Access: licence.
+   */
+  postV1DevicesRelease: {
+    responses: {
+      /** @description released (or already released) */
+      204: {
+        content: never;
+      };
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      409: components["responses"]["Problem409"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Validations by result code over the last 24 hours (hourly) or 30 days (daily); counts only
+   * @description Access: staff. Roles: support, privacy_officer, admin, auditor.
+   */
+  getV1StatsValidations: {
+    parameters: {
+      query?: {
+        window?: "24h" | "30d";
+      };
+    };
+    responses: {
+      /** @description counts by code */
+      200: {
+        content: {
+          "application/json": {
+            /** @enum {string} */
+            window: "24h" | "30d";
+            from: string;
+            to: string;
+            /** @enum {string} */
+            bucket: "hour" | "day";
+            totals: {
+              [key: string]: number;
+            };
+            buckets: {
+                start: string;
+                counts: {
+                  [key: string]: number;
+                };
+              }[];
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * A licence's most recent validations (result code, device, app and OS version; audited as a read of the holder's data)
+   * @description Access: staff. Roles: support, admin, privacy_officer.
+   */
+  getV1LicencesIdValidations: {
+    parameters: {
+      query?: {
+        limit?: number;
+      };
+      header?: {
+        /**
+         * @description Why you read this personal data (e.g. a ticket reference). Recorded in the audit trail and shown to the person in their export; the support role needs one to see unmasked data.
+         * @example ticket 4711: holder cannot start the app
+         */
+        "X-Purpose"?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description newest first */
+      200: {
+        content: {
+          "application/json": {
+            items: ({
+                id: string;
+                at: string;
+                code: string;
+                deviceId: string | null;
+                appVersion: string | null;
+                osVersion: string | null;
+              })[];
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      404: components["responses"]["Problem404"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * The fraud alert queue, filtered by status, severity, signal, customer or licence (summaries, no evidence)
+   * @description Access: staff. Roles: support, privacy_officer, admin.
+   */
+  getV1FraudAlerts: {
+    parameters: {
+      query?: {
+        status?: "open" | "under_review" | "confirmed" | "dismissed";
+        severity?: "low" | "medium" | "high";
+        signal?: "device_fanout" | "account_fanout" | "churn" | "mac_collision" | "overlap" | "clock_drift";
+        customerId?: string;
+        licenceId?: string;
+        limit?: number;
+        after?: string;
+      };
+    };
+    responses: {
+      /** @description a page of alert summaries (no personal data) */
+      200: {
+        content: {
+          "application/json": {
+            items: ({
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                licenceId: string;
+                /** Format: uuid */
+                customerId: string;
+                /** @enum {string} */
+                signal: "device_fanout" | "account_fanout" | "churn" | "mac_collision" | "overlap" | "clock_drift";
+                title: string;
+                /** @enum {string} */
+                severity: "low" | "medium" | "high";
+                /** @enum {string} */
+                status: "open" | "under_review" | "confirmed" | "dismissed";
+                /** Format: date-time */
+                openedAt: string;
+                /** Format: date-time */
+                lastEvidenceAt: string;
+                decidedAt: string | null;
+                suspended: boolean;
+              })[];
+            nextAfter: string | null;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * One alert with its explanation, evidence and comments (an audited read; support sees evidence masked unless it sends X-Purpose)
+   * @description Access: staff. Roles: support, privacy_officer, admin.
+   */
+  getV1FraudAlertsId: {
+    parameters: {
+      header?: {
+        /**
+         * @description Why you read this personal data (e.g. a ticket reference). Recorded in the audit trail and shown to the person in their export; the support role needs one to see unmasked data.
+         * @example ticket 4711: holder cannot start the app
+         */
+        "X-Purpose"?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description the alert with explanation, evidence and comments */
+      200: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            licenceId: string;
+            /** Format: uuid */
+            customerId: string;
+            /** @enum {string} */
+            signal: "device_fanout" | "account_fanout" | "churn" | "mac_collision" | "overlap" | "clock_drift";
+            title: string;
+            /** @enum {string} */
+            severity: "low" | "medium" | "high";
+            /** @enum {string} */
+            status: "open" | "under_review" | "confirmed" | "dismissed";
+            /** Format: date-time */
+            openedAt: string;
+            /** Format: date-time */
+            lastEvidenceAt: string;
+            decidedAt: string | null;
+            suspended: boolean;
+            explanation: {
+              title: string;
+              what: string;
+              why: string;
+              innocentCauses: string;
+            };
+            /** @description the signal’s evidence (devices, accounts, times); masked for support without X-Purpose; null once erased */
+            evidence: unknown;
+            evidenceErased: boolean;
+            decision: ({
+              decidedById: string | null;
+              reason: string | null;
+            }) | null;
+            comments: ({
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                staffId: string;
+                /** Format: date-time */
+                at: string;
+                body: string | null;
+              })[];
+            /** @enum {string} */
+            view: "full" | "masked";
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      404: components["responses"]["Problem404"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Take an alert under review (support too), or confirm or dismiss it with a reason (privacy officer, admin); confirming may suspend the licence in the same audited action
+   * @description Access: staff. Roles: support, privacy_officer, admin.
+   */
+  postV1FraudAlertsIdDecision: {
+    parameters: {
+      header?: {
+        /**
+         * @description Why you read this personal data (e.g. a ticket reference). Recorded in the audit trail and shown to the person in their export; the support role needs one to see unmasked data.
+         * @example ticket 4711: holder cannot start the app
+         */
+        "X-Purpose"?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          /** @enum {string} */
+          decision: "under_review" | "confirmed" | "dismissed";
+          reason?: string;
+          /** @default false */
+          suspendLicence?: boolean;
+        };
+      };
+    };
+    responses: {
+      /** @description the alert as decided, and the licence status if it changed */
+      200: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            licenceId: string;
+            /** Format: uuid */
+            customerId: string;
+            /** @enum {string} */
+            signal: "device_fanout" | "account_fanout" | "churn" | "mac_collision" | "overlap" | "clock_drift";
+            title: string;
+            /** @enum {string} */
+            severity: "low" | "medium" | "high";
+            /** @enum {string} */
+            status: "open" | "under_review" | "confirmed" | "dismissed";
+            /** Format: date-time */
+            openedAt: string;
+            /** Format: date-time */
+            lastEvidenceAt: string;
+            decidedAt: string | null;
+            suspended: boolean;
+            licenceStatus: ("active" | "suspended" | "revoked") | null;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      404: components["responses"]["Problem404"];
+      409: components["responses"]["Problem409"];
+      413: components["responses"]["Problem413"];
+      415: components["responses"]["Problem415"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Add a staff comment to an alert (sealed with the holder’s data key; audited without its text)
+   * @description Access: staff. Roles: support, privacy_officer, admin.
+   */
+  postV1FraudAlertsIdComments: {
+    parameters: {
+      header?: {
+        /**
+         * @description Why you read this personal data (e.g. a ticket reference). Recorded in the audit trail and shown to the person in their export; the support role needs one to see unmasked data.
+         * @example ticket 4711: holder cannot start the app
+         */
+        "X-Purpose"?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          body: string;
+        };
+      };
+    };
+    responses: {
+      /** @description the comment */
+      201: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            staffId: string;
+            /** Format: date-time */
+            at: string;
+            body: string | null;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      404: components["responses"]["Problem404"];
+      413: components["responses"]["Problem413"];
+      415: components["responses"]["Problem415"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Contest a fraud alert about me: opens an objection request, linked to the alert, that a person answers within one month
+   * @description Access: subject.
+   */
+  postV1PrivacyMeFraudAlertsIdContest: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          reason: string;
+        };
+      };
+    };
+    responses: {
+      /** @description the objection request (200 with the same request when already contested) */
+      201: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            /** @constant */
+            type: "objection";
+            /** @enum {string} */
+            status: "received" | "identity_verified" | "in_progress" | "completed" | "rejected";
+            fraudAlertId: string | null;
+            /** Format: date-time */
+            receivedAt: string;
+            /** Format: date-time */
+            dueAt: string;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      404: components["responses"]["Problem404"];
+      413: components["responses"]["Problem413"];
+      415: components["responses"]["Problem415"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Send a one-time code to an e-mail address on record (same answer whether or not it is known)
+   * @description Access: public.
+   */
+  postV1PrivacyVerification: {
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "email": "jan.peeters@contoso.example"
+         * }
+         */
+        "application/json": {
+          /** Format: email */
+          email: string;
+        };
+      };
+    };
+    responses: {
+      /** @description accepted; a code was sent if the address is on record */
+      202: {
+        content: {
+          "application/json": {
+            /** @constant */
+            status: "accepted";
+            detail: string;
+            expiresInSeconds: number;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      413: components["responses"]["Problem413"];
+      415: components["responses"]["Problem415"];
+      429: components["responses"]["Problem429"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Exchange the code for a 15-minute subject session (one per contact with this address)
+   * @description Access: public.
+   */
+  postV1PrivacySessions: {
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "email": "jan.peeters@contoso.example",
+         *   "code": "483920"
+         * }
+         */
+        "application/json": {
+          /** Format: email */
+          email: string;
+          code: string;
+        };
+      };
+    };
+    responses: {
+      /** @description subject sessions: `token` for the first contact, `sessions` for every contact with this address */
+      200: {
+        content: {
+          "application/json": {
+            token: string;
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: uuid */
+            contactId: string;
+            sessions: {
+                /** Format: uuid */
+                contactId: string;
+                organisation: string;
+                token: string;
+                /** Format: date-time */
+                expiresAt: string;
+              }[];
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      413: components["responses"]["Problem413"];
+      415: components["responses"]["Problem415"];
+      429: components["responses"]["Problem429"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Download everything about me (JSON, format nomina.subject-export v1), streamed
+   * @description Access: subject.
+   */
+  getV1PrivacyMeExport: {
+    responses: {
+      /** @description the export (Content-Disposition: attachment), format nomina.subject-export v1 */
+      200: {
+        content: {
+          "application/json": {
+            /** @constant */
+            format: "nomina.subject-export";
+            /** @constant */
+            version: 1;
+            /** Format: date-time */
+            generatedAt: string;
+            subject: {
+              /** Format: uuid */
+              contactId: string;
+            };
+            howWeUseYourData: {
+              [key: string]: unknown;
+            };
+            data: {
+              [key: string]: {
+                category: string;
+                items: unknown[];
+                count: number;
+              };
+            };
+          };
+        };
+      };
+      401: components["responses"]["Problem401"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * My contact data
+   * @description Access: subject.
+   */
+  getV1PrivacyMe: {
+    responses: {
+      /** @description my contact data */
+      200: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            customerId: string;
+            roles: ("licence_holder" | "billing" | "it" | "management")[];
+            title: string | null;
+            firstName: string | null;
+            lastName: string | null;
+            jobTitle: string | null;
+            department: string | null;
+            address: string | null;
+            phone: string | null;
+            fax: string | null;
+            email: string | null;
+            /** @enum {string} */
+            view: "full" | "masked";
+            erased: boolean;
+            objections: {
+              telemetry: string | null;
+              directMarketing: string | null;
+              fraudProfiling: string | null;
+            };
+            restrictedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+      401: components["responses"]["Problem401"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Correct my contact data (rectification, audited with field names only)
+   * @description Access: subject.
+   */
+  patchV1PrivacyMe: {
+    requestBody: {
+      content: {
+        "application/json": {
+          title?: string | null;
+          firstName?: string;
+          lastName?: string;
+          jobTitle?: string | null;
+          department?: string | null;
+          address?: string | null;
+          phone?: string | null;
+          fax?: string | null;
+          /** Format: email */
+          email?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description my corrected contact data */
+      200: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            customerId: string;
+            roles: ("licence_holder" | "billing" | "it" | "management")[];
+            title: string | null;
+            firstName: string | null;
+            lastName: string | null;
+            jobTitle: string | null;
+            department: string | null;
+            address: string | null;
+            phone: string | null;
+            fax: string | null;
+            email: string | null;
+            /** @enum {string} */
+            view: "full" | "masked";
+            erased: boolean;
+            objections: {
+              telemetry: string | null;
+              directMarketing: string | null;
+              fraudProfiling: string | null;
+            };
+            restrictedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      413: components["responses"]["Problem413"];
+      415: components["responses"]["Problem415"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * My requests and their status
+   * @description Access: subject.
+   */
+  getV1PrivacyMeRequests: {
+    responses: {
+      /** @description my requests, newest first */
+      200: {
+        content: {
+          "application/json": {
+            items: ({
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                type: "access" | "portability" | "rectification" | "erasure" | "restriction" | "objection";
+                scope: string[];
+                reason: string | null;
+                /** @enum {string} */
+                channel: "self_service" | "email" | "phone" | "letter";
+                /** @enum {string} */
+                status: "received" | "identity_verified" | "in_progress" | "completed" | "rejected";
+                /** Format: date-time */
+                receivedAt: string;
+                /**
+                 * Format: date-time
+                 * @description the deadline in force (the extended one after an extension)
+                 */
+                dueAt: string;
+                /** Format: date-time */
+                originalDueAt: string;
+                extendedDueAt: string | null;
+                extensionReason: string | null;
+                identityVerifiedAt: string | null;
+                closedAt: string | null;
+                outcome: string | null;
+                overdue: boolean;
+                /** @description the signed receipt (JWS) once closed */
+                receipt: string | null;
+              })[];
+          };
+        };
+      };
+      401: components["responses"]["Problem401"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Make a request: access, portability, rectification, erasure, restriction, objection
+   * @description Access: subject.
+   */
+  postV1PrivacyMeRequests: {
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "type": "objection",
+         *   "scope": [
+         *     "telemetry"
+         *   ],
+         *   "reason": "I do not want my usage measured"
+         * }
+         */
+        "application/json": {
+          /** @enum {string} */
+          type: "access" | "portability" | "rectification" | "erasure" | "restriction" | "objection";
+          scope?: ("telemetry" | "direct_marketing" | "fraud_profiling")[];
+          reason?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description the request, with its deadline */
+      201: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            type: "access" | "portability" | "rectification" | "erasure" | "restriction" | "objection";
+            scope: string[];
+            reason: string | null;
+            /** @enum {string} */
+            channel: "self_service" | "email" | "phone" | "letter";
+            /** @enum {string} */
+            status: "received" | "identity_verified" | "in_progress" | "completed" | "rejected";
+            /** Format: date-time */
+            receivedAt: string;
+            /**
+             * Format: date-time
+             * @description the deadline in force (the extended one after an extension)
+             */
+            dueAt: string;
+            /** Format: date-time */
+            originalDueAt: string;
+            extendedDueAt: string | null;
+            extensionReason: string | null;
+            identityVerifiedAt: string | null;
+            closedAt: string | null;
+            outcome: string | null;
+            overdue: boolean;
+            /** @description the signed receipt (JWS) once closed */
+            receipt: string | null;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      413: components["responses"]["Problem413"];
+      415: components["responses"]["Problem415"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * The request queue: filter by status (or "open"), type, overdue, due within N days
+   * @description Access: staff. Roles: privacy_officer.
+   */
+  getV1PrivacyRequests: {
+    parameters: {
+      query?: {
+        status?: "received" | "identity_verified" | "in_progress" | "completed" | "rejected" | "open";
+        type?: "access" | "portability" | "rectification" | "erasure" | "restriction" | "objection";
+        overdue?: "true" | "false";
+        dueWithinDays?: number;
+        limit?: number;
+        after?: string;
+      };
+      header?: {
+        /**
+         * @description Why you read this personal data (e.g. a ticket reference). Recorded in the audit trail and shown to the person in their export; the support role needs one to see unmasked data.
+         * @example ticket 4711: holder cannot start the app
+         */
+        "X-Purpose"?: string;
+      };
+    };
+    responses: {
+      /** @description a page of the queue; pass nextAfter as `after` for the next */
+      200: {
+        content: {
+          "application/json": {
+            items: ({
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                type: "access" | "portability" | "rectification" | "erasure" | "restriction" | "objection";
+                scope: string[];
+                reason: string | null;
+                /** @enum {string} */
+                channel: "self_service" | "email" | "phone" | "letter";
+                /** @enum {string} */
+                status: "received" | "identity_verified" | "in_progress" | "completed" | "rejected";
+                /** Format: date-time */
+                receivedAt: string;
+                /**
+                 * Format: date-time
+                 * @description the deadline in force (the extended one after an extension)
+                 */
+                dueAt: string;
+                /** Format: date-time */
+                originalDueAt: string;
+                extendedDueAt: string | null;
+                extensionReason: string | null;
+                identityVerifiedAt: string | null;
+                closedAt: string | null;
+                outcome: string | null;
+                overdue: boolean;
+                /** @description the signed receipt (JWS) once closed */
+                receipt: string | null;
+                contactId: string | null;
+                subjectRef: string | null;
+                identityMethod: string | null;
+                handledById: string | null;
+              })[];
+            nextAfter: string | null;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Log a request received by phone, letter or e-mail, with how identity was checked
+   * @description Access: staff. Roles: privacy_officer.
+   */
+  postV1PrivacyRequests: {
+    parameters: {
+      header?: {
+        /**
+         * @description Why you read this personal data (e.g. a ticket reference). Recorded in the audit trail and shown to the person in their export; the support role needs one to see unmasked data.
+         * @example ticket 4711: holder cannot start the app
+         */
+        "X-Purpose"?: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          /** Format: uuid */
+          contactId: string;
+          /** @enum {string} */
+          type: "access" | "portability" | "rectification" | "erasure" | "restriction" | "objection";
+          /** @enum {string} */
+          channel: "email" | "phone" | "letter";
+          /** Format: date-time */
+          receivedAt?: string;
+          identityMethod?: string;
+          scope?: ("telemetry" | "direct_marketing" | "fraud_profiling")[];
+          reason?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description the logged request, with its deadline */
+      201: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            type: "access" | "portability" | "rectification" | "erasure" | "restriction" | "objection";
+            scope: string[];
+            reason: string | null;
+            /** @enum {string} */
+            channel: "self_service" | "email" | "phone" | "letter";
+            /** @enum {string} */
+            status: "received" | "identity_verified" | "in_progress" | "completed" | "rejected";
+            /** Format: date-time */
+            receivedAt: string;
+            /**
+             * Format: date-time
+             * @description the deadline in force (the extended one after an extension)
+             */
+            dueAt: string;
+            /** Format: date-time */
+            originalDueAt: string;
+            extendedDueAt: string | null;
+            extensionReason: string | null;
+            identityVerifiedAt: string | null;
+            closedAt: string | null;
+            outcome: string | null;
+            overdue: boolean;
+            /** @description the signed receipt (JWS) once closed */
+            receipt: string | null;
+            contactId: string | null;
+            subjectRef: string | null;
+            identityMethod: string | null;
+            handledById: string | null;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      413: components["responses"]["Problem413"];
+      415: components["responses"]["Problem415"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * One request
+   * @description Access: staff. Roles: privacy_officer.
+   */
+  getV1PrivacyRequestsId: {
+    parameters: {
+      header?: {
+        /**
+         * @description Why you read this personal data (e.g. a ticket reference). Recorded in the audit trail and shown to the person in their export; the support role needs one to see unmasked data.
+         * @example ticket 4711: holder cannot start the app
+         */
+        "X-Purpose"?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description the request */
+      200: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            type: "access" | "portability" | "rectification" | "erasure" | "restriction" | "objection";
+            scope: string[];
+            reason: string | null;
+            /** @enum {string} */
+            channel: "self_service" | "email" | "phone" | "letter";
+            /** @enum {string} */
+            status: "received" | "identity_verified" | "in_progress" | "completed" | "rejected";
+            /** Format: date-time */
+            receivedAt: string;
+            /**
+             * Format: date-time
+             * @description the deadline in force (the extended one after an extension)
+             */
+            dueAt: string;
+            /** Format: date-time */
+            originalDueAt: string;
+            extendedDueAt: string | null;
+            extensionReason: string | null;
+            identityVerifiedAt: string | null;
+            closedAt: string | null;
+            outcome: string | null;
+            overdue: boolean;
+            /** @description the signed receipt (JWS) once closed */
+            receipt: string | null;
+            contactId: string | null;
+            subjectRef: string | null;
+            identityMethod: string | null;
+            handledById: string | null;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      404: components["responses"]["Problem404"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Record how the requester’s identity was verified
+   * @description Access: staff. Roles: privacy_officer.
+   */
+  postV1PrivacyRequestsIdActionsVerifyIdentity: {
+    parameters: {
+      header?: {
+        /**
+         * @description Why you read this personal data (e.g. a ticket reference). Recorded in the audit trail and shown to the person in their export; the support role needs one to see unmasked data.
+         * @example ticket 4711: holder cannot start the app
+         */
+        "X-Purpose"?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          method: string;
+        };
+      };
+    };
+    responses: {
+      /** @description the request as it now is */
+      200: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            type: "access" | "portability" | "rectification" | "erasure" | "restriction" | "objection";
+            scope: string[];
+            reason: string | null;
+            /** @enum {string} */
+            channel: "self_service" | "email" | "phone" | "letter";
+            /** @enum {string} */
+            status: "received" | "identity_verified" | "in_progress" | "completed" | "rejected";
+            /** Format: date-time */
+            receivedAt: string;
+            /**
+             * Format: date-time
+             * @description the deadline in force (the extended one after an extension)
+             */
+            dueAt: string;
+            /** Format: date-time */
+            originalDueAt: string;
+            extendedDueAt: string | null;
+            extensionReason: string | null;
+            identityVerifiedAt: string | null;
+            closedAt: string | null;
+            outcome: string | null;
+            overdue: boolean;
+            /** @description the signed receipt (JWS) once closed */
+            receipt: string | null;
+            contactId: string | null;
+            subjectRef: string | null;
+            identityMethod: string | null;
+            handledById: string | null;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      404: components["responses"]["Problem404"];
+      409: components["responses"]["Problem409"];
+      413: components["responses"]["Problem413"];
+      415: components["responses"]["Problem415"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Start working on a verified request
+   * @description Access: staff. Roles: privacy_officer.
+   */
+  postV1PrivacyRequestsIdActionsStart: {
+    parameters: {
+      header?: {
+        /**
+         * @description Why you read this personal data (e.g. a ticket reference). Recorded in the audit trail and shown to the person in their export; the support role needs one to see unmasked data.
+         * @example ticket 4711: holder cannot start the app
+         */
+        "X-Purpose"?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description the request as it now is */
+      200: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            type: "access" | "portability" | "rectification" | "erasure" | "restriction" | "objection";
+            scope: string[];
+            reason: string | null;
+            /** @enum {string} */
+            channel: "self_service" | "email" | "phone" | "letter";
+            /** @enum {string} */
+            status: "received" | "identity_verified" | "in_progress" | "completed" | "rejected";
+            /** Format: date-time */
+            receivedAt: string;
+            /**
+             * Format: date-time
+             * @description the deadline in force (the extended one after an extension)
+             */
+            dueAt: string;
+            /** Format: date-time */
+            originalDueAt: string;
+            extendedDueAt: string | null;
+            extensionReason: string | null;
+            identityVerifiedAt: string | null;
+            closedAt: string | null;
+            outcome: string | null;
+            overdue: boolean;
+            /** @description the signed receipt (JWS) once closed */
+            receipt: string | null;
+            contactId: string | null;
+            subjectRef: string | null;
+            identityMethod: string | null;
+            handledById: string | null;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      404: components["responses"]["Problem404"];
+      409: components["responses"]["Problem409"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Extend the deadline by 1 or 2 months, before the first deadline, with a reason e-mailed to the subject
+   * @description Access: staff. Roles: privacy_officer.
+   */
+  postV1PrivacyRequestsIdActionsExtend: {
+    parameters: {
+      header?: {
+        /**
+         * @description Why you read this personal data (e.g. a ticket reference). Recorded in the audit trail and shown to the person in their export; the support role needs one to see unmasked data.
+         * @example ticket 4711: holder cannot start the app
+         */
+        "X-Purpose"?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          months: 1 | 2;
+          reason: string;
+        };
+      };
+    };
+    responses: {
+      /** @description the request as it now is */
+      200: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            type: "access" | "portability" | "rectification" | "erasure" | "restriction" | "objection";
+            scope: string[];
+            reason: string | null;
+            /** @enum {string} */
+            channel: "self_service" | "email" | "phone" | "letter";
+            /** @enum {string} */
+            status: "received" | "identity_verified" | "in_progress" | "completed" | "rejected";
+            /** Format: date-time */
+            receivedAt: string;
+            /**
+             * Format: date-time
+             * @description the deadline in force (the extended one after an extension)
+             */
+            dueAt: string;
+            /** Format: date-time */
+            originalDueAt: string;
+            extendedDueAt: string | null;
+            extensionReason: string | null;
+            identityVerifiedAt: string | null;
+            closedAt: string | null;
+            outcome: string | null;
+            overdue: boolean;
+            /** @description the signed receipt (JWS) once closed */
+            receipt: string | null;
+            contactId: string | null;
+            subjectRef: string | null;
+            identityMethod: string | null;
+            handledById: string | null;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      404: components["responses"]["Problem404"];
+      409: components["responses"]["Problem409"];
+      413: components["responses"]["Problem413"];
+      415: components["responses"]["Problem415"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Complete a request; for an erasure this erases (endRunningLicences: the decision to end running licences)
+   * @description Access: staff. Roles: privacy_officer.
+   */
+  postV1PrivacyRequestsIdActionsComplete: {
+    parameters: {
+      header?: {
+        /**
+         * @description Why you read this personal data (e.g. a ticket reference). Recorded in the audit trail and shown to the person in their export; the support role needs one to see unmasked data.
+         * @example ticket 4711: holder cannot start the app
+         */
+        "X-Purpose"?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          outcome?: string;
+          /** @default false */
+          endRunningLicences?: boolean;
+        };
+      };
+    };
+    responses: {
+      /** @description the request as it now is */
+      200: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            type: "access" | "portability" | "rectification" | "erasure" | "restriction" | "objection";
+            scope: string[];
+            reason: string | null;
+            /** @enum {string} */
+            channel: "self_service" | "email" | "phone" | "letter";
+            /** @enum {string} */
+            status: "received" | "identity_verified" | "in_progress" | "completed" | "rejected";
+            /** Format: date-time */
+            receivedAt: string;
+            /**
+             * Format: date-time
+             * @description the deadline in force (the extended one after an extension)
+             */
+            dueAt: string;
+            /** Format: date-time */
+            originalDueAt: string;
+            extendedDueAt: string | null;
+            extensionReason: string | null;
+            identityVerifiedAt: string | null;
+            closedAt: string | null;
+            outcome: string | null;
+            overdue: boolean;
+            /** @description the signed receipt (JWS) once closed */
+            receipt: string | null;
+            contactId: string | null;
+            subjectRef: string | null;
+            identityMethod: string | null;
+            handledById: string | null;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      404: components["responses"]["Problem404"];
+      409: components["responses"]["Problem409"];
+      413: components["responses"]["Problem413"];
+      415: components["responses"]["Problem415"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Reject a request with a reason e-mailed to the subject (with the complaint route)
+   * @description Access: staff. Roles: privacy_officer.
+   */
+  postV1PrivacyRequestsIdActionsReject: {
+    parameters: {
+      header?: {
+        /**
+         * @description Why you read this personal data (e.g. a ticket reference). Recorded in the audit trail and shown to the person in their export; the support role needs one to see unmasked data.
+         * @example ticket 4711: holder cannot start the app
+         */
+        "X-Purpose"?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          reason: string;
+        };
+      };
+    };
+    responses: {
+      /** @description the request as it now is */
+      200: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            type: "access" | "portability" | "rectification" | "erasure" | "restriction" | "objection";
+            scope: string[];
+            reason: string | null;
+            /** @enum {string} */
+            channel: "self_service" | "email" | "phone" | "letter";
+            /** @enum {string} */
+            status: "received" | "identity_verified" | "in_progress" | "completed" | "rejected";
+            /** Format: date-time */
+            receivedAt: string;
+            /**
+             * Format: date-time
+             * @description the deadline in force (the extended one after an extension)
+             */
+            dueAt: string;
+            /** Format: date-time */
+            originalDueAt: string;
+            extendedDueAt: string | null;
+            extensionReason: string | null;
+            identityVerifiedAt: string | null;
+            closedAt: string | null;
+            outcome: string | null;
+            overdue: boolean;
+            /** @description the signed receipt (JWS) once closed */
+            receipt: string | null;
+            contactId: string | null;
+            subjectRef: string | null;
+            identityMethod: string | null;
+            handledById: string | null;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      404: components["responses"]["Problem404"];
+      409: components["responses"]["Problem409"];
+      413: components["responses"]["Problem413"];
+      415: components["responses"]["Problem415"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * The full export of a subject, for a request received by phone or letter (audited with the purpose)
+   * @description Access: staff. Roles: privacy_officer.
+   */
+  getV1PrivacySubjectsContactIdExport: {
+    parameters: {
+      header?: {
+        /**
+         * @description Why you read this personal data (e.g. a ticket reference). Recorded in the audit trail and shown to the person in their export; the support role needs one to see unmasked data.
+         * @example ticket 4711: holder cannot start the app
+         */
+        "X-Purpose"?: string;
+      };
+      path: {
+        contactId: string;
+      };
+    };
+    responses: {
+      /** @description the export (Content-Disposition: attachment), format nomina.subject-export v1 */
+      200: {
+        content: {
+          "application/json": {
+            /** @constant */
+            format: "nomina.subject-export";
+            /** @constant */
+            version: 1;
+            /** Format: date-time */
+            generatedAt: string;
+            subject: {
+              /** Format: uuid */
+              contactId: string;
+            };
+            howWeUseYourData: {
+              [key: string]: unknown;
+            };
+            data: {
+              [key: string]: {
+                category: string;
+                items: unknown[];
+                count: number;
+              };
+            };
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      404: components["responses"]["Problem404"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Record an exception to a restriction (GDPR Art. 18(2)): ground, reason and end date; until then staff may process the person’s data again
+   * @description Access: staff. Roles: privacy_officer.
+   */
+  postV1PrivacySubjectsContactIdRestrictionExceptions: {
+    parameters: {
+      header?: {
+        /**
+         * @description Why you read this personal data (e.g. a ticket reference). Recorded in the audit trail and shown to the person in their export; the support role needs one to see unmasked data.
+         * @example ticket 4711: holder cannot start the app
+         */
+        "X-Purpose"?: string;
+      };
+      path: {
+        contactId: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          /** @enum {string} */
+          ground: "consent" | "legal_claims" | "protection_of_others" | "public_interest";
+          reason: string;
+          /** Format: date-time */
+          expiresAt: string;
+        };
+      };
+    };
+    responses: {
+      /** @description the recorded exception */
+      201: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            ground: "consent" | "legal_claims" | "protection_of_others" | "public_interest";
+            /** Format: date-time */
+            recordedAt: string;
+            /** Format: date-time */
+            expiresAt: string;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      404: components["responses"]["Problem404"];
+      409: components["responses"]["Problem409"];
+      413: components["responses"]["Problem413"];
+      415: components["responses"]["Problem415"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Apply or lift a restriction or objections (lifting is the privacy officer’s decision)
+   * @description Access: staff. Roles: privacy_officer.
+   */
+  patchV1PrivacySubjectsContactIdProcessing: {
+    parameters: {
+      header?: {
+        /**
+         * @description Why you read this personal data (e.g. a ticket reference). Recorded in the audit trail and shown to the person in their export; the support role needs one to see unmasked data.
+         * @example ticket 4711: holder cannot start the app
+         */
+        "X-Purpose"?: string;
+      };
+      path: {
+        contactId: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          restricted?: boolean;
+          objections?: {
+            telemetry?: boolean;
+            directMarketing?: boolean;
+            fraudProfiling?: boolean;
+          };
+        };
+      };
+    };
+    responses: {
+      /** @description the choices now in force and what they permit */
+      200: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            contactId: string;
+            restrictedAt: string | null;
+            objections: {
+              telemetry: string | null;
+              directMarketing: string | null;
+              fraudProfiling: string | null;
+            };
+            permissions: {
+              telemetry: boolean;
+              fraudProfiling: boolean;
+              directMarketing: boolean;
+              licenceValidation: boolean;
+            };
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      404: components["responses"]["Problem404"];
+      413: components["responses"]["Problem413"];
+      415: components["responses"]["Problem415"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * The register of processing activities (Art. 30), public for transparency: JSON, or HTML with ?format=html or Accept: text/html
+   * @description Access: public.
+   */
+  getV1PrivacyRegister: {
+    parameters: {
+      query?: {
+        format?: "json" | "html";
+      };
+    };
+    responses: {
+      /** @description the register as JSON (HTML with ?format=html) */
+      200: {
+        content: {
+          "application/json": {
+            version: string;
+            controller: unknown;
+            activities: unknown[];
+            dataCategories: unknown[];
+            subProcessors: unknown[];
+            transfers: unknown;
+            securityMeasures: unknown[];
+            rights: unknown[];
+            requestDeadline: unknown;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Retention runs, newest first, each with its signed receipt
+   * @description Access: staff. Roles: privacy_officer, auditor.
+   */
+  getV1RetentionRuns: {
+    parameters: {
+      query?: {
+        limit?: number;
+      };
+    };
+    responses: {
+      /** @description the runs, newest first */
+      200: {
+        content: {
+          "application/json": {
+            items: ({
+                /** Format: uuid */
+                id: string;
+                trigger: string;
+                dryRun: boolean;
+                /** Format: date-time */
+                startedAt: string;
+                finishedAt: string | null;
+                /** @description what was erased or expired, counted per store */
+                result: unknown;
+                /** @description the signed receipt (JWS) */
+                receipt: string | null;
+              })[];
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Start a retention run now (dry run by default)
+   * @description Access: staff. Roles: privacy_officer.
+   */
+  postV1RetentionRuns: {
+    requestBody: {
+      content: {
+        "application/json": {
+          /** @default true */
+          dryRun?: boolean;
+        };
+      };
+    };
+    responses: {
+      /** @description the finished run with its signed receipt */
+      201: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            trigger: string;
+            dryRun: boolean;
+            /** Format: date-time */
+            startedAt: string;
+            finishedAt: string | null;
+            /** @description what was erased or expired, counted per store */
+            result: unknown;
+            /** @description the signed receipt (JWS) */
+            receipt: string | null;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      413: components["responses"]["Problem413"];
+      415: components["responses"]["Problem415"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * The breach register, newest first, with each notification deadline and state
+   * @description Access: staff. Roles: privacy_officer, admin, auditor.
+   */
+  getV1Breaches: {
+    parameters: {
+      query?: {
+        state?: "pending" | "overdue" | "notified" | "notified_late";
+        limit?: number;
+      };
+    };
+    responses: {
+      /** @description the register, newest first */
+      200: {
+        content: {
+          "application/json": {
+            items: ({
+                /** Format: uuid */
+                id: string;
+                title: string;
+                description: string;
+                /** Format: date-time */
+                awareAt: string;
+                categories: string[];
+                approxSubjects: number;
+                approxRecords: number;
+                measures: string;
+                /**
+                 * Format: date-time
+                 * @description awareAt + 72 hours (Art. 33(1))
+                 */
+                notificationDeadline: string;
+                /** @enum {string} */
+                notificationState: "pending" | "overdue" | "notified" | "notified_late";
+                authorityNotifiedAt: string | null;
+                subjectsNotifiedAt: string | null;
+                recordedById: string;
+                /** Format: date-time */
+                createdAt: string;
+              })[];
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Record a personal-data breach; the 72-hour notification deadline is computed from awareAt
+   * @description Access: staff. Roles: privacy_officer.
+   */
+  postV1Breaches: {
+    requestBody: {
+      content: {
+        "application/json": {
+          title: string;
+          description: string;
+          /** Format: date-time */
+          awareAt: string;
+          categories: string[];
+          approxSubjects: number;
+          approxRecords: number;
+          measures: string;
+          /** Format: date-time */
+          authorityNotifiedAt?: string;
+          /** Format: date-time */
+          subjectsNotifiedAt?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description the recorded breach with its notification deadline */
+      201: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            title: string;
+            description: string;
+            /** Format: date-time */
+            awareAt: string;
+            categories: string[];
+            approxSubjects: number;
+            approxRecords: number;
+            measures: string;
+            /**
+             * Format: date-time
+             * @description awareAt + 72 hours (Art. 33(1))
+             */
+            notificationDeadline: string;
+            /** @enum {string} */
+            notificationState: "pending" | "overdue" | "notified" | "notified_late";
+            authorityNotifiedAt: string | null;
+            subjectsNotifiedAt: string | null;
+            recordedById: string;
+            /** Format: date-time */
+            createdAt: string;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      413: components["responses"]["Problem413"];
+      415: components["responses"]["Problem415"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Record the notification of the authority or of the subjects, or update the measures
+   * @description Access: staff. Roles: privacy_officer.
+   */
+  patchV1BreachesId: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          /** Format: date-time */
+          authorityNotifiedAt?: string;
+          /** Format: date-time */
+          subjectsNotifiedAt?: string;
+          measures?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description the updated breach */
+      200: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            title: string;
+            description: string;
+            /** Format: date-time */
+            awareAt: string;
+            categories: string[];
+            approxSubjects: number;
+            approxRecords: number;
+            measures: string;
+            /**
+             * Format: date-time
+             * @description awareAt + 72 hours (Art. 33(1))
+             */
+            notificationDeadline: string;
+            /** @enum {string} */
+            notificationState: "pending" | "overdue" | "notified" | "notified_late";
+            authorityNotifiedAt: string | null;
+            subjectsNotifiedAt: string | null;
+            recordedById: string;
+            /** Format: date-time */
+            createdAt: string;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      404: components["responses"]["Problem404"];
+      413: components["responses"]["Problem413"];
+      415: components["responses"]["Problem415"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+};
