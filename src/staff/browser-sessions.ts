@@ -47,6 +47,11 @@ export function clearSessionCookie(services: Services, res: Response): void {
 export async function startBrowserSession(services: Services, staffId: string): Promise<{ secret: string; expiresAt: Date }> {
   const now = services.now();
   const secret = randomBytes(32).toString('base64url');
+  // Sessions that can no longer be used are dropped at the next sign-in of their owner, so the table
+  // holds at most a few rows per person without a clean-up job.
+  await services.prisma.staffSession.deleteMany({
+    where: { staffId, OR: [{ endedAt: { not: null } }, { expiresAt: { lte: now } }, { lastSeenAt: { lte: new Date(now.getTime() - services.config.staffSessionIdleSeconds * 1000) } }] },
+  });
   await services.prisma.staffSession.create({
     data: { staffId, secretHash: digest(secret), createdAt: now, lastSeenAt: now, expiresAt: new Date(now.getTime() + ABSOLUTE_SECONDS * 1000) },
   });

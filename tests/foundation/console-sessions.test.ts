@@ -62,6 +62,15 @@ describe('console sessions (cookie mode)', () => {
     expect(entry).not.toBeNull();
   });
 
+  it('forgets ended and idle sessions of a person at their next sign-in', async () => {
+    const { cookie, user } = await cookieLogin('support');
+    await h.api.delete('/v1/staff/sessions/current').set('Cookie', cookie).set('X-Requested-With', 'nomina-console').expect(204);
+    await h.api.post('/v1/staff/sessions').send({ email: user.email, password: user.password, session: 'cookie' }).expect(200);
+    clock += 31 * 60_000; // idle beyond 10 minutes
+    await h.api.post('/v1/staff/sessions').send({ email: user.email, password: user.password, session: 'cookie' }).expect(200);
+    expect(await h.services.prisma.staffSession.count({ where: { staffId: user.id } })).toBe(1);
+  });
+
   it('ends console sessions of a disabled staff user', async () => {
     const admin = await h.login('admin');
     const created = await h.api.post('/v1/staff').set(h.auth(admin)).send({ email: 'leaver@vendor.test', password: 'a-long-enough-password', roles: ['support'] }).expect(201);
