@@ -80,7 +80,7 @@ export async function resumeBrowserSession(services: Services, secret: string): 
     await services.prisma.staffSession.update({ where: { id: session.id }, data: { lastSeenAt: now } });
   }
   return {
-    staff: { kind: 'staff', id: session.staff.id, roles: session.staff.roles as StaffRole[] },
+    staff: { kind: 'staff', id: session.staff.id, roles: session.staff.roles as StaffRole[], scopes: [], actor: { type: 'staff', id: session.staff.id } },
     expiresAt: idleEnd(services, lastSeen, session.expiresAt),
   };
 }

@@ -42,160 +42,160 @@ export type paths = {
   "/v1/staff/sessions/current": {
     /**
      * Who is signed in, with which roles, and (for a console session) when it ends if left idle
-     * @description Access: staff. Roles: support, privacy_officer, admin, auditor.
+     * @description Access: staff. Roles: support, privacy_officer, admin, auditor. Not open to API keys.
      */
     get: operations["getV1StaffSessionsCurrent"];
     /**
      * Sign out: ends the console session at once and clears its cookie (a bearer token simply expires)
-     * @description Access: staff. Roles: support, privacy_officer, admin, auditor.
+     * @description Access: staff. Roles: support, privacy_officer, admin, auditor. Not open to API keys.
      */
     delete: operations["deleteV1StaffSessionsCurrent"];
   };
   "/v1/staff": {
     /**
      * List staff users
-     * @description Access: staff. Roles: admin.
+     * @description Access: staff. Roles: admin. Not open to API keys.
      */
     get: operations["getV1Staff"];
     /**
      * Create a staff user
-     * @description Access: staff. Roles: admin.
+     * @description Access: staff. Roles: admin. Not open to API keys.
      */
     post: operations["postV1Staff"];
   };
   "/v1/staff/{id}/actions/disable": {
     /**
      * Disable a staff user (their tokens stop working at once)
-     * @description Access: staff. Roles: admin.
+     * @description Access: staff. Roles: admin. Not open to API keys.
      */
     post: operations["postV1StaffIdActionsDisable"];
   };
   "/v1/staff/{id}/roles": {
     /**
      * Set a staff user's roles (takes effect on their next request); an admin cannot remove their own admin role
-     * @description Access: staff. Roles: admin.
+     * @description Access: staff. Roles: admin. Not open to API keys.
      */
     put: operations["putV1StaffIdRoles"];
   };
   "/v1/staff/{id}/actions/unlock": {
     /**
      * Unlock sign-in for a staff user: every failed-attempt counter of that account, from every source, stops counting
-     * @description Access: staff. Roles: admin.
+     * @description Access: staff. Roles: admin. Not open to API keys.
      */
     post: operations["postV1StaffIdActionsUnlock"];
   };
   "/v1/audit": {
     /**
      * Read the audit trail, newest first (this read is itself audited)
-     * @description Access: staff. Roles: auditor, privacy_officer.
+     * @description Access: staff. Roles: auditor, privacy_officer. Not open to API keys.
      */
     get: operations["getV1Audit"];
   };
   "/v1/audit/verify": {
     /**
      * Verify the hash chain; reports the first broken link
-     * @description Access: staff. Roles: auditor, privacy_officer, admin.
+     * @description Access: staff. Roles: auditor, privacy_officer, admin. Not open to API keys.
      */
     get: operations["getV1AuditVerify"];
   };
   "/v1/customers": {
     /**
      * List customers; `name` filters by organisation name (contains, case-insensitive)
-     * @description Access: staff. Roles: support, admin, privacy_officer.
+     * @description Access: staff. Roles: support, admin, privacy_officer. API-key scopes: customers:read.
      */
     get: operations["getV1Customers"];
     /**
      * Create a customer (the licensee organisation)
-     * @description Access: staff. Roles: support, admin.
+     * @description Access: staff. Roles: support, admin. API-key scopes: customers:write.
      */
     post: operations["postV1Customers"];
   };
   "/v1/customers/{id}": {
     /**
      * Get a customer
-     * @description Access: staff. Roles: support, admin, privacy_officer.
+     * @description Access: staff. Roles: support, admin, privacy_officer. API-key scopes: customers:read.
      */
     get: operations["getV1CustomersId"];
     /**
      * Delete a customer that has no contacts and no licences (otherwise 409: erase its contacts first)
-     * @description Access: staff. Roles: admin.
+     * @description Access: staff. Roles: admin. Not open to API keys.
      */
     delete: operations["deleteV1CustomersId"];
     /**
      * Update a customer, e.g. set agreementEndsAt when the agreement ends (starts the retention clock)
-     * @description Access: staff. Roles: support, admin.
+     * @description Access: staff. Roles: support, admin. API-key scopes: customers:write.
      */
     patch: operations["patchV1CustomersId"];
   };
   "/v1/contacts": {
     /**
      * List a customer's contacts (masked for support); each contact read is audited
-     * @description Access: staff. Roles: support, admin, privacy_officer.
+     * @description Access: staff. Roles: support, admin, privacy_officer. API-key scopes: customers:read.
      */
     get: operations["getV1Contacts"];
     /**
      * Create a contact (a person at a customer); personal fields are encrypted at rest
-     * @description Access: staff. Roles: support, admin.
+     * @description Access: staff. Roles: support, admin. API-key scopes: customers:write.
      */
     post: operations["postV1Contacts"];
   };
   "/v1/contacts/{id}": {
     /**
      * Get one contact; support sees it unmasked only with an X-Purpose header (audited with the purpose)
-     * @description Access: staff. Roles: support, admin, privacy_officer.
+     * @description Access: staff. Roles: support, admin, privacy_officer. API-key scopes: customers:read.
      */
     get: operations["getV1ContactsId"];
     /**
      * Correct a contact's data (audited with the names of the changed fields, never their values)
-     * @description Access: staff. Roles: support, admin, privacy_officer.
+     * @description Access: staff. Roles: support, admin, privacy_officer. API-key scopes: customers:write.
      */
     patch: operations["patchV1ContactsId"];
   };
   "/v1/products": {
     /**
      * List products
-     * @description Access: staff. Roles: support, admin, privacy_officer.
+     * @description Access: staff. Roles: support, admin, privacy_officer. API-key scopes: catalogue:read.
      */
     get: operations["getV1Products"];
     /**
      * Create a product; its code prefixes licence keys
-     * @description Access: staff. Roles: admin.
+     * @description Access: staff. Roles: admin. Not open to API keys.
      */
     post: operations["postV1Products"];
   };
   "/v1/products/{id}": {
     /**
      * Get a product
-     * @description Access: staff. Roles: support, admin, privacy_officer.
+     * @description Access: staff. Roles: support, admin, privacy_officer. API-key scopes: catalogue:read.
      */
     get: operations["getV1ProductsId"];
     /**
      * Rename a product (its code is fixed: keys carry it)
-     * @description Access: staff. Roles: admin.
+     * @description Access: staff. Roles: admin. Not open to API keys.
      */
     patch: operations["patchV1ProductsId"];
   };
   "/v1/policies": {
     /**
      * List policies
-     * @description Access: staff. Roles: support, admin, privacy_officer.
+     * @description Access: staff. Roles: support, admin, privacy_officer. API-key scopes: catalogue:read.
      */
     get: operations["getV1Policies"];
     /**
      * Create a licence policy
-     * @description Access: staff. Roles: admin.
+     * @description Access: staff. Roles: admin. Not open to API keys.
      */
     post: operations["postV1Policies"];
   };
   "/v1/policies/{id}": {
     /**
      * Get a policy
-     * @description Access: staff. Roles: support, admin, privacy_officer.
+     * @description Access: staff. Roles: support, admin, privacy_officer. API-key scopes: catalogue:read.
      */
     get: operations["getV1PoliciesId"];
     /**
      * Change a policy; applies to its licences from their next validation
-     * @description Access: staff. Roles: admin.
+     * @description Access: staff. Roles: admin. Not open to API keys.
      */
     patch: operations["patchV1PoliciesId"];
   };
@@ -209,7 +209,7 @@ export type paths = {
   "/v1/telemetry/stats": {
     /**
      * Usage aggregates per feature, version, OS or day: events, active users (distinct monthly pseudonyms), durations p50/p90; cells of fewer than 5 users are suppressed; optional customerId
-     * @description Access: staff. Roles: support, admin, privacy_officer.
+     * @description Access: staff. Roles: support, admin, privacy_officer. API-key scopes: telemetry:stats.
      */
     get: operations["getV1TelemetryStats"];
   };
@@ -237,68 +237,68 @@ export type paths = {
   "/v1/signing-keys/actions/rotate": {
     /**
      * Rotate the licence-token signing key: a new key signs; the previous ones verify until their tokens expire
-     * @description Access: staff. Roles: admin.
+     * @description Access: staff. Roles: admin. Not open to API keys.
      */
     post: operations["postV1SigningKeysActionsRotate"];
   };
   "/v1/licences": {
     /**
      * List or search licences (`q`: key or its last 4 characters, holder name, holder e-mail, organisation, PC name, NT account); holders masked for support
-     * @description Access: staff. Roles: support, admin, privacy_officer.
+     * @description Access: staff. Roles: support, admin, privacy_officer. API-key scopes: licences:read.
      */
     get: operations["getV1Licences"];
     /**
      * Issue a licence to a holder; the response carries the key, shown this once (the holder masked for support without X-Purpose)
-     * @description Access: staff. Roles: support, admin.
+     * @description Access: staff. Roles: support, admin. API-key scopes: licences:write.
      */
     post: operations["postV1Licences"];
   };
   "/v1/licences/{id}": {
     /**
      * Get one licence with its bound NT accounts; support sees personal data only with an X-Purpose header (audited)
-     * @description Access: staff. Roles: support, admin, privacy_officer.
+     * @description Access: staff. Roles: support, admin, privacy_officer. API-key scopes: licences:read.
      */
     get: operations["getV1LicencesId"];
   };
   "/v1/licences/{id}/actions/suspend": {
     /**
      * Suspend a licence (audited with the reason)
-     * @description Access: staff. Roles: support, admin.
+     * @description Access: staff. Roles: support, admin. API-key scopes: licences:write.
      */
     post: operations["postV1LicencesIdActionsSuspend"];
   };
   "/v1/licences/{id}/actions/reinstate": {
     /**
      * Reinstate a licence (audited with the reason)
-     * @description Access: staff. Roles: support, admin.
+     * @description Access: staff. Roles: support, admin. API-key scopes: licences:write.
      */
     post: operations["postV1LicencesIdActionsReinstate"];
   };
   "/v1/licences/{id}/actions/revoke": {
     /**
      * Revoke a licence (audited with the reason)
-     * @description Access: staff. Roles: support, admin.
+     * @description Access: staff. Roles: support, admin. API-key scopes: licences:write.
      */
     post: operations["postV1LicencesIdActionsRevoke"];
   };
   "/v1/licences/{id}/actions/rotate-key": {
     /**
      * Replace the key (the old one stops working at once); the new key is shown this once
-     * @description Access: staff. Roles: support, admin.
+     * @description Access: staff. Roles: support, admin. API-key scopes: licences:write.
      */
     post: operations["postV1LicencesIdActionsRotateKey"];
   };
   "/v1/licences/{id}/devices": {
     /**
      * A licence's devices, released ones included; support sees identifiers only with an X-Purpose header (audited)
-     * @description Access: staff. Roles: support, admin, privacy_officer.
+     * @description Access: staff. Roles: support, admin, privacy_officer. API-key scopes: licences:read.
      */
     get: operations["getV1LicencesIdDevices"];
   };
   "/v1/licences/{id}/devices/{deviceId}/actions/release": {
     /**
      * Release a device (frees its seat); `overrideTransferBudget` goes beyond the policy's transfer budget (audited)
-     * @description Access: staff. Roles: support, admin.
+     * @description Access: staff. Roles: support, admin. API-key scopes: devices:write.
      */
     post: operations["postV1LicencesIdDevicesDeviceIdActionsRelease"];
   };
@@ -312,42 +312,42 @@ export type paths = {
   "/v1/stats/validations": {
     /**
      * Validations by result code over the last 24 hours (hourly) or 30 days (daily); counts only
-     * @description Access: staff. Roles: support, privacy_officer, admin, auditor.
+     * @description Access: staff. Roles: support, privacy_officer, admin, auditor. Not open to API keys.
      */
     get: operations["getV1StatsValidations"];
   };
   "/v1/licences/{id}/validations": {
     /**
      * A licence's most recent validations (result code, device, app and OS version; audited as a read of the holder's data)
-     * @description Access: staff. Roles: support, admin, privacy_officer.
+     * @description Access: staff. Roles: support, admin, privacy_officer. Not open to API keys.
      */
     get: operations["getV1LicencesIdValidations"];
   };
   "/v1/fraud/alerts": {
     /**
      * The fraud alert queue, filtered by status, severity, signal, customer or licence (summaries, no evidence)
-     * @description Access: staff. Roles: support, privacy_officer, admin.
+     * @description Access: staff. Roles: support, privacy_officer, admin. Not open to API keys.
      */
     get: operations["getV1FraudAlerts"];
   };
   "/v1/fraud/alerts/{id}": {
     /**
      * One alert with its explanation, evidence and comments (an audited read; support sees evidence masked unless it sends X-Purpose)
-     * @description Access: staff. Roles: support, privacy_officer, admin.
+     * @description Access: staff. Roles: support, privacy_officer, admin. Not open to API keys.
      */
     get: operations["getV1FraudAlertsId"];
   };
   "/v1/fraud/alerts/{id}/decision": {
     /**
      * Take an alert under review (support too), or confirm or dismiss it with a reason (privacy officer, admin); confirming may suspend the licence in the same audited action
-     * @description Access: staff. Roles: support, privacy_officer, admin.
+     * @description Access: staff. Roles: support, privacy_officer, admin. Not open to API keys.
      */
     post: operations["postV1FraudAlertsIdDecision"];
   };
   "/v1/fraud/alerts/{id}/comments": {
     /**
      * Add a staff comment to an alert (sealed with the holder’s data key; audited without its text)
-     * @description Access: staff. Roles: support, privacy_officer, admin.
+     * @description Access: staff. Roles: support, privacy_officer, admin. Not open to API keys.
      */
     post: operations["postV1FraudAlertsIdComments"];
   };
@@ -406,75 +406,75 @@ export type paths = {
   "/v1/privacy/requests": {
     /**
      * The request queue: filter by status (or "open"), type, overdue, due within N days
-     * @description Access: staff. Roles: privacy_officer.
+     * @description Access: staff. Roles: privacy_officer. Not open to API keys.
      */
     get: operations["getV1PrivacyRequests"];
     /**
      * Log a request received by phone, letter or e-mail, with how identity was checked
-     * @description Access: staff. Roles: privacy_officer.
+     * @description Access: staff. Roles: privacy_officer. Not open to API keys.
      */
     post: operations["postV1PrivacyRequests"];
   };
   "/v1/privacy/requests/{id}": {
     /**
      * One request
-     * @description Access: staff. Roles: privacy_officer.
+     * @description Access: staff. Roles: privacy_officer. Not open to API keys.
      */
     get: operations["getV1PrivacyRequestsId"];
   };
   "/v1/privacy/requests/{id}/actions/verify-identity": {
     /**
      * Record how the requester’s identity was verified
-     * @description Access: staff. Roles: privacy_officer.
+     * @description Access: staff. Roles: privacy_officer. Not open to API keys.
      */
     post: operations["postV1PrivacyRequestsIdActionsVerifyIdentity"];
   };
   "/v1/privacy/requests/{id}/actions/start": {
     /**
      * Start working on a verified request
-     * @description Access: staff. Roles: privacy_officer.
+     * @description Access: staff. Roles: privacy_officer. Not open to API keys.
      */
     post: operations["postV1PrivacyRequestsIdActionsStart"];
   };
   "/v1/privacy/requests/{id}/actions/extend": {
     /**
      * Extend the deadline by 1 or 2 months, before the first deadline, with a reason e-mailed to the subject
-     * @description Access: staff. Roles: privacy_officer.
+     * @description Access: staff. Roles: privacy_officer. Not open to API keys.
      */
     post: operations["postV1PrivacyRequestsIdActionsExtend"];
   };
   "/v1/privacy/requests/{id}/actions/complete": {
     /**
      * Complete a request; for an erasure this erases (endRunningLicences: the decision to end running licences)
-     * @description Access: staff. Roles: privacy_officer.
+     * @description Access: staff. Roles: privacy_officer. Not open to API keys.
      */
     post: operations["postV1PrivacyRequestsIdActionsComplete"];
   };
   "/v1/privacy/requests/{id}/actions/reject": {
     /**
      * Reject a request with a reason e-mailed to the subject (with the complaint route)
-     * @description Access: staff. Roles: privacy_officer.
+     * @description Access: staff. Roles: privacy_officer. Not open to API keys.
      */
     post: operations["postV1PrivacyRequestsIdActionsReject"];
   };
   "/v1/privacy/subjects/{contactId}/export": {
     /**
      * The full export of a subject, for a request received by phone or letter (audited with the purpose)
-     * @description Access: staff. Roles: privacy_officer.
+     * @description Access: staff. Roles: privacy_officer. Not open to API keys.
      */
     get: operations["getV1PrivacySubjectsContactIdExport"];
   };
   "/v1/privacy/subjects/{contactId}/restriction-exceptions": {
     /**
      * Record an exception to a restriction (GDPR Art. 18(2)): ground, reason and end date; until then staff may process the person’s data again
-     * @description Access: staff. Roles: privacy_officer.
+     * @description Access: staff. Roles: privacy_officer. Not open to API keys.
      */
     post: operations["postV1PrivacySubjectsContactIdRestrictionExceptions"];
   };
   "/v1/privacy/subjects/{contactId}/processing": {
     /**
      * Apply or lift a restriction or objections (lifting is the privacy officer’s decision)
-     * @description Access: staff. Roles: privacy_officer.
+     * @description Access: staff. Roles: privacy_officer. Not open to API keys.
      */
     patch: operations["patchV1PrivacySubjectsContactIdProcessing"];
   };
@@ -488,33 +488,102 @@ export type paths = {
   "/v1/retention/runs": {
     /**
      * Retention runs, newest first, each with its signed receipt
-     * @description Access: staff. Roles: privacy_officer, auditor.
+     * @description Access: staff. Roles: privacy_officer, auditor. Not open to API keys.
      */
     get: operations["getV1RetentionRuns"];
     /**
      * Start a retention run now (dry run by default)
-     * @description Access: staff. Roles: privacy_officer.
+     * @description Access: staff. Roles: privacy_officer. Not open to API keys.
      */
     post: operations["postV1RetentionRuns"];
   };
   "/v1/breaches": {
     /**
      * The breach register, newest first, with each notification deadline and state
-     * @description Access: staff. Roles: privacy_officer, admin, auditor.
+     * @description Access: staff. Roles: privacy_officer, admin, auditor. Not open to API keys.
      */
     get: operations["getV1Breaches"];
     /**
      * Record a personal-data breach; the 72-hour notification deadline is computed from awareAt
-     * @description Access: staff. Roles: privacy_officer.
+     * @description Access: staff. Roles: privacy_officer. Not open to API keys.
      */
     post: operations["postV1Breaches"];
   };
   "/v1/breaches/{id}": {
     /**
      * Record the notification of the authority or of the subjects, or update the measures
-     * @description Access: staff. Roles: privacy_officer.
+     * @description Access: staff. Roles: privacy_officer. Not open to API keys.
      */
     patch: operations["patchV1BreachesId"];
+  };
+  "/v1/api-keys": {
+    /**
+     * List API keys (masked) with scopes, expiry and when each was last used
+     * @description Access: staff. Roles: admin. Not open to API keys.
+     */
+    get: operations["getV1ApiKeys"];
+    /**
+     * Create an API key with scopes and an optional expiry; the answer carries the key (nmk_…), shown this once
+     * @description Access: staff. Roles: admin. Not open to API keys.
+     */
+    post: operations["postV1ApiKeys"];
+  };
+  "/v1/api-keys/{id}/actions/revoke": {
+    /**
+     * Revoke an API key: its next request is refused
+     * @description Access: staff. Roles: admin. Not open to API keys.
+     */
+    post: operations["postV1ApiKeysIdActionsRevoke"];
+  };
+  "/v1/webhooks/event-types": {
+    /**
+     * The event types an endpoint can subscribe to
+     * @description Access: staff. Roles: admin. Not open to API keys.
+     */
+    get: operations["getV1WebhooksEventTypes"];
+  };
+  "/v1/webhooks/endpoints": {
+    /**
+     * List webhook endpoints with their health
+     * @description Access: staff. Roles: admin. Not open to API keys.
+     */
+    get: operations["getV1WebhooksEndpoints"];
+    /**
+     * Register a webhook endpoint; the answer carries its signing secret (whsec_…), shown this once
+     * @description Access: staff. Roles: admin. Not open to API keys.
+     */
+    post: operations["postV1WebhooksEndpoints"];
+  };
+  "/v1/webhooks/endpoints/{id}": {
+    /**
+     * One webhook endpoint
+     * @description Access: staff. Roles: admin. Not open to API keys.
+     */
+    get: operations["getV1WebhooksEndpointsId"];
+    /**
+     * Remove an endpoint and its delivery log
+     * @description Access: staff. Roles: admin. Not open to API keys.
+     */
+    delete: operations["deleteV1WebhooksEndpointsId"];
+    /**
+     * Change the URL, event types or description; `enabled: true` re-enables a disabled endpoint and resumes its pending deliveries
+     * @description Access: staff. Roles: admin. Not open to API keys.
+     */
+    patch: operations["patchV1WebhooksEndpointsId"];
+  };
+  "/v1/webhooks/endpoints/{id}/deliveries": {
+    /**
+     * An endpoint's delivery log, newest first: status, last response code, attempts, next attempt
+     * @description Access: staff. Roles: admin. Not open to API keys.
+     */
+    get: operations["getV1WebhooksEndpointsIdDeliveries"];
+  };
+  "/v1/webhooks/endpoints/{id}/deliveries/{deliveryId}/actions/replay": {
+    /**
+     * Send a delivered or failed delivery again, with the same event id and a fresh retry schedule
+     * @description Access: staff. Roles: admin. Not open to API keys.
+     */
+    post: operations["postV1WebhooksEndpointsIdDeliveriesDeliveryIdActionsReplay"];
   };
 };
 
@@ -770,7 +839,7 @@ export type operations = {
   };
   /**
    * Who is signed in, with which roles, and (for a console session) when it ends if left idle
-   * @description Access: staff. Roles: support, privacy_officer, admin, auditor.
+   * @description Access: staff. Roles: support, privacy_officer, admin, auditor. Not open to API keys.
    */
   getV1StaffSessionsCurrent: {
     responses: {
@@ -798,7 +867,7 @@ export type operations = {
   };
   /**
    * Sign out: ends the console session at once and clears its cookie (a bearer token simply expires)
-   * @description Access: staff. Roles: support, privacy_officer, admin, auditor.
+   * @description Access: staff. Roles: support, privacy_officer, admin, auditor. Not open to API keys.
    */
   deleteV1StaffSessionsCurrent: {
     responses: {
@@ -814,7 +883,7 @@ export type operations = {
   };
   /**
    * List staff users
-   * @description Access: staff. Roles: admin.
+   * @description Access: staff. Roles: admin. Not open to API keys.
    */
   getV1Staff: {
     responses: {
@@ -841,7 +910,7 @@ export type operations = {
   };
   /**
    * Create a staff user
-   * @description Access: staff. Roles: admin.
+   * @description Access: staff. Roles: admin. Not open to API keys.
    */
   postV1Staff: {
     requestBody: {
@@ -889,7 +958,7 @@ export type operations = {
   };
   /**
    * Disable a staff user (their tokens stop working at once)
-   * @description Access: staff. Roles: admin.
+   * @description Access: staff. Roles: admin. Not open to API keys.
    */
   postV1StaffIdActionsDisable: {
     parameters: {
@@ -922,7 +991,7 @@ export type operations = {
   };
   /**
    * Set a staff user's roles (takes effect on their next request); an admin cannot remove their own admin role
-   * @description Access: staff. Roles: admin.
+   * @description Access: staff. Roles: admin. Not open to API keys.
    */
   putV1StaffIdRoles: {
     parameters: {
@@ -964,7 +1033,7 @@ export type operations = {
   };
   /**
    * Unlock sign-in for a staff user: every failed-attempt counter of that account, from every source, stops counting
-   * @description Access: staff. Roles: admin.
+   * @description Access: staff. Roles: admin. Not open to API keys.
    */
   postV1StaffIdActionsUnlock: {
     parameters: {
@@ -996,7 +1065,7 @@ export type operations = {
   };
   /**
    * Read the audit trail, newest first (this read is itself audited)
-   * @description Access: staff. Roles: auditor, privacy_officer.
+   * @description Access: staff. Roles: auditor, privacy_officer. Not open to API keys.
    */
   getV1Audit: {
     parameters: {
@@ -1057,7 +1126,7 @@ export type operations = {
   };
   /**
    * Verify the hash chain; reports the first broken link
-   * @description Access: staff. Roles: auditor, privacy_officer, admin.
+   * @description Access: staff. Roles: auditor, privacy_officer, admin. Not open to API keys.
    */
   getV1AuditVerify: {
     responses: {
@@ -1088,7 +1157,7 @@ export type operations = {
   };
   /**
    * List customers; `name` filters by organisation name (contains, case-insensitive)
-   * @description Access: staff. Roles: support, admin, privacy_officer.
+   * @description Access: staff. Roles: support, admin, privacy_officer. API-key scopes: customers:read.
    */
   getV1Customers: {
     parameters: {
@@ -1124,13 +1193,14 @@ export type operations = {
       400: components["responses"]["Problem400"];
       401: components["responses"]["Problem401"];
       403: components["responses"]["Problem403"];
+      429: components["responses"]["Problem429"];
       500: components["responses"]["Problem500"];
       503: components["responses"]["Problem503"];
     };
   };
   /**
    * Create a customer (the licensee organisation)
-   * @description Access: staff. Roles: support, admin.
+   * @description Access: staff. Roles: support, admin. API-key scopes: customers:write.
    */
   postV1Customers: {
     requestBody: {
@@ -1178,13 +1248,14 @@ export type operations = {
       403: components["responses"]["Problem403"];
       413: components["responses"]["Problem413"];
       415: components["responses"]["Problem415"];
+      429: components["responses"]["Problem429"];
       500: components["responses"]["Problem500"];
       503: components["responses"]["Problem503"];
     };
   };
   /**
    * Get a customer
-   * @description Access: staff. Roles: support, admin, privacy_officer.
+   * @description Access: staff. Roles: support, admin, privacy_officer. API-key scopes: customers:read.
    */
   getV1CustomersId: {
     parameters: {
@@ -1216,13 +1287,14 @@ export type operations = {
       401: components["responses"]["Problem401"];
       403: components["responses"]["Problem403"];
       404: components["responses"]["Problem404"];
+      429: components["responses"]["Problem429"];
       500: components["responses"]["Problem500"];
       503: components["responses"]["Problem503"];
     };
   };
   /**
    * Delete a customer that has no contacts and no licences (otherwise 409: erase its contacts first)
-   * @description Access: staff. Roles: admin.
+   * @description Access: staff. Roles: admin. Not open to API keys.
    */
   deleteV1CustomersId: {
     parameters: {
@@ -1246,7 +1318,7 @@ export type operations = {
   };
   /**
    * Update a customer, e.g. set agreementEndsAt when the agreement ends (starts the retention clock)
-   * @description Access: staff. Roles: support, admin.
+   * @description Access: staff. Roles: support, admin. API-key scopes: customers:write.
    */
   patchV1CustomersId: {
     parameters: {
@@ -1292,13 +1364,14 @@ export type operations = {
       404: components["responses"]["Problem404"];
       413: components["responses"]["Problem413"];
       415: components["responses"]["Problem415"];
+      429: components["responses"]["Problem429"];
       500: components["responses"]["Problem500"];
       503: components["responses"]["Problem503"];
     };
   };
   /**
    * List a customer's contacts (masked for support); each contact read is audited
-   * @description Access: staff. Roles: support, admin, privacy_officer.
+   * @description Access: staff. Roles: support, admin, privacy_officer. API-key scopes: customers:read.
    */
   getV1Contacts: {
     parameters: {
@@ -1356,13 +1429,14 @@ export type operations = {
       400: components["responses"]["Problem400"];
       401: components["responses"]["Problem401"];
       403: components["responses"]["Problem403"];
+      429: components["responses"]["Problem429"];
       500: components["responses"]["Problem500"];
       503: components["responses"]["Problem503"];
     };
   };
   /**
    * Create a contact (a person at a customer); personal fields are encrypted at rest
-   * @description Access: staff. Roles: support, admin.
+   * @description Access: staff. Roles: support, admin. API-key scopes: customers:write.
    */
   postV1Contacts: {
     requestBody: {
@@ -1441,13 +1515,14 @@ export type operations = {
       403: components["responses"]["Problem403"];
       413: components["responses"]["Problem413"];
       415: components["responses"]["Problem415"];
+      429: components["responses"]["Problem429"];
       500: components["responses"]["Problem500"];
       503: components["responses"]["Problem503"];
     };
   };
   /**
    * Get one contact; support sees it unmasked only with an X-Purpose header (audited with the purpose)
-   * @description Access: staff. Roles: support, admin, privacy_officer.
+   * @description Access: staff. Roles: support, admin, privacy_officer. API-key scopes: customers:read.
    */
   getV1ContactsId: {
     parameters: {
@@ -1502,13 +1577,14 @@ export type operations = {
       403: components["responses"]["Problem403"];
       404: components["responses"]["Problem404"];
       409: components["responses"]["Problem409"];
+      429: components["responses"]["Problem429"];
       500: components["responses"]["Problem500"];
       503: components["responses"]["Problem503"];
     };
   };
   /**
    * Correct a contact's data (audited with the names of the changed fields, never their values)
-   * @description Access: staff. Roles: support, admin, privacy_officer.
+   * @description Access: staff. Roles: support, admin, privacy_officer. API-key scopes: customers:write.
    */
   patchV1ContactsId: {
     parameters: {
@@ -1582,13 +1658,14 @@ export type operations = {
       409: components["responses"]["Problem409"];
       413: components["responses"]["Problem413"];
       415: components["responses"]["Problem415"];
+      429: components["responses"]["Problem429"];
       500: components["responses"]["Problem500"];
       503: components["responses"]["Problem503"];
     };
   };
   /**
    * List products
-   * @description Access: staff. Roles: support, admin, privacy_officer.
+   * @description Access: staff. Roles: support, admin, privacy_officer. API-key scopes: catalogue:read.
    */
   getV1Products: {
     responses: {
@@ -1611,13 +1688,14 @@ export type operations = {
       };
       401: components["responses"]["Problem401"];
       403: components["responses"]["Problem403"];
+      429: components["responses"]["Problem429"];
       500: components["responses"]["Problem500"];
       503: components["responses"]["Problem503"];
     };
   };
   /**
    * Create a product; its code prefixes licence keys
-   * @description Access: staff. Roles: admin.
+   * @description Access: staff. Roles: admin. Not open to API keys.
    */
   postV1Products: {
     requestBody: {
@@ -1661,7 +1739,7 @@ export type operations = {
   };
   /**
    * Get a product
-   * @description Access: staff. Roles: support, admin, privacy_officer.
+   * @description Access: staff. Roles: support, admin, privacy_officer. API-key scopes: catalogue:read.
    */
   getV1ProductsId: {
     parameters: {
@@ -1689,13 +1767,14 @@ export type operations = {
       401: components["responses"]["Problem401"];
       403: components["responses"]["Problem403"];
       404: components["responses"]["Problem404"];
+      429: components["responses"]["Problem429"];
       500: components["responses"]["Problem500"];
       503: components["responses"]["Problem503"];
     };
   };
   /**
    * Rename a product (its code is fixed: keys carry it)
-   * @description Access: staff. Roles: admin.
+   * @description Access: staff. Roles: admin. Not open to API keys.
    */
   patchV1ProductsId: {
     parameters: {
@@ -1738,7 +1817,7 @@ export type operations = {
   };
   /**
    * List policies
-   * @description Access: staff. Roles: support, admin, privacy_officer.
+   * @description Access: staff. Roles: support, admin, privacy_officer. API-key scopes: catalogue:read.
    */
   getV1Policies: {
     parameters: {
@@ -1785,13 +1864,14 @@ export type operations = {
       400: components["responses"]["Problem400"];
       401: components["responses"]["Problem401"];
       403: components["responses"]["Problem403"];
+      429: components["responses"]["Problem429"];
       500: components["responses"]["Problem500"];
       503: components["responses"]["Problem503"];
     };
   };
   /**
    * Create a licence policy
-   * @description Access: staff. Roles: admin.
+   * @description Access: staff. Roles: admin. Not open to API keys.
    */
   postV1Policies: {
     requestBody: {
@@ -1888,7 +1968,7 @@ export type operations = {
   };
   /**
    * Get a policy
-   * @description Access: staff. Roles: support, admin, privacy_officer.
+   * @description Access: staff. Roles: support, admin, privacy_officer. API-key scopes: catalogue:read.
    */
   getV1PoliciesId: {
     parameters: {
@@ -1934,13 +2014,14 @@ export type operations = {
       401: components["responses"]["Problem401"];
       403: components["responses"]["Problem403"];
       404: components["responses"]["Problem404"];
+      429: components["responses"]["Problem429"];
       500: components["responses"]["Problem500"];
       503: components["responses"]["Problem503"];
     };
   };
   /**
    * Change a policy; applies to its licences from their next validation
-   * @description Access: staff. Roles: admin.
+   * @description Access: staff. Roles: admin. Not open to API keys.
    */
   patchV1PoliciesId: {
     parameters: {
@@ -2153,7 +2234,7 @@ export type operations = {
   };
   /**
    * Usage aggregates per feature, version, OS or day: events, active users (distinct monthly pseudonyms), durations p50/p90; cells of fewer than 5 users are suppressed; optional customerId
-   * @description Access: staff. Roles: support, admin, privacy_officer.
+   * @description Access: staff. Roles: support, admin, privacy_officer. API-key scopes: telemetry:stats.
    */
   getV1TelemetryStats: {
     parameters: {
@@ -2216,6 +2297,7 @@ export type operations = {
       400: components["responses"]["Problem400"];
       401: components["responses"]["Problem401"];
       403: components["responses"]["Problem403"];
+      429: components["responses"]["Problem429"];
       500: components["responses"]["Problem500"];
       503: components["responses"]["Problem503"];
     };
@@ -2362,7 +2444,7 @@ export type operations = {
   };
   /**
    * Rotate the licence-token signing key: a new key signs; the previous ones verify until their tokens expire
-   * @description Access: staff. Roles: admin.
+   * @description Access: staff. Roles: admin. Not open to API keys.
    */
   postV1SigningKeysActionsRotate: {
     responses: {
@@ -2383,7 +2465,7 @@ export type operations = {
   };
   /**
    * List or search licences (`q`: key or its last 4 characters, holder name, holder e-mail, organisation, PC name, NT account); holders masked for support
-   * @description Access: staff. Roles: support, admin, privacy_officer.
+   * @description Access: staff. Roles: support, admin, privacy_officer. API-key scopes: licences:read.
    */
   getV1Licences: {
     parameters: {
@@ -2452,13 +2534,14 @@ export type operations = {
       400: components["responses"]["Problem400"];
       401: components["responses"]["Problem401"];
       403: components["responses"]["Problem403"];
+      429: components["responses"]["Problem429"];
       500: components["responses"]["Problem500"];
       503: components["responses"]["Problem503"];
     };
   };
   /**
    * Issue a licence to a holder; the response carries the key, shown this once (the holder masked for support without X-Purpose)
-   * @description Access: staff. Roles: support, admin.
+   * @description Access: staff. Roles: support, admin. API-key scopes: licences:write.
    */
   postV1Licences: {
     parameters: {
@@ -2541,13 +2624,14 @@ export type operations = {
       409: components["responses"]["Problem409"];
       413: components["responses"]["Problem413"];
       415: components["responses"]["Problem415"];
+      429: components["responses"]["Problem429"];
       500: components["responses"]["Problem500"];
       503: components["responses"]["Problem503"];
     };
   };
   /**
    * Get one licence with its bound NT accounts; support sees personal data only with an X-Purpose header (audited)
-   * @description Access: staff. Roles: support, admin, privacy_officer.
+   * @description Access: staff. Roles: support, admin, privacy_officer. API-key scopes: licences:read.
    */
   getV1LicencesId: {
     parameters: {
@@ -2618,13 +2702,14 @@ export type operations = {
       403: components["responses"]["Problem403"];
       404: components["responses"]["Problem404"];
       409: components["responses"]["Problem409"];
+      429: components["responses"]["Problem429"];
       500: components["responses"]["Problem500"];
       503: components["responses"]["Problem503"];
     };
   };
   /**
    * Suspend a licence (audited with the reason)
-   * @description Access: staff. Roles: support, admin.
+   * @description Access: staff. Roles: support, admin. API-key scopes: licences:write.
    */
   postV1LicencesIdActionsSuspend: {
     parameters: {
@@ -2696,13 +2781,14 @@ export type operations = {
       409: components["responses"]["Problem409"];
       413: components["responses"]["Problem413"];
       415: components["responses"]["Problem415"];
+      429: components["responses"]["Problem429"];
       500: components["responses"]["Problem500"];
       503: components["responses"]["Problem503"];
     };
   };
   /**
    * Reinstate a licence (audited with the reason)
-   * @description Access: staff. Roles: support, admin.
+   * @description Access: staff. Roles: support, admin. API-key scopes: licences:write.
    */
   postV1LicencesIdActionsReinstate: {
     parameters: {
@@ -2774,13 +2860,14 @@ export type operations = {
       409: components["responses"]["Problem409"];
       413: components["responses"]["Problem413"];
       415: components["responses"]["Problem415"];
+      429: components["responses"]["Problem429"];
       500: components["responses"]["Problem500"];
       503: components["responses"]["Problem503"];
     };
   };
   /**
    * Revoke a licence (audited with the reason)
-   * @description Access: staff. Roles: support, admin.
+   * @description Access: staff. Roles: support, admin. API-key scopes: licences:write.
    */
   postV1LicencesIdActionsRevoke: {
     parameters: {
@@ -2852,13 +2939,14 @@ export type operations = {
       409: components["responses"]["Problem409"];
       413: components["responses"]["Problem413"];
       415: components["responses"]["Problem415"];
+      429: components["responses"]["Problem429"];
       500: components["responses"]["Problem500"];
       503: components["responses"]["Problem503"];
     };
   };
   /**
    * Replace the key (the old one stops working at once); the new key is shown this once
-   * @description Access: staff. Roles: support, admin.
+   * @description Access: staff. Roles: support, admin. API-key scopes: licences:write.
    */
   postV1LicencesIdActionsRotateKey: {
     parameters: {
@@ -2930,13 +3018,14 @@ export type operations = {
       409: components["responses"]["Problem409"];
       413: components["responses"]["Problem413"];
       415: components["responses"]["Problem415"];
+      429: components["responses"]["Problem429"];
       500: components["responses"]["Problem500"];
       503: components["responses"]["Problem503"];
     };
   };
   /**
    * A licence's devices, released ones included; support sees identifiers only with an X-Purpose header (audited)
-   * @description Access: staff. Roles: support, admin, privacy_officer.
+   * @description Access: staff. Roles: support, admin, privacy_officer. API-key scopes: licences:read.
    */
   getV1LicencesIdDevices: {
     parameters: {
@@ -2987,13 +3076,14 @@ export type operations = {
       403: components["responses"]["Problem403"];
       404: components["responses"]["Problem404"];
       409: components["responses"]["Problem409"];
+      429: components["responses"]["Problem429"];
       500: components["responses"]["Problem500"];
       503: components["responses"]["Problem503"];
     };
   };
   /**
    * Release a device (frees its seat); `overrideTransferBudget` goes beyond the policy's transfer budget (audited)
-   * @description Access: staff. Roles: support, admin.
+   * @description Access: staff. Roles: support, admin. API-key scopes: devices:write.
    */
   postV1LicencesIdDevicesDeviceIdActionsRelease: {
     parameters: {
@@ -3054,6 +3144,7 @@ export type operations = {
       409: components["responses"]["Problem409"];
       413: components["responses"]["Problem413"];
       415: components["responses"]["Problem415"];
+      429: components["responses"]["Problem429"];
       500: components["responses"]["Problem500"];
       503: components["responses"]["Problem503"];
     };
@@ -3077,7 +3168,7 @@ export type operations = {
   };
   /**
    * Validations by result code over the last 24 hours (hourly) or 30 days (daily); counts only
-   * @description Access: staff. Roles: support, privacy_officer, admin, auditor.
+   * @description Access: staff. Roles: support, privacy_officer, admin, auditor. Not open to API keys.
    */
   getV1StatsValidations: {
     parameters: {
@@ -3117,7 +3208,7 @@ export type operations = {
   };
   /**
    * A licence's most recent validations (result code, device, app and OS version; audited as a read of the holder's data)
-   * @description Access: staff. Roles: support, admin, privacy_officer.
+   * @description Access: staff. Roles: support, admin, privacy_officer. Not open to API keys.
    */
   getV1LicencesIdValidations: {
     parameters: {
@@ -3161,7 +3252,7 @@ export type operations = {
   };
   /**
    * The fraud alert queue, filtered by status, severity, signal, customer or licence (summaries, no evidence)
-   * @description Access: staff. Roles: support, privacy_officer, admin.
+   * @description Access: staff. Roles: support, privacy_officer, admin. Not open to API keys.
    */
   getV1FraudAlerts: {
     parameters: {
@@ -3214,7 +3305,7 @@ export type operations = {
   };
   /**
    * One alert with its explanation, evidence and comments (an audited read; support sees evidence masked unless it sends X-Purpose)
-   * @description Access: staff. Roles: support, privacy_officer, admin.
+   * @description Access: staff. Roles: support, privacy_officer, admin. Not open to API keys.
    */
   getV1FraudAlertsId: {
     parameters: {
@@ -3290,7 +3381,7 @@ export type operations = {
   };
   /**
    * Take an alert under review (support too), or confirm or dismiss it with a reason (privacy officer, admin); confirming may suspend the licence in the same audited action
-   * @description Access: staff. Roles: support, privacy_officer, admin.
+   * @description Access: staff. Roles: support, privacy_officer, admin. Not open to API keys.
    */
   postV1FraudAlertsIdDecision: {
     parameters: {
@@ -3357,7 +3448,7 @@ export type operations = {
   };
   /**
    * Add a staff comment to an alert (sealed with the holder’s data key; audited without its text)
-   * @description Access: staff. Roles: support, privacy_officer, admin.
+   * @description Access: staff. Roles: support, privacy_officer, admin. Not open to API keys.
    */
   postV1FraudAlertsIdComments: {
     parameters: {
@@ -3800,7 +3891,7 @@ export type operations = {
   };
   /**
    * The request queue: filter by status (or "open"), type, overdue, due within N days
-   * @description Access: staff. Roles: privacy_officer.
+   * @description Access: staff. Roles: privacy_officer. Not open to API keys.
    */
   getV1PrivacyRequests: {
     parameters: {
@@ -3871,7 +3962,7 @@ export type operations = {
   };
   /**
    * Log a request received by phone, letter or e-mail, with how identity was checked
-   * @description Access: staff. Roles: privacy_officer.
+   * @description Access: staff. Roles: privacy_officer. Not open to API keys.
    */
   postV1PrivacyRequests: {
     parameters: {
@@ -3950,7 +4041,7 @@ export type operations = {
   };
   /**
    * One request
-   * @description Access: staff. Roles: privacy_officer.
+   * @description Access: staff. Roles: privacy_officer. Not open to API keys.
    */
   getV1PrivacyRequestsId: {
     parameters: {
@@ -4014,7 +4105,7 @@ export type operations = {
   };
   /**
    * Record how the requester’s identity was verified
-   * @description Access: staff. Roles: privacy_officer.
+   * @description Access: staff. Roles: privacy_officer. Not open to API keys.
    */
   postV1PrivacyRequestsIdActionsVerifyIdentity: {
     parameters: {
@@ -4088,7 +4179,7 @@ export type operations = {
   };
   /**
    * Start working on a verified request
-   * @description Access: staff. Roles: privacy_officer.
+   * @description Access: staff. Roles: privacy_officer. Not open to API keys.
    */
   postV1PrivacyRequestsIdActionsStart: {
     parameters: {
@@ -4153,7 +4244,7 @@ export type operations = {
   };
   /**
    * Extend the deadline by 1 or 2 months, before the first deadline, with a reason e-mailed to the subject
-   * @description Access: staff. Roles: privacy_officer.
+   * @description Access: staff. Roles: privacy_officer. Not open to API keys.
    */
   postV1PrivacyRequestsIdActionsExtend: {
     parameters: {
@@ -4228,7 +4319,7 @@ export type operations = {
   };
   /**
    * Complete a request; for an erasure this erases (endRunningLicences: the decision to end running licences)
-   * @description Access: staff. Roles: privacy_officer.
+   * @description Access: staff. Roles: privacy_officer. Not open to API keys.
    */
   postV1PrivacyRequestsIdActionsComplete: {
     parameters: {
@@ -4304,7 +4395,7 @@ export type operations = {
   };
   /**
    * Reject a request with a reason e-mailed to the subject (with the complaint route)
-   * @description Access: staff. Roles: privacy_officer.
+   * @description Access: staff. Roles: privacy_officer. Not open to API keys.
    */
   postV1PrivacyRequestsIdActionsReject: {
     parameters: {
@@ -4378,7 +4469,7 @@ export type operations = {
   };
   /**
    * The full export of a subject, for a request received by phone or letter (audited with the purpose)
-   * @description Access: staff. Roles: privacy_officer.
+   * @description Access: staff. Roles: privacy_officer. Not open to API keys.
    */
   getV1PrivacySubjectsContactIdExport: {
     parameters: {
@@ -4431,7 +4522,7 @@ export type operations = {
   };
   /**
    * Record an exception to a restriction (GDPR Art. 18(2)): ground, reason and end date; until then staff may process the person’s data again
-   * @description Access: staff. Roles: privacy_officer.
+   * @description Access: staff. Roles: privacy_officer. Not open to API keys.
    */
   postV1PrivacySubjectsContactIdRestrictionExceptions: {
     parameters: {
@@ -4486,7 +4577,7 @@ export type operations = {
   };
   /**
    * Apply or lift a restriction or objections (lifting is the privacy officer’s decision)
-   * @description Access: staff. Roles: privacy_officer.
+   * @description Access: staff. Roles: privacy_officer. Not open to API keys.
    */
   patchV1PrivacySubjectsContactIdProcessing: {
     parameters: {
@@ -4579,7 +4670,7 @@ export type operations = {
   };
   /**
    * Retention runs, newest first, each with its signed receipt
-   * @description Access: staff. Roles: privacy_officer, auditor.
+   * @description Access: staff. Roles: privacy_officer, auditor. Not open to API keys.
    */
   getV1RetentionRuns: {
     parameters: {
@@ -4617,7 +4708,7 @@ export type operations = {
   };
   /**
    * Start a retention run now (dry run by default)
-   * @description Access: staff. Roles: privacy_officer.
+   * @description Access: staff. Roles: privacy_officer. Not open to API keys.
    */
   postV1RetentionRuns: {
     requestBody: {
@@ -4658,7 +4749,7 @@ export type operations = {
   };
   /**
    * The breach register, newest first, with each notification deadline and state
-   * @description Access: staff. Roles: privacy_officer, admin, auditor.
+   * @description Access: staff. Roles: privacy_officer, admin, auditor. Not open to API keys.
    */
   getV1Breaches: {
     parameters: {
@@ -4708,7 +4799,7 @@ export type operations = {
   };
   /**
    * Record a personal-data breach; the 72-hour notification deadline is computed from awareAt
-   * @description Access: staff. Roles: privacy_officer.
+   * @description Access: staff. Roles: privacy_officer. Not open to API keys.
    */
   postV1Breaches: {
     requestBody: {
@@ -4770,7 +4861,7 @@ export type operations = {
   };
   /**
    * Record the notification of the authority or of the subjects, or update the measures
-   * @description Access: staff. Roles: privacy_officer.
+   * @description Access: staff. Roles: privacy_officer. Not open to API keys.
    */
   patchV1BreachesId: {
     parameters: {
@@ -4825,6 +4916,452 @@ export type operations = {
       404: components["responses"]["Problem404"];
       413: components["responses"]["Problem413"];
       415: components["responses"]["Problem415"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * List API keys (masked) with scopes, expiry and when each was last used
+   * @description Access: staff. Roles: admin. Not open to API keys.
+   */
+  getV1ApiKeys: {
+    parameters: {
+      query?: {
+        includeRevoked?: "true" | "false";
+      };
+    };
+    responses: {
+      /** @description the keys */
+      200: {
+        content: {
+          "application/json": {
+            items: ({
+                /** Format: uuid */
+                id: string;
+                name: string;
+                /** @description masked: nmk_…last4 (the full key only in the creation answer) */
+                key: string;
+                scopes: ("licences:read" | "licences:write" | "devices:write" | "customers:read" | "customers:write" | "catalogue:read" | "telemetry:stats" | "personal_data:unmasked")[];
+                rateLimitPerMinute: number;
+                expiresAt: string | null;
+                revokedAt: string | null;
+                lastUsedAt: string | null;
+                createdAt: string;
+              })[];
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Create an API key with scopes and an optional expiry; the answer carries the key (nmk_…), shown this once
+   * @description Access: staff. Roles: admin. Not open to API keys.
+   */
+  postV1ApiKeys: {
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "name": "web shop",
+         *   "scopes": [
+         *     "customers:write",
+         *     "catalogue:read",
+         *     "licences:write"
+         *   ],
+         *   "expiresAt": "2027-12-31T00:00:00Z"
+         * }
+         */
+        "application/json": {
+          name: string;
+          scopes: ("licences:read" | "licences:write" | "devices:write" | "customers:read" | "customers:write" | "catalogue:read" | "telemetry:stats" | "personal_data:unmasked")[];
+          /** Format: date-time */
+          expiresAt?: string;
+          /** @default 600 */
+          rateLimitPerMinute?: number;
+        };
+      };
+    };
+    responses: {
+      /** @description created; `key` is the full key */
+      201: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description masked: nmk_…last4 (the full key only in the creation answer) */
+            key: string;
+            scopes: ("licences:read" | "licences:write" | "devices:write" | "customers:read" | "customers:write" | "catalogue:read" | "telemetry:stats" | "personal_data:unmasked")[];
+            rateLimitPerMinute: number;
+            expiresAt: string | null;
+            revokedAt: string | null;
+            lastUsedAt: string | null;
+            createdAt: string;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      413: components["responses"]["Problem413"];
+      415: components["responses"]["Problem415"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Revoke an API key: its next request is refused
+   * @description Access: staff. Roles: admin. Not open to API keys.
+   */
+  postV1ApiKeysIdActionsRevoke: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description the revoked key */
+      200: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description masked: nmk_…last4 (the full key only in the creation answer) */
+            key: string;
+            scopes: ("licences:read" | "licences:write" | "devices:write" | "customers:read" | "customers:write" | "catalogue:read" | "telemetry:stats" | "personal_data:unmasked")[];
+            rateLimitPerMinute: number;
+            expiresAt: string | null;
+            revokedAt: string | null;
+            lastUsedAt: string | null;
+            createdAt: string;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      404: components["responses"]["Problem404"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * The event types an endpoint can subscribe to
+   * @description Access: staff. Roles: admin. Not open to API keys.
+   */
+  getV1WebhooksEventTypes: {
+    responses: {
+      /** @description the list */
+      200: {
+        content: {
+          "application/json": {
+            items: ("licence.issued" | "licence.suspended" | "licence.reinstated" | "licence.revoked" | "licence.expiring" | "device.activated" | "device.released" | "fraud.alert.opened" | "fraud.alert.decided" | "privacy.request.received" | "privacy.request.due_soon" | "breach.recorded")[];
+          };
+        };
+      };
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * List webhook endpoints with their health
+   * @description Access: staff. Roles: admin. Not open to API keys.
+   */
+  getV1WebhooksEndpoints: {
+    responses: {
+      /** @description the endpoints */
+      200: {
+        content: {
+          "application/json": {
+            items: ({
+                /** Format: uuid */
+                id: string;
+                url: string;
+                description: string | null;
+                eventTypes: string[];
+                enabled: boolean;
+                disabledAt: string | null;
+                disabledReason: string | null;
+                failingSince: string | null;
+                createdAt: string;
+                /** @description whsec_…, only in the creation answer */
+                secret?: string;
+              })[];
+          };
+        };
+      };
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Register a webhook endpoint; the answer carries its signing secret (whsec_…), shown this once
+   * @description Access: staff. Roles: admin. Not open to API keys.
+   */
+  postV1WebhooksEndpoints: {
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "url": "https://shop.example/nomina-hooks",
+         *   "eventTypes": [
+         *     "licence.issued",
+         *     "licence.revoked"
+         *   ],
+         *   "description": "web shop"
+         * }
+         */
+        "application/json": {
+          /** @description where events are POSTed; https outside development and tests */
+          url: string;
+          /** @description event types to receive; ["*"] for all */
+          eventTypes: ("*" | "licence.issued" | "licence.suspended" | "licence.reinstated" | "licence.revoked" | "licence.expiring" | "device.activated" | "device.released" | "fraud.alert.opened" | "fraud.alert.decided" | "privacy.request.received" | "privacy.request.due_soon" | "breach.recorded")[];
+          description?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description registered */
+      201: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            url: string;
+            description: string | null;
+            eventTypes: string[];
+            enabled: boolean;
+            disabledAt: string | null;
+            disabledReason: string | null;
+            failingSince: string | null;
+            createdAt: string;
+            /** @description whsec_…, only in the creation answer */
+            secret?: string;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      413: components["responses"]["Problem413"];
+      415: components["responses"]["Problem415"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * One webhook endpoint
+   * @description Access: staff. Roles: admin. Not open to API keys.
+   */
+  getV1WebhooksEndpointsId: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description the endpoint */
+      200: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            url: string;
+            description: string | null;
+            eventTypes: string[];
+            enabled: boolean;
+            disabledAt: string | null;
+            disabledReason: string | null;
+            failingSince: string | null;
+            createdAt: string;
+            /** @description whsec_…, only in the creation answer */
+            secret?: string;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      404: components["responses"]["Problem404"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Remove an endpoint and its delivery log
+   * @description Access: staff. Roles: admin. Not open to API keys.
+   */
+  deleteV1WebhooksEndpointsId: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description removed */
+      204: {
+        content: never;
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      404: components["responses"]["Problem404"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Change the URL, event types or description; `enabled: true` re-enables a disabled endpoint and resumes its pending deliveries
+   * @description Access: staff. Roles: admin. Not open to API keys.
+   */
+  patchV1WebhooksEndpointsId: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          url?: string;
+          /** @description event types to receive; ["*"] for all */
+          eventTypes?: ("*" | "licence.issued" | "licence.suspended" | "licence.reinstated" | "licence.revoked" | "licence.expiring" | "device.activated" | "device.released" | "fraud.alert.opened" | "fraud.alert.decided" | "privacy.request.received" | "privacy.request.due_soon" | "breach.recorded")[];
+          description?: string | null;
+          enabled?: boolean;
+        };
+      };
+    };
+    responses: {
+      /** @description the endpoint */
+      200: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            url: string;
+            description: string | null;
+            eventTypes: string[];
+            enabled: boolean;
+            disabledAt: string | null;
+            disabledReason: string | null;
+            failingSince: string | null;
+            createdAt: string;
+            /** @description whsec_…, only in the creation answer */
+            secret?: string;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      404: components["responses"]["Problem404"];
+      413: components["responses"]["Problem413"];
+      415: components["responses"]["Problem415"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * An endpoint's delivery log, newest first: status, last response code, attempts, next attempt
+   * @description Access: staff. Roles: admin. Not open to API keys.
+   */
+  getV1WebhooksEndpointsIdDeliveries: {
+    parameters: {
+      query?: {
+        status?: "pending" | "delivered" | "failed";
+        limit?: number;
+        before?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description the log */
+      200: {
+        content: {
+          "application/json": {
+            items: ({
+                /** Format: uuid */
+                id: string;
+                /**
+                 * Format: uuid
+                 * @description the webhook-id header: stable across attempts and replays
+                 */
+                eventId: string;
+                eventType: string;
+                /** @enum {string} */
+                status: "pending" | "delivered" | "failed";
+                attempts: number;
+                lastStatusCode: number | null;
+                lastError: string | null;
+                lastAttemptAt: string | null;
+                nextAttemptAt: string | null;
+                deliveredAt: string | null;
+                createdAt: string;
+              })[];
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      404: components["responses"]["Problem404"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Send a delivered or failed delivery again, with the same event id and a fresh retry schedule
+   * @description Access: staff. Roles: admin. Not open to API keys.
+   */
+  postV1WebhooksEndpointsIdDeliveriesDeliveryIdActionsReplay: {
+    parameters: {
+      path: {
+        id: string;
+        deliveryId: string;
+      };
+    };
+    responses: {
+      /** @description queued */
+      200: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @description the webhook-id header: stable across attempts and replays
+             */
+            eventId: string;
+            eventType: string;
+            /** @enum {string} */
+            status: "pending" | "delivered" | "failed";
+            attempts: number;
+            lastStatusCode: number | null;
+            lastError: string | null;
+            lastAttemptAt: string | null;
+            nextAttemptAt: string | null;
+            deliveredAt: string | null;
+            createdAt: string;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      404: components["responses"]["Problem404"];
+      409: components["responses"]["Problem409"];
       500: components["responses"]["Problem500"];
       503: components["responses"]["Problem503"];
     };
