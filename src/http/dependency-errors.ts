@@ -14,8 +14,13 @@ const ADAPTER_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'Sock
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'EHOSTUNREACH']);
 /** SQLSTATEs: connection exceptions (08…), server shutting down or starting (57P01–57P03), too many connections. */
 const UNAVAILABLE_STATE = /^(08...|57P0[123]|53300)$/;
-/** `pg` reports a dropped or refused connection by message only; Prisma a saturated pool by a P2028 message. */
-const PG_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection refused|Unable to start a transaction in the given time/;
+/**
+ * `pg` reports a dropped or refused connection by message only; Prisma a saturated pool by a P2028
+ * message. PostgreSQL itself refuses new connections to a database closed for maintenance
+ * (`ALLOW_CONNECTIONS false`) with SQLSTATE 55000, a class shared with real faults: recognised by
+ * its message.
+ */
+const PG_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection refused|Unable to start a transaction in the given time|is not currently accepting connections/;
 
 export const RETRY_AFTER_SECONDS = 5;
 
