@@ -30,6 +30,8 @@ export interface ServiceOptions {
   /** an existing PostgreSQL database to use instead of a fresh clone (two instances on one database) */
   databaseUrl?: string;
   dataDir?: string;
+  /** the first admin (NOMINA_BOOTSTRAP_ADMIN_*); a random one when not given */
+  admin?: { email: string; password: string };
   env?: Record<string, string>;
 }
 
@@ -60,7 +62,7 @@ export async function startService(options: ServiceOptions): Promise<ServiceProc
   const ownDatabase = options.database === 'postgres' && !options.databaseUrl ? await createTestDatabase() : undefined;
   const url = options.databaseUrl ?? (ownDatabase ? databaseUrl(ownDatabase) : undefined);
   const port = await freePort();
-  const admin = { email: `admin.${randomBytes(4).toString('hex')}@vendor.test`, password: `pw-${randomBytes(12).toString('base64url')}` };
+  const admin = options.admin ?? { email: `admin.${randomBytes(4).toString('hex')}@vendor.test`, password: `pw-${randomBytes(12).toString('base64url')}` };
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH, HOME: process.env.HOME,
     NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), NOMINA_DATA_DIR: dataDir, LOG_LEVEL: 'warn',
