@@ -166,6 +166,7 @@ describe('the API fuzzed from /openapi.json', () => {
   it('answers no 5xx and only problem+json errors to generated requests with id variants, and the audit chain still verifies', async () => {
     const failures: string[] = [];
     let sent = 0;
+    const byStatus: Record<number, number> = {};
     const operations = Object.entries(spec.paths).flatMap(([p, ops]) => Object.entries(ops).map(([method, op]) => ({ method, path: p, op })));
     expect(operations.length).toBeGreaterThan(50);
     for (const [index, { method, path: template, op }] of operations.entries()) {
@@ -179,13 +180,15 @@ describe('the API fuzzed from /openapi.json', () => {
           if (method !== 'get' && method !== 'delete' && sample.body !== undefined) req = req.set('Content-Type', 'application/json').send(JSON.stringify(sample.body));
           const res = await req;
           sent += 1;
+          byStatus[res.status] = (byStatus[res.status] ?? 0) + 1;
           const what = `${method.toUpperCase()} ${sample.path} as ${caller ?? 'anyone'} ${JSON.stringify(sample.query)} ${JSON.stringify(sample.body)?.slice(0, 300)}`;
           if (res.status >= 500) failures.push(`${res.status} ← ${what}: ${res.text.slice(0, 300)}`);
           else if (res.status >= 400 && !/^application\/problem\+json/.test(String(res.headers['content-type']))) failures.push(`${res.status} not problem+json (${res.headers['content-type']}) ← ${what}`);
         }
       }
     }
-    console.log(`[openapi fuzz] ${sent} requests over ${operations.length} operations (seed ${SEED}), ${failures.length} failures`);
+    console.log(`[openapi fuzz] ${sent} requests over ${operations.length} operations (seed ${SEED}), ${failures.length} failures; answers by status ${JSON.stringify(byStatus)}`);
+    if (failures.length) console.log(failures.slice(0, 40).join('\n'));
     expect(failures).toEqual([]);
     expect(sent).toBeGreaterThan(1000);
     expect((await h.api.get('/v1/audit/verify').set(h.auth(callers.auditor)).expect(200)).body).toMatchObject({ ok: true });
