@@ -127,7 +127,8 @@ describe('a database that cannot be reached', () => {
       await h.api.get('/readyz'),
     ];
     for (const res of during) {
-      expect({ path: res.req.path, status: res.status }).toEqual({ path: res.req.path, status: 503 });
+      const { path: route } = (res as unknown as { req: { path: string } }).req;
+      expect({ route, status: res.status }).toEqual({ route, status: 503 });
       expect(res.headers['content-type']).toMatch(PROBLEM_JSON);
       expect(res.headers['retry-after']).toMatch(/^\d+$/);
       expect(res.body.code).toBe('UNAVAILABLE');

@@ -16,7 +16,8 @@ export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 /** Fails with the whole answer, so a journey's failure shows what the service said. */
 export function expectStatus(res: Response, ...statuses: number[]): Response {
   if (!statuses.includes(res.status)) {
-    throw new Error(`${res.req?.method} ${res.req?.path} answered ${res.status}, expected ${statuses.join(' or ')}: ${res.text.slice(0, 2000)}`);
+    const req = (res as unknown as { req?: { method: string; path: string } }).req;
+    throw new Error(`${req?.method} ${req?.path} answered ${res.status}, expected ${statuses.join(' or ')}: ${res.text.slice(0, 2000)}`);
   }
   return res;
 }
