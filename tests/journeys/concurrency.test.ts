@@ -93,13 +93,12 @@ describe.each(DATABASES)('many capabilities at once on one subject, on %s', (_la
       call('complete erasure', () => api.post(`/v1/privacy/requests/${asked.body.id}/actions/complete`).set(bearer(staff.privacyOfficer)).send({ endRunningLicences: true })),
       ...round(ROUNDS + 1),
     ]);
-    const erasure = answers.find((a) => a.what === 'complete erasure')!;
-    expect(erasure.status).toBe(200);
     // And once the person is gone, the same calls are refused cleanly (401/404), not failed.
     await Promise.all(round(ROUNDS + 2));
 
     const failures = answers.filter((a) => a.status >= 500);
     expect(failures).toEqual([]);
+    expect(answers.find((a) => a.what === 'complete erasure')?.status).toBe(200);
     expect(validDevices.size).toBeLessThanOrEqual(MAX_MACHINES);
     expect(answers.length).toBeGreaterThan(ROUNDS * 15);
     const verified = expectStatus(await api.get('/v1/audit/verify').set(bearer(staff.auditor)), 200);
