@@ -8,10 +8,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildLicence, buildPolicy } from '../support/factories';
-import { createHarness, type Harness } from '../support/harness';
+import { createHarness, dropTestDatabase, type Harness } from '../support/harness';
 import { freePort, startService, type ServiceProcess } from '../support/service-process';
 import { buildSubjectWorld } from '../privacy/support/subject-world';
-import { databaseUrl, withAdminClient } from '../setup/test-database';
+import { databaseUrl, templateName, withAdminClient } from '../setup/test-database';
 import { aDevice, validate, validateBody } from '../validation/validate-helpers';
 
 jest.setTimeout(60_000);
@@ -160,12 +160,13 @@ describe('Redis that cannot be reached', () => {
 });
 
 describe('two instances starting together on an empty database with NOMINA_BOOTSTRAP_ADMIN_*', () => {
-  const name = `nomina_t_boot_${Date.now()}_${randomBytes(4).toString('hex')}`;
+  // Named like the harness's databases, so the global teardown removes it (and its key vault) if this file crashes.
+  const name = `nomina_t_${templateName().split('_').slice(2).join('_')}_boot_${randomBytes(4).toString('hex')}`;
   const services: ServiceProcess[] = [];
   beforeAll(() => withAdminClient((pg) => pg.query(`CREATE DATABASE "${name}"`)));
   afterAll(async () => {
     await Promise.all(services.map((s) => s.stop()));
-    await withAdminClient((pg) => pg.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+    await dropTestDatabase(name);
   });
 
   it('both start (migrations and the first admin happen once), and the admin signs in on either', async () => {
