@@ -2,6 +2,7 @@
  * The service: configuration → database (migrated) → services → HTTP. Stops gracefully on
  * SIGINT/SIGTERM: stop accepting, finish requests in flight, close the database.
  */
+import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
 import { drainFraudEvaluations } from './fraud/fraud-runtime';
 import { buildServices } from './services';
@@ -30,9 +31,11 @@ async function main(): Promise<void> {
   startWebhookWorker(services); // outbox fan-out, deliveries with retries, expiry/deadline scan (stopped by services.close)
 
   const server = createApp(services).listen(config.port, config.host, () => {
+    const { port } = server.address() as AddressInfo; // the one the system chose when PORT=0
+    const listening = baseUrl(config.host, port);
     logger.info(
-      { port: config.port, host: config.host, database: db.kind },
-      `Nomina listening on ${url} — API docs ${url}/docs, staff console ${url}/console, privacy page ${url}/privacy, metrics ${url}/metrics`,
+      { port, host: config.host, database: db.kind },
+      `Nomina listening on ${listening} — API docs ${listening}/docs, staff console ${listening}/console, privacy page ${listening}/privacy, metrics ${listening}/metrics`,
     );
   });
   server.keepAliveTimeout = 65_000;
