@@ -218,13 +218,23 @@ async function writeAtomically(file: string, content: string): Promise<void> {
  * legacy_subject_keys) move into the vault once, then the table is dropped.
  */
 export async function moveLegacySubjectKeys(query: Run, vault: KeyVault): Promise<number> {
-  const [{ present }] = await query<{ present: boolean }>(`SELECT to_regclass('legacy_subject_keys') IS NOT NULL AS present`);
-  if (!present) return 0;
-  const rows = await query<SubjectKeyRow>(`SELECT ${COLUMNS} FROM legacy_subject_keys`);
-  await vault.restore(rows.map(toRow));
-  await query('DROP TABLE legacy_subject_keys');
-  return rows.length;
+  // Instances starting together on one database: one moves the keys while the others wait, then
+  // find the table gone (without the lock, a second instance read a table the first had just dropped).
+  await query('SELECT pg_advisory_lock($1)', [LEGACY_KEYS_MOVE_LOCK]);
+  try {
+    const [{ present }] = await query<{ present: boolean }>(`SELECT to_regclass('legacy_subject_keys') IS NOT NULL AS present`);
+    if (!present) return 0;
+    const rows = await query<SubjectKeyRow>(`SELECT ${COLUMNS} FROM legacy_subject_keys`);
+    await vault.restore(rows.map(toRow));
+    await query('DROP TABLE legacy_subject_keys');
+    return rows.length;
+  } finally {
+    await query('SELECT pg_advisory_unlock($1)', [LEGACY_KEYS_MOVE_LOCK]);
+  }
 }
+
+/** A session advisory lock of its own ('keys' in ASCII), apart from the migrations' one. */
+const LEGACY_KEYS_MOVE_LOCK = 0x6b657973;
 
 async function ensureSchema(run: Run): Promise<void> {
   try {
