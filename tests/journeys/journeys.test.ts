@@ -41,7 +41,9 @@ describe.each(DATABASES)('journeys on %s', (label, kind) => {
     const { readiness } = run;
     // Every poll answered, and ready (no 5xx, no time-out, no refused connection).
     expect({ name, answers: readiness.answers }).toEqual({ name, answers: { 200: readiness.polls } });
-    if (kind === 'embedded') expect({ name, slowestReadyzMs: readiness.maxMs, under1s: readiness.maxMs < 1000 }).toMatchObject({ under1s: true });
+    if (kind === 'embedded' && readiness.maxMs >= 1000) {
+      throw new Error(`${name}: /readyz took ${readiness.maxMs} ms at worst on the embedded database (must answer within 1 s); slow polls: ${JSON.stringify(readiness.slow)}`);
+    }
     return run;
   }
 

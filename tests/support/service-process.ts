@@ -61,11 +61,12 @@ export async function startService(options: ServiceOptions): Promise<ServiceProc
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), `nomina-svc-${options.database}-`));
   const ownDatabase = options.database === 'postgres' && !options.databaseUrl ? await createTestDatabase() : undefined;
   const url = options.databaseUrl ?? (ownDatabase ? databaseUrl(ownDatabase) : undefined);
-  const port = await freePort();
   const admin = options.admin ?? { email: `admin.${randomBytes(4).toString('hex')}@vendor.test`, password: `pw-${randomBytes(12).toString('base64url')}` };
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH, HOME: process.env.HOME,
-    NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), NOMINA_DATA_DIR: dataDir, LOG_LEVEL: 'warn',
+    // PORT=0: the system picks a free port and the service logs it. Choosing one here and passing it
+    // on races every other listener on the machine (supertest opens one per request).
+    NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', NOMINA_DATA_DIR: dataDir, LOG_LEVEL: 'info',
     NOMINA_BOOTSTRAP_ADMIN_EMAIL: admin.email, NOMINA_BOOTSTRAP_ADMIN_PASSWORD: admin.password,
     ...(url ? { DATABASE_URL: url } : {}),
     ...(options.smtpUrl ? { SMTP_URL: options.smtpUrl } : {}),
@@ -75,23 +76,42 @@ export async function startService(options: ServiceOptions): Promise<ServiceProc
   const output: string[] = [];
   child.stdout?.on('data', (c: Buffer) => output.push(String(c)));
   child.stderr?.on('data', (c: Buffer) => output.push(String(c)));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const base = `http://127.0.0.1:${port}`;
-  const service: ServiceProcess = {
-    kind: options.database, url: base, api: request(base), dataDir, databaseUrl: url, admin, output, exited,
-    async stop() {
-      await stopChild(child, exited);
-      if (ownDatabase) await dropTestDatabase(ownDatabase);
-      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
-    },
+  let stopping = false;
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
+    // A service that dies under a test explains itself, instead of leaving "ECONNREFUSED" behind.
+    if (!stopping) console.error(`the ${options.database} service exited unexpectedly (${code}):\n${output.join('').slice(-4000)}`);
+    resolve(code);
+  }));
+  const stop = async () => {
+    stopping = true;
+    await stopChild(child, exited);
+    if (ownDatabase) await dropTestDatabase(ownDatabase);
+    if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
   };
+  let port: number;
   try {
-    await waitUntilReady(base, exited, output);
+    port = await listeningPort(output, exited);
+    await waitUntilReady(`http://127.0.0.1:${port}`, exited, output);
   } catch (error) {
-    await service.stop();
+    await stop();
     throw error;
   }
-  return service;
+  const base = `http://127.0.0.1:${port}`;
+  return { kind: options.database, url: base, api: request(base), dataDir, databaseUrl: url, admin, output, exited, stop };
+}
+
+/** The port from the service's "Nomina listening on http://host:port" line. */
+async function listeningPort(output: string[], exited: Promise<number | null>, timeoutMs = 60_000): Promise<number> {
+  let code: number | null | undefined;
+  void exited.then((c) => { code = c; });
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const match = /Nomina listening on http:\/\/[^:]+:(\d+)/.exec(output.join(''));
+    if (match) return Number(match[1]);
+    if (code !== undefined) throw new Error(`the service exited with ${code} before it listened:\n${output.join('')}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`the service did not listen within ${timeoutMs} ms:\n${output.join('')}`);
 }
 
 async function waitUntilReady(base: string, exited: Promise<number | null>, output: string[], timeoutMs = 60_000): Promise<void> {

@@ -8,10 +8,13 @@ export interface ReadinessReport {
   maxMs: number;
   /** status code (or "timeout"/"error") → how many times */
   answers: Record<string, number>;
+  /** polls slower than 300 ms: when (ms after the start) and how long they took */
+  slow: { atMs: number; tookMs: number }[];
 }
 
 export function pollReadiness(baseUrl: string, intervalMs = 100, timeoutMs = 5_000) {
-  const report: ReadinessReport = { polls: 0, maxMs: 0, answers: {} };
+  const report: ReadinessReport = { polls: 0, maxMs: 0, answers: {}, slow: [] };
+  const origin = performance.now();
   let running = true;
   const loop = (async () => {
     while (running) {
@@ -21,6 +24,7 @@ export function pollReadiness(baseUrl: string, intervalMs = 100, timeoutMs = 5_0
       const took = performance.now() - started;
       report.polls += 1;
       report.maxMs = Math.max(report.maxMs, Math.round(took));
+      if (took > 300) report.slow.push({ atMs: Math.round(started - origin), tookMs: Math.round(took) });
       report.answers[answer] = (report.answers[answer] ?? 0) + 1;
       await new Promise((r) => setTimeout(r, Math.max(0, intervalMs - took)));
     }
