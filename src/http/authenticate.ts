@@ -3,12 +3,13 @@
  * every route. Staff tokens carry roles; a role not listed on the route gets 403, a missing or
  * invalid token 401. An API key (`nmk_…`) may call a staff route whose rule names one of its
  * scopes (src/api-keys/authenticate-api-key.ts). Licence routes (the SDK's) take the licence token of POST /v1/validate; its
- * signature and expiry are checked here too, before the body is read.
+ * signature and expiry, and the licence's current status, are checked here too, before the body is read.
  */
 import type { Request } from 'express';
 import { authenticateApiKey } from '../api-keys/authenticate-api-key';
 import { isApiKeyShaped } from '../api-keys/api-key-format';
 import type { Services } from '../services';
+import { checkLicenceUsable } from '../licences/check-licence-usable';
 import { verifyLicenceToken, type VerifiedLicenceToken } from '../signing/verify-licence-token';
 import { cookieSecretOf, CSRF_HEADER, resumeBrowserSession, setSessionCookie } from '../staff/browser-sessions';
 import { AppError } from './problem';
@@ -44,7 +45,7 @@ async function verifyLicenceTokenCached(services: Services, token: string): Prom
   return claims;
 }
 
-/** The verified licence token of a request to a `licence` route (what the token says; the licence's state is the handler's to check). */
+/** The verified licence token of a request to a `licence` route; the pipeline has checked the licence is still active. */
 export function licenceTokenOf(req: Request): VerifiedLicenceToken | undefined {
   return licenceTokens.get(req);
 }
@@ -93,6 +94,8 @@ export async function authenticate(
   if (access.kind === 'licence') {
     const licence = await verifyLicenceTokenCached(services, token);
     if (!licence) throw new AppError('UNAUTHENTICATED', 'the licence token is invalid or expired; validate again');
+    // The token is a snapshot; the licence's current state decides (never cached: a revocation applies at once).
+    await checkLicenceUsable(services, licence.licenceId);
     licenceTokens.set(req, licence);
     return {};
   }

@@ -94,6 +94,20 @@ describe('POST /v1/devices/release (SDK, licence token)', () => {
     expect(await h.services.prisma.device.count({ where: { licenceId: licence.licence.id, releasedAt: null } })).toBe(1);
   });
 
+  it('refuses the token of a licence suspended or revoked after the token was issued, and releases nothing', async () => {
+    const admin = await h.login('admin');
+    for (const action of ['suspend', 'revoke'] as const) {
+      const licence = await buildLicence(h);
+      const issued = await validate(h, validateBody(licence.key, licence.product.code, aDevice())).expect(200);
+      expect(issued.body.code).toBe('VALID');
+      await h.api.post(`/v1/licences/${licence.licence.id}/actions/${action}`).set(h.auth(admin)).send({ reason: 'test' }).expect(200);
+      const res = await release(issued.body.token).expect(403);
+      expect(res.headers['content-type']).toMatch(/problem\+json/);
+      expect(res.body.code).toBe('LICENCE_NOT_USABLE');
+      expect(await h.services.prisma.device.count({ where: { licenceId: licence.licence.id, releasedAt: null } })).toBe(1);
+    }
+  });
+
   it("answers 404 for another licence's device on the staff route", async () => {
     const mine = await buildLicence(h);
     const theirs = await buildLicence(h);
