@@ -1,7 +1,8 @@
 /**
  * One retention run: erase the subjects whose customer's agreement ended more than two years
  * ago (each through the same re-runnable erasure as a request, with its own receipt), expire raw
- * validation events, raw telemetry, verification codes and old closed requests, and keep a
+ * validation events, raw telemetry, verification codes, old closed requests and billing records
+ * past their legal period, and keep a
  * RetentionRun with a signed receipt. A dry run counts and changes nothing (but is recorded).
  * Unfinished erasure jobs (a crash) are resumed first.
  */
@@ -22,6 +23,7 @@ export interface RetentionResult {
   telemetryEvents: number;
   verificationCodes: number;
   closedRequests: number;
+  billingRecords: number;
 }
 
 export interface RunRetentionOptions { dryRun: boolean; trigger: string; periods?: RetentionPeriods; onProgress?: (message: string) => void }
@@ -39,6 +41,22 @@ async function deleteInBatches(services: Services, table: 'validation_events', c
   }
 }
 
+/**
+ * Billing records whose licence period ended before the cut-off. An open-ended record (no
+ * validUntil) counts from its issue date, but only once its licence is gone: while the licence
+ * exists, the contract it records may still be running.
+ */
+const OLD_BILLING_RECORDS = `FROM billing_records b WHERE COALESCE(b."validUntil", b."issuedAt") < $1
+  AND (b."validUntil" IS NOT NULL OR NOT EXISTS (SELECT 1 FROM licences l WHERE l.id = b."licenceId"))`;
+
+async function expireBillingRecords(services: Services, before: Date, dryRun: boolean): Promise<number> {
+  if (dryRun) {
+    const [row] = await services.prisma.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n ${OLD_BILLING_RECORDS}`, before);
+    return row.n;
+  }
+  return services.prisma.$executeRawUnsafe(`DELETE ${OLD_BILLING_RECORDS}`, before);
+}
+
 export async function runRetention(services: Services, options: RunRetentionOptions) {
   const periods = options.periods ?? DEFAULT_RETENTION;
   const say = options.onProgress ?? (() => {});
@@ -48,7 +66,7 @@ export async function runRetention(services: Services, options: RunRetentionOpti
   const actor = { type: 'system' as const, id: `retention:${run.id}` };
   const result: RetentionResult = {
     dryRun: options.dryRun, cutoffs: Object.fromEntries(Object.entries(cut).map(([k, v]) => [k, v.toISOString()])),
-    erasureJobsResumed: 0, subjects: { due: 0, erased: 0, receipts: [] }, validationEvents: 0, fraudObservations: 0, telemetryEvents: 0, verificationCodes: 0, closedRequests: 0,
+    erasureJobsResumed: 0, subjects: { due: 0, erased: 0, receipts: [] }, validationEvents: 0, fraudObservations: 0, telemetryEvents: 0, verificationCodes: 0, closedRequests: 0, billingRecords: 0,
   };
   if (!options.dryRun) {
     result.erasureJobsResumed = await resumeErasureJobs(services, actor);
@@ -81,6 +99,8 @@ export async function runRetention(services: Services, options: RunRetentionOpti
   const oldRequests = { contactId: null, closedAt: { lt: cut.closedRequestsBefore } };
   result.closedRequests = options.dryRun ? await services.prisma.privacyRequest.count({ where: oldRequests }) : (await services.prisma.privacyRequest.deleteMany({ where: oldRequests })).count;
   say(`verification codes: ${result.verificationCodes}; closed requests past ${periods.closedRequestYears} years: ${result.closedRequests}`);
+  result.billingRecords = await expireBillingRecords(services, cut.billingRecordsBefore, options.dryRun);
+  say(`billing records past ${periods.billingRecordYears} calendar years: ${result.billingRecords}`);
 
   const finishedAt = services.now();
   const receiptJws = await signReceipt(services, { receipt: 'retention', version: 1, runId: run.id, trigger: options.trigger, startedAt: now.toISOString(), finishedAt: finishedAt.toISOString(), periods, ...result }, 'nomina-retention-receipt+jwt');
@@ -90,6 +110,7 @@ export async function runRetention(services: Services, options: RunRetentionOpti
     counter.inc({ kind: 'subjects' }, result.subjects.erased);
     counter.inc({ kind: 'validation_events' }, result.validationEvents);
     counter.inc({ kind: 'telemetry_events' }, result.telemetryEvents);
+    counter.inc({ kind: 'billing_records' }, result.billingRecords);
   }
   return saved;
 }

@@ -7,10 +7,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { verifyReceipt } from '../../src/privacy/receipts';
-import { retentionCutoffs } from '../../src/retention/retention-policy';
+import { BILLING_RECORD_RETENTION_YEARS, categoryInfo } from '../../src/privacy/register/catalogue';
+import { DEFAULT_RETENTION, retentionCutoffs } from '../../src/retention/retention-policy';
 import { runRetention } from '../../src/retention/run-retention';
 import { runScheduledRetention } from '../../src/retention/retention-schedule';
-import { buildCustomer } from '../support/factories';
+import { buildCustomer, buildLicence } from '../support/factories';
 import { createHarness, type Harness } from '../support/harness';
 import { buildSubjectWorld } from '../privacy/support/subject-world';
 
@@ -77,6 +78,39 @@ describe('a retention run', () => {
     expect(listed.body.items.slice(0, 2).map((r: { id: string }) => r.id)).toEqual([run.id, dry.id]);
     expect(listed.body.items[0].receipt).toBe(run.receiptJws);
     expect((await h.api.get('/v1/retention/runs').set(h.auth(await h.login('support')))).status).toBe(403);
+  });
+
+  it('removes billing records 10 full calendar years after the period they record ended, and keeps younger ones', async () => {
+    const customer = await buildCustomer(h);
+    const yearsAgo = (n: number) => new Date(Date.now() - n * 365.25 * DAY);
+    const record = (issued: Date, until: Date | null, licenceId = randomUUID()) => h.services.prisma.billingRecord.create({
+      data: { customerId: customer.id, licenceId, productCode: 'OLD', issuedAt: issued, validFrom: issued, validUntil: until },
+    });
+    // A backdated 11-year-old row (its licence long gone) and one whose one-year period ended 12 years ago.
+    const eleven = await record(yearsAgo(11), null);
+    const twelve = await record(yearsAgo(13), yearsAgo(12));
+    // Within the period: issued 11 years ago but ran until 8 years ago; and a 9-year-old row.
+    const ranLonger = await record(yearsAgo(11), yearsAgo(8));
+    const nine = await record(yearsAgo(9), null);
+    // An open-ended licence that still exists: its contract has not ended, whatever its age.
+    const running = await buildLicence(h);
+    await h.services.prisma.billingRecord.updateMany({ where: { licenceId: running.licence.id }, data: { issuedAt: yearsAgo(11), validFrom: yearsAgo(11) } });
+    const runningRecord = await h.services.prisma.billingRecord.findFirstOrThrow({ where: { licenceId: running.licence.id } });
+
+    const dry = await runRetention(h.services, { dryRun: true, trigger: 'test' });
+    expect(dry.result).toMatchObject({ billingRecords: 2 });
+    expect(await h.services.prisma.billingRecord.count({ where: { id: eleven.id } })).toBe(1);
+    const run = await runRetention(h.services, { dryRun: false, trigger: 'test' });
+    expect(run.result).toMatchObject({ billingRecords: 2 });
+    const left = (await h.services.prisma.billingRecord.findMany({ where: { id: { in: [eleven.id, twelve.id, ranLonger.id, nine.id, runningRecord.id] } } })).map((r) => r.id);
+    expect(left.sort()).toEqual([ranLonger.id, nine.id, runningRecord.id].sort());
+    const receipt = await verifyReceipt(h.services, run.receiptJws!, 'nomina-retention-receipt+jwt');
+    expect(receipt).toMatchObject({ billingRecords: 2, periods: { billingRecordYears: 10 } });
+  });
+
+  it('declares the billing records retention in the catalogue, the one the run applies', () => {
+    expect(categoryInfo('billing_records').retention).toMatch(/10 (full )?calendar years/);
+    expect(DEFAULT_RETENTION.billingRecordYears).toBe(BILLING_RECORD_RETENTION_YEARS);
   });
 
   it('runs on schedule at most once a day across instances', async () => {

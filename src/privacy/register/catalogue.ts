@@ -28,6 +28,12 @@ export interface ProcessingActivity {
 
 export interface SubProcessor { name: string; service: string; location: string; categories: DataCategoryId[] }
 
+/**
+ * Billing records (Belgian VAT Code art. 60): kept 10 full calendar years after the year in which
+ * the licence period they record ended, then removed by the retention run (src/retention/).
+ */
+export const BILLING_RECORD_RETENTION_YEARS = 10;
+
 export const REGISTER_VERSION = '2026-11-22';
 
 export const CONTROLLER = {
@@ -51,7 +57,7 @@ export const DATA_CATEGORIES: DataCategory[] = [
   { id: 'privacy_requests', name: 'Data-subject requests', personal: true, fields: ['type', 'status', 'dates and deadlines', 'reason given', 'how identity was checked', 'outcome', 'signed receipt'], retention: 'while the subject’s data exists; after erasure only the non-identifying record (type, dates, receipt) for 5 years (accountability, Art. 5(2))' },
   { id: 'identity_verification', name: 'One-time verification codes', personal: true, fields: ['keyed hash of the e-mail address', 'hashed code (argon2id)', 'attempts', 'expiry'], retention: '10 minutes of validity; deleted after 24 hours' },
   { id: 'access_log', name: 'Staff-access and action log (audit trail)', personal: true, fields: ['who (staff id)', 'what', 'when', 'stated purpose', 'details (encrypted with the subject key)'], retention: 'hash-chained and kept; the personal details of an entry are erased with the subject' },
-  { id: 'billing_records', name: 'Minimal contract/billing records', personal: false, fields: ['customer (organisation)', 'licence reference', 'product code', 'issue and validity dates'], retention: '10 years (Belgian VAT Code art. 60)' },
+  { id: 'billing_records', name: 'Minimal contract/billing records', personal: false, fields: ['customer (organisation)', 'licence reference', 'product code', 'issue and validity dates'], retention: `${BILLING_RECORD_RETENTION_YEARS} full calendar years after the year in which the licence period ended (Belgian VAT Code art. 60), then removed by the retention run; a record of an open-ended licence is kept while the licence exists` },
   { id: 'erasure_proof', name: 'Proof of erasure', personal: false, fields: ['random subject reference', 'date of key destruction', 'signed erasure receipt'], retention: 'kept as evidence that erasure took place; holds no personal data' },
 ];
 
@@ -66,7 +72,7 @@ export const ACTIVITIES: ProcessingActivity[] = [
   { id: 'customer_communication', purpose: 'Service and product communication to customer contacts', legalBasis: 'Legitimate interest (Art. 6(1)(f)); an objection to direct marketing is always honoured (Art. 21(3))', categories: ['contact_data'], subjects: [CUSTOMER_CONTACTS], recipients: [STAFF], retention: 'until 2 years after the licence agreement ends', objection: 'object to direct marketing from the privacy page' },
   { id: 'data_subject_rights', purpose: 'Verify identity and handle requests for access, rectification, erasure, restriction, objection and portability', legalBasis: 'Legal obligation (Art. 6(1)(c), Art. 12–22 GDPR)', categories: ['privacy_requests', 'identity_verification', 'erasure_proof'], subjects: [CUSTOMER_CONTACTS], recipients: ['Privacy officer'], retention: 'codes: 10 minutes (deleted after 24 h); requests: see category' },
   { id: 'security_accountability', purpose: 'Record every staff access to personal data with its purpose, and keep the system secure', legalBasis: 'Legal obligation (Art. 5(2), 32 GDPR)', categories: ['access_log'], subjects: [CUSTOMER_CONTACTS, 'Vendor staff'], recipients: ['Privacy officer', 'Auditors (read-only)'], retention: 'kept; personal details erased with the subject' },
-  { id: 'billing', purpose: 'Keep the contract and billing records that tax law requires', legalBasis: 'Legal obligation (Art. 6(1)(c)): Belgian VAT Code art. 60 (10 years)', categories: ['billing_records'], subjects: ['Customer organisations (no personal data is kept in these records)'], recipients: ['Accounting', 'Tax authority on request'], retention: '10 years' },
+  { id: 'billing', purpose: 'Keep the contract and billing records that tax law requires', legalBasis: 'Legal obligation (Art. 6(1)(c)): Belgian VAT Code art. 60 (10 years)', categories: ['billing_records'], subjects: ['Customer organisations (no personal data is kept in these records)'], recipients: ['Accounting', 'Tax authority on request'], retention: `${BILLING_RECORD_RETENTION_YEARS} full calendar years after the licence period ended, then removed` },
 ];
 
 export const SUB_PROCESSORS: SubProcessor[] = [
