@@ -23,7 +23,7 @@ export async function contestFraudAlert(services: Services, contactId: string, a
     const request = await tx.privacyRequest.create({
       data: {
         contactId, subjectRef: contactId, type: 'objection', scope: ['fraud_profiling'], reason: sealedReason, channel: 'self_service',
-        status: 'identity_verified', receivedAt: now, dueAt: initialDueAt(now), identityVerifiedAt: now,
+        status: 'identity_verified', receivedAt: now, dueAt: initialDueAt(now, services.config.privacy.timeZone), identityVerifiedAt: now,
         identityMethod: 'one-time code sent to the e-mail address on record', fraudAlertId: alertId,
       },
     });

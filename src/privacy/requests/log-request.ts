@@ -21,7 +21,7 @@ export async function logRequest(services: Services, body: LogRequestBody, staff
     const request = await tx.privacyRequest.create({
       data: {
         contactId: contact.id, subjectRef: contact.id, type: body.type, scope: [...new Set(body.scope ?? [])], reason,
-        channel: body.channel, receivedAt, dueAt: initialDueAt(receivedAt), handledById: staff.id,
+        channel: body.channel, receivedAt, dueAt: initialDueAt(receivedAt, services.config.privacy.timeZone), handledById: staff.id,
         ...(identityMethod ? { status: 'identity_verified' as const, identityVerifiedAt: now, identityMethod } : {}),
       },
     });

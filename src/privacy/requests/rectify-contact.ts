@@ -20,7 +20,7 @@ export async function rectifyContact(services: Services, contactId: string, body
     const request = await tx.privacyRequest.create({
       data: {
         contactId, subjectRef: contactId, type: 'rectification', scope: [], channel: 'self_service', status: 'completed', receivedAt: now,
-        dueAt: initialDueAt(now), identityVerifiedAt: now, identityMethod: SELF_SERVICE_IDENTITY, closedAt: now, outcome: `self-served: corrected ${fields.join(', ')}`,
+        dueAt: initialDueAt(now, services.config.privacy.timeZone), identityVerifiedAt: now, identityMethod: SELF_SERVICE_IDENTITY, closedAt: now, outcome: `self-served: corrected ${fields.join(', ')}`,
       },
     });
     await services.audit.record({ actor: { type: 'subject', id: contactId }, action: 'contact.rectify', subjectId: contactId, resource: { type: 'privacy_request', id: request.id }, details: { fields } }, tx);

@@ -25,7 +25,7 @@ export async function submitSubjectRequest(services: Services, contactId: string
     const request = await tx.privacyRequest.create({
       data: {
         contactId, subjectRef: contactId, type: body.type, scope, reason, channel: 'self_service',
-        status: 'identity_verified', receivedAt: now, dueAt: initialDueAt(now), identityVerifiedAt: now, identityMethod: SELF_SERVICE_IDENTITY,
+        status: 'identity_verified', receivedAt: now, dueAt: initialDueAt(now, services.config.privacy.timeZone), identityVerifiedAt: now, identityMethod: SELF_SERVICE_IDENTITY,
       },
     });
     await emitWebhookEvent(tx, 'privacy.request.received', {
