@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { loadOrCreateDevSecrets, parseSecrets, type Secrets } from './crypto/secrets';
 import { DEFAULT_WEBHOOK_SETTINGS, type WebhookSettings } from './webhooks/webhook-settings';
+import { readPrivacySettings, type PrivacySettings } from './privacy/privacy-settings';
 
 const optionalString = z.string().trim().min(1).optional();
 const DEFAULT_DATA_DIR = './data';
@@ -27,7 +28,7 @@ const EnvSchema = z.object({
   NOMINA_KEYVAULT_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
-  MAIL_FROM: z.string().default('Nomina <privacy@nomina.invalid>'),
+  MAIL_FROM: z.string().trim().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: z.string().default('loopback'),
   STAFF_TOKEN_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
@@ -68,6 +69,8 @@ export interface Config {
   /** a console (cookie) session ends after this long without a request; renewed by each request */
   staffSessionIdleSeconds: number;
   secrets: Secrets;
+  /** controller, DPO, sub-processors, time zone of deadlines (src/privacy/privacy-settings.ts) */
+  privacy: PrivacySettings;
   bootstrapAdmin?: { email: string; password: string };
   /**
    * Check every response body against its route's response schema and fail the request when it
@@ -100,7 +103,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
   const production = (env.NODE_ENV ?? 'development') === 'production';
   if (production) {
     for (const name of SECRET_VARIABLES) if (!env[name]) problems.push(`${name}: required when NODE_ENV=production`);
+    // The sender of every notice to subjects and customers: the operator's address, not ours.
+    if (!env.MAIL_FROM?.trim()) problems.push('MAIL_FROM: required when NODE_ENV=production');
   }
+  const privacy = readPrivacySettings(env, production);
+  problems.push(...privacy.problems);
   if (Boolean(env.NOMINA_BOOTSTRAP_ADMIN_EMAIL) !== Boolean(env.NOMINA_BOOTSTRAP_ADMIN_PASSWORD)) {
     problems.push('NOMINA_BOOTSTRAP_ADMIN_EMAIL and NOMINA_BOOTSTRAP_ADMIN_PASSWORD: set both or neither');
   }
@@ -117,7 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
   if (production && retrySchedule && retrySchedule.reduce((a, b) => a + b, 0) < DEFAULT_WEBHOOK_SETTINGS.disableAfterMs) {
     problems.push('NOMINA_WEBHOOK_RETRY_SCHEDULE: must span at least 24 hours when NODE_ENV=production');
   }
-  if (problems.length > 0 || !values) return { ok: false, problems };
+  if (problems.length > 0 || !values || !privacy.settings) return { ok: false, problems };
 
   const notices: string[] = [];
   let secrets = secretsResult.secrets;
@@ -129,6 +136,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
       : `development secrets read from ${generated.path}`);
   }
   if (production && !values.METRICS_TOKEN) notices.push('METRICS_TOKEN is not set: /metrics answers anyone who can reach this port');
+  if (privacy.settings.placeholders.length > 0 || !values.MAIL_FROM) {
+    notices.push(`privacy settings use development placeholders (${[...privacy.settings.placeholders, ...(values.MAIL_FROM ? [] : ['MAIL_FROM'])].join(', ')}); they are required in production`);
+  }
   return {
     ok: true,
     notices,
@@ -141,12 +151,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
       dataDir: values.NOMINA_DATA_DIR,
       redisUrl: values.REDIS_URL,
       smtpUrl: values.SMTP_URL,
-      mailFrom: values.MAIL_FROM,
+      mailFrom: values.MAIL_FROM ?? 'Nomina (development placeholder — set MAIL_FROM) <privacy@nomina.invalid>',
       logLevel: values.LOG_LEVEL,
       trustProxy: values.TRUST_PROXY,
       staffTokenTtlSeconds: values.STAFF_TOKEN_TTL_MINUTES * 60,
       staffSessionIdleSeconds: values.STAFF_SESSION_IDLE_MINUTES * 60,
       secrets,
+      privacy: privacy.settings,
       fraudSignals: values.NOMINA_FRAUD_SIGNALS,
       metricsToken: values.METRICS_TOKEN,
       webhooks: {

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import type { Config } from '../../src/config';
 import { applyMigrations } from '../../src/db/migrations';
+import { developmentPrivacySettings } from '../../src/privacy/privacy-settings';
 
 export const BENCH_SERVER = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -48,6 +49,7 @@ export function benchConfig(overrides: Partial<Config> = {}): Config {
     env: 'production', host: '127.0.0.1', port: 0, dataDir: './data-bench', mailFrom: 'Nomina <bench@nomina.invalid>',
     logLevel: 'warn', trustProxy: 'loopback', staffTokenTtlSeconds: 900, staffSessionIdleSeconds: 1800,
     secrets: { masterKeys: [{ id: 'bench', key: secret() }], indexKey: secret(), keyPepper: secret(), telemetryKey: secret(), tokenSecret: secret() },
+    privacy: developmentPrivacySettings(),
     ...overrides,
   };
 }

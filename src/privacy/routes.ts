@@ -4,5 +4,6 @@ import { retentionRoutes } from '../retention/retention.routes';
 import { registerRoutes } from './register/register.routes';
 import { requestRoutes } from './requests.routes';
 import { selfServiceRoutes } from './self-service.routes';
+import { subProcessorRoutes } from './sub-processors/sub-processors.routes';
 
-export const privacyRoutes = [...selfServiceRoutes, ...requestRoutes, ...registerRoutes, ...retentionRoutes, ...breachRoutes];
+export const privacyRoutes = [...selfServiceRoutes, ...requestRoutes, ...registerRoutes, ...retentionRoutes, ...breachRoutes, ...subProcessorRoutes];

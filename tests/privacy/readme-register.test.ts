@@ -4,10 +4,10 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { renderRegisterMarkdown } from '../../src/privacy/register/render-register';
+import { readmeRegisterMarkdown } from '../../src/privacy/register/render-register';
 
 it("keeps the README's privacy section identical to the register catalogue", () => {
   const readme = readFileSync(path.resolve(__dirname, '..', '..', 'README.md'), 'utf8');
   const section = /<!-- register:start -->\n([\s\S]*)\n<!-- register:end -->/.exec(readme)?.[1];
-  expect(section).toBe(renderRegisterMarkdown().trimEnd());
+  expect(section).toBe(readmeRegisterMarkdown().trimEnd());
 });

@@ -1,5 +1,7 @@
 import { ACTIVITIES, DATA_CATEGORIES } from '../../src/privacy/register/catalogue';
-import { renderRegisterMarkdown } from '../../src/privacy/register/render-register';
+import { developmentPrivacySettings, type PrivacySettings } from '../../src/privacy/privacy-settings';
+import { readmeRegisterMarkdown } from '../../src/privacy/register/render-register';
+import { buildSubjectWorld } from './support/subject-world';
 import { createHarness, type Harness } from '../support/harness';
 
 let h: Harness;
@@ -26,8 +28,47 @@ describe('GET /v1/privacy/register', () => {
   });
 
   it('feeds the README section with the same purposes and categories', () => {
-    const md = renderRegisterMarkdown();
+    const md = readmeRegisterMarkdown();
     for (const a of ACTIVITIES) expect(md).toContain(a.purpose);
     for (const c of DATA_CATEGORIES) expect(md).toContain(c.name);
+  });
+});
+
+describe('the controller, DPO and sub-processors are the operator’s configuration', () => {
+  const configured: PrivacySettings = {
+    controller: { name: 'Softwarehuis Voorbeeld NV', address: 'Kunstlaan 1, 1000 Brussel', enterpriseNumber: 'BE 0123.456.789' },
+    dpo: { name: 'An Janssens', email: 'dpo@softwarehuis.example' },
+    subProcessors: [{ name: 'Hostingbedrijf BV', service: 'servers and backups', location: 'Belgium (EEA)', categories: ['contact_data', 'device_data'] }],
+    timeZone: 'Europe/Brussels', placeholders: [],
+  };
+  let c: Harness;
+  beforeAll(async () => { c = await createHarness({ privacy: configured }); });
+  afterAll(() => c.close());
+
+  it('shows the configured values in the register (JSON and HTML), none of the placeholders', async () => {
+    const res = await c.api.get('/v1/privacy/register').expect(200);
+    expect(res.body.controller).toMatchObject({ ...configured.controller, dpo: configured.dpo });
+    expect(res.body.subProcessors).toEqual([{ name: 'Hostingbedrijf BV', service: 'servers and backups', location: 'Belgium (EEA)', categories: ['contact_data', 'device_data'] }]);
+    const html = (await c.api.get('/v1/privacy/register?format=html').expect(200)).text;
+    expect(html).toContain('Softwarehuis Voorbeeld NV');
+    expect(html).toContain('dpo@softwarehuis.example');
+    expect(JSON.stringify(res.body) + html).not.toMatch(/placeholder|set here|vendor\.example/i);
+  });
+
+  it('shows them in a subject’s export', async () => {
+    const world = await buildSubjectWorld(c);
+    const dpo = await c.login('privacy_officer');
+    const res = await c.api.get(`/v1/privacy/subjects/${world.contactId}/export`).set(c.auth(dpo)).set('X-Purpose', 'access request by letter').expect(200);
+    const doc = JSON.parse(res.text);
+    expect(doc.howWeUseYourData.controller).toEqual({ name: configured.controller.name, address: configured.controller.address, dpo: configured.dpo });
+    expect(doc.howWeUseYourData.subProcessors.map((s: { name: string }) => s.name)).toEqual(['Hostingbedrijf BV']);
+  });
+
+  it('marks the development defaults as placeholders, wherever they show', async () => {
+    const dev = developmentPrivacySettings();
+    expect(dev.controller.name).toMatch(/development placeholder — set NOMINA_CONTROLLER_NAME/);
+    const res = await h.api.get('/v1/privacy/register').expect(200);
+    expect(res.body.controller.name).toBe(dev.controller.name);
+    expect(res.body.subProcessors.every((s: { name: string }) => /development placeholder/.test(s.name))).toBe(true);
   });
 });

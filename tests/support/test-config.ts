@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../../src/config';
+import { developmentPrivacySettings } from '../../src/privacy/privacy-settings';
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
@@ -9,6 +10,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
       masterKeys: [{ id: 'k1', key: randomBytes(32) }],
       indexKey: randomBytes(32), keyPepper: randomBytes(32), telemetryKey: randomBytes(32), tokenSecret: randomBytes(32),
     },
+    privacy: developmentPrivacySettings(),
     ...overrides,
   };
 }

@@ -5,7 +5,8 @@
  * memory nor a long wait for the first byte.
  */
 import type { Services } from '../../services';
-import { ACTIVITIES, CONTROLLER, DATA_CATEGORIES, REGISTER_VERSION, REQUEST_DEADLINE, RIGHTS, SUB_PROCESSORS, TRANSFERS } from '../register/catalogue';
+import { ACTIVITIES, controllerOf, DATA_CATEGORIES, REGISTER_VERSION, REQUEST_DEADLINE, RIGHTS, SUPERVISORY_AUTHORITY, TRANSFERS } from '../register/catalogue';
+import { registerSubProcessors } from '../sub-processors/sub-processor-register';
 import { EXPORT_ORDER } from '../stores';
 import type { SubjectDataStore, SubjectScope } from '../subject-data';
 
@@ -13,21 +14,22 @@ export const EXPORT_FORMAT = 'nomina.subject-export';
 export const EXPORT_VERSION = 1;
 
 /** "How we use your data": the register, limited to the categories of this subject's data. */
-export function howWeUseYourData(stores: readonly SubjectDataStore[]) {
+export async function howWeUseYourData(services: Services, stores: readonly SubjectDataStore[]) {
   const categories = new Set(stores.map((s) => s.category));
+  const controller = controllerOf(services.config.privacy);
   return {
     registerVersion: REGISTER_VERSION,
-    controller: { name: CONTROLLER.name, address: CONTROLLER.address, dpo: CONTROLLER.dpo },
+    controller: { name: controller.name, address: controller.address, dpo: controller.dpo },
     purposes: ACTIVITIES.filter((a) => a.categories.some((c) => categories.has(c))).map((a) => ({
       purpose: a.purpose, legalBasis: a.legalBasis, categories: a.categories, recipients: a.recipients, retention: a.retention, ...(a.objection ? { howToObject: a.objection } : {}),
     })),
     dataCategories: DATA_CATEGORIES.filter((c) => categories.has(c.id)),
-    subProcessors: SUB_PROCESSORS,
+    subProcessors: await registerSubProcessors(services),
     transfersOutsideEea: TRANSFERS,
     automatedDecisions: 'None. Fraud signals open an alert that a member of staff decides, with a recorded reason; contractual limits (number of machines and users) are applied as rules.',
     yourRights: RIGHTS,
     requestDeadline: REQUEST_DEADLINE,
-    complaints: CONTROLLER.supervisoryAuthority,
+    complaints: SUPERVISORY_AUTHORITY,
   };
 }
 
@@ -37,7 +39,7 @@ export async function writeExport(services: Services, scope: SubjectScope, write
   const counts: Record<string, number> = {};
   const header = {
     format: EXPORT_FORMAT, version: EXPORT_VERSION, generatedAt: services.now().toISOString(),
-    subject: { contactId: scope.contactId }, howWeUseYourData: howWeUseYourData(stores),
+    subject: { contactId: scope.contactId }, howWeUseYourData: await howWeUseYourData(services, stores),
   };
   await write(JSON.stringify(header).slice(0, -1) + ',"data":{');
   let firstStore = true;

@@ -5,8 +5,11 @@
  * so the three cannot drift apart. The erasure and export stores name the data category they
  * hold (`DataCategoryId`), and a test checks that every category a store uses is declared here.
  *
- * Controller and DPO details are the vendor's: replace the placeholders before going live.
+ * The controller, its DPO and the initial sub-processors are the operator's configuration
+ * (src/privacy/privacy-settings.ts); the sub-processors in force are the register staff maintain
+ * (src/privacy/sub-processors/). Both are passed in, so the catalogue stays pure.
  */
+import type { PrivacySettings } from '../privacy-settings';
 
 export type DataCategoryId =
   | 'contact_data' | 'licence_data' | 'device_data' | 'validation_history' | 'fraud_evidence'
@@ -36,15 +39,9 @@ export const BILLING_RECORD_RETENTION_YEARS = 10;
 
 export const REGISTER_VERSION = '2026-11-22';
 
-export const CONTROLLER = {
-  name: 'The licensor (software vendor) operating Nomina — set its legal name here',
-  address: 'Registered office, Belgium — set here',
-  enterpriseNumber: 'BE 0000.000.000 — set here',
-  dpo: { name: 'Data protection officer', email: 'privacy@vendor.example' },
-  supervisoryAuthority: {
-    name: 'Gegevensbeschermingsautoriteit / Autorité de protection des données (Belgian Data Protection Authority)',
-    address: 'Drukpersstraat 35 / Rue de la Presse 35, 1000 Brussel/Bruxelles', email: 'contact@apd-gba.be', url: 'https://www.gegevensbeschermingsautoriteit.be',
-  },
+export const SUPERVISORY_AUTHORITY = {
+  name: 'Gegevensbeschermingsautoriteit / Autorité de protection des données (Belgian Data Protection Authority)',
+  address: 'Drukpersstraat 35 / Rue de la Presse 35, 1000 Brussel/Bruxelles', email: 'contact@apd-gba.be', url: 'https://www.gegevensbeschermingsautoriteit.be',
 } as const;
 
 export const DATA_CATEGORIES: DataCategory[] = [
@@ -75,11 +72,6 @@ export const ACTIVITIES: ProcessingActivity[] = [
   { id: 'billing', purpose: 'Keep the contract and billing records that tax law requires', legalBasis: 'Legal obligation (Art. 6(1)(c)): Belgian VAT Code art. 60 (10 years)', categories: ['billing_records'], subjects: ['Customer organisations (no personal data is kept in these records)'], recipients: ['Accounting', 'Tax authority on request'], retention: `${BILLING_RECORD_RETENTION_YEARS} full calendar years after the licence period ended, then removed` },
 ];
 
-export const SUB_PROCESSORS: SubProcessor[] = [
-  { name: 'Hosting provider (set here)', service: 'servers, PostgreSQL database and encrypted backups', location: 'European Economic Area', categories: ['contact_data', 'licence_data', 'device_data', 'validation_history', 'fraud_evidence', 'usage_telemetry', 'privacy_requests', 'identity_verification', 'access_log', 'billing_records'] },
-  { name: 'E-mail delivery provider (set here)', service: 'SMTP relay for verification codes and request notices', location: 'European Economic Area', categories: ['contact_data'] },
-];
-
 export const TRANSFERS = { outsideEea: false, statement: 'No personal data is transferred outside the European Economic Area; sub-processors are bound to process in the EEA and to give 30 days’ notice of a new sub-processor.' } as const;
 
 export const SECURITY_MEASURES: string[] = [
@@ -100,13 +92,18 @@ export const RIGHTS: string[] = [
 
 export const REQUEST_DEADLINE = 'Requests are answered within one calendar month; this can be extended by at most two further months, in which case you are told why within the first month.';
 
-export function registerDocument() {
+/** The controller as the register and exports show it: the configured identity, DPO and authority. */
+export function controllerOf(settings: Pick<PrivacySettings, 'controller' | 'dpo'>) {
+  return { ...settings.controller, dpo: settings.dpo, supervisoryAuthority: SUPERVISORY_AUTHORITY };
+}
+
+export function registerDocument(settings: Pick<PrivacySettings, 'controller' | 'dpo'>, subProcessors: SubProcessor[]) {
   return {
     version: REGISTER_VERSION,
-    controller: CONTROLLER,
+    controller: controllerOf(settings),
     activities: ACTIVITIES,
     dataCategories: DATA_CATEGORIES,
-    subProcessors: SUB_PROCESSORS,
+    subProcessors: subProcessors.map(({ name, service, location, categories }) => ({ name, service, location, categories })),
     transfers: TRANSFERS,
     securityMeasures: SECURITY_MEASURES,
     rights: RIGHTS,

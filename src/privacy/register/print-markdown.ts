@@ -1,4 +1,4 @@
 /** `npm run register:markdown`: prints the README's privacy section from the catalogue. */
-import { renderRegisterMarkdown } from './render-register';
+import { readmeRegisterMarkdown } from './render-register';
 
-process.stdout.write(renderRegisterMarkdown());
+process.stdout.write(readmeRegisterMarkdown());

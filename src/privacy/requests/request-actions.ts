@@ -6,7 +6,7 @@ import type { PrivacyRequest } from '../../generated/prisma/client';
 import { AppError, notFound } from '../../http/problem';
 import type { StaffPrincipal } from '../../http/route';
 import type { Services } from '../../services';
-import { CONTROLLER } from '../register/catalogue';
+import { SUPERVISORY_AUTHORITY } from '../register/catalogue';
 import { decideExtension } from '../deadlines';
 import { notifySubject, subjectEmail } from '../notify-subject';
 import { choiceInForce, type ObjectionScope } from '../processing-permissions';
@@ -41,7 +41,7 @@ export async function startRequest(ctx: Ctx, id: string) {
 export async function extendRequest(ctx: Ctx, id: string, months: number, reason: string) {
   const request = await load(ctx.services, id);
   if (!canApply('extend', request.status)) throw new AppError('CONFLICT', `cannot extend a request that is ${request.status}`);
-  const decision = decideExtension(request, months, reason, ctx.services.now());
+  const decision = decideExtension(request, months, reason, ctx.services.now(), ctx.services.config.privacy.timeZone);
   if (!decision.ok) {
     const why = { first_deadline_passed: 'the first deadline has passed: an extension must be told within the first month', beyond_two_months: 'at most two further months', reason_required: 'a reason is required', not_later: 'the deadline is already that late' }[decision.reason];
     throw new AppError('UNPROCESSABLE', why, { extra: { reasonCode: decision.reason } });
@@ -51,7 +51,7 @@ export async function extendRequest(ctx: Ctx, id: string, months: number, reason
     `We need more time to answer your ${request.type} request of ${request.receivedAt.toISOString().slice(0, 10)}.`,
     `New deadline: ${decision.extendedDueAt.toISOString().slice(0, 10)}.`,
     `Reason: ${reason}`,
-    `You may lodge a complaint with the ${CONTROLLER.supervisoryAuthority.name} (${CONTROLLER.supervisoryAuthority.email}).`,
+    `You may lodge a complaint with the ${SUPERVISORY_AUTHORITY.name} (${SUPERVISORY_AUTHORITY.email}).`,
   ]);
   if (!told) throw new AppError('UNPROCESSABLE', 'the subject cannot be reached by e-mail; an extension must be told to them');
   return transition(ctx, request, 'extend', { extendedDueAt: decision.extendedDueAt, extensionReason: await sealText(ctx.services, request.contactId, 'privacy_request.extension_reason', reason) });
@@ -63,7 +63,7 @@ export async function rejectRequest(ctx: Ctx, id: string, reason: string) {
   await notifySubject(ctx.services, await subjectEmail(ctx.services, request.contactId ?? request.subjectRef), 'request_rejected', 'Your request', [
     `We cannot carry out your ${request.type} request of ${request.receivedAt.toISOString().slice(0, 10)}.`,
     `Reason: ${reason}`,
-    `You may lodge a complaint with the ${CONTROLLER.supervisoryAuthority.name} (${CONTROLLER.supervisoryAuthority.email}) or seek a judicial remedy.`,
+    `You may lodge a complaint with the ${SUPERVISORY_AUTHORITY.name} (${SUPERVISORY_AUTHORITY.email}) or seek a judicial remedy.`,
   ]);
   return updated;
 }
