@@ -1,7 +1,9 @@
 /**
  * The breach register (Art. 33(5)): every breach is recorded, notified or not, with the facts,
  * effects and measures. Staff must describe categories and counts, not people: the register holds
- * no subject's personal data.
+ * no subject's personal data — affected subjects and customers are named by id only. Recording
+ * a breach, or changing its risk or affected parties, sends the notices at once
+ * (src/breaches/notify-breach.ts); GET …/notices shows who was told when.
  */
 import { z } from 'zod';
 import type { BreachRecord } from '../generated/prisma/client';
@@ -9,7 +11,14 @@ import { IdParams, Instant, isoDate, listOf, text } from '../http/common-schemas
 import { notFound } from '../http/problem';
 import { defineRoute, staffOnly } from '../http/route';
 import { emitWebhookEvent } from '../webhooks/emit-event';
+import { listNotices } from '../notices/send-notices';
+import type { Services } from '../services';
+import { addAffected } from './breach-affected';
 import { notificationDeadline, notificationState } from './breach-deadline';
+import { notifyBreach } from './notify-breach';
+
+const Ids = z.array(z.uuid()).max(10_000);
+const Risk = z.enum(['low', 'high']);
 
 const BreachBody = z.strictObject({
   title: text(200),
@@ -24,8 +33,15 @@ const BreachBody = z.strictObject({
   measures: text(5000),
   authorityNotifiedAt: isoDate.optional(),
   subjectsNotifiedAt: isoDate.optional(),
+  /** the privacy officer's assessment of the risk to the persons; "high" notifies them (Art. 34) */
+  risk: Risk.optional(),
+  affectedSubjectIds: Ids.optional(),
+  affectedCustomerIds: Ids.optional(),
 });
-const UpdateBreachBody = z.strictObject({ authorityNotifiedAt: isoDate.optional(), subjectsNotifiedAt: isoDate.optional(), measures: text(5000).optional() })
+const UpdateBreachBody = z.strictObject({
+  authorityNotifiedAt: isoDate.optional(), subjectsNotifiedAt: isoDate.optional(), measures: text(5000).optional(),
+  risk: Risk.optional(), affectedSubjectIds: Ids.optional(), affectedCustomerIds: Ids.optional(),
+})
   .refine((b) => Object.keys(b).length > 0, 'send at least one field');
 const BreachQuery = z.strictObject({ state: z.enum(['pending', 'overdue', 'notified', 'notified_late']).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) });
 
@@ -35,7 +51,14 @@ const BreachView = z.object({
   notificationDeadline: Instant.describe('awareAt + 72 hours (Art. 33(1))'),
   notificationState: z.enum(['pending', 'overdue', 'notified', 'notified_late']),
   authorityNotifiedAt: Instant.nullable(), subjectsNotifiedAt: Instant.nullable(),
-  recordedById: z.string(), createdAt: Instant,
+  recordedById: z.string(), createdAt: Instant, risk: Risk.nullable().describe('the privacy officer’s assessment; high notifies the affected subjects'),
+});
+const BreachWithParties = BreachView.extend({ affectedSubjectIds: z.array(z.uuid()), affectedCustomerIds: z.array(z.uuid()) });
+const NoticeCounts = z.object({ sent: z.number().int(), failed: z.number().int(), unreachable: z.number().int().describe('erased contacts: no address left') });
+const BreachWithNotices = BreachWithParties.extend({ notices: z.object({ subjects: NoticeCounts, customers: NoticeCounts }) });
+const NoticeView = z.object({
+  id: z.uuid(), kind: z.enum(['breach_subject', 'breach_customer', 'sub_processor_change']), status: z.enum(['sent', 'failed']), at: Instant,
+  contactId: z.uuid().nullable().describe('null once the contact was erased'), customerId: z.uuid().nullable(),
 });
 
 export function presentBreach(b: BreachRecord, now: Date) {
@@ -44,23 +67,36 @@ export function presentBreach(b: BreachRecord, now: Date) {
     approxSubjects: b.approxSubjects, approxRecords: b.approxRecords, measures: b.measures,
     notificationDeadline: notificationDeadline(b.awareAt).toISOString(), notificationState: notificationState(b, now),
     authorityNotifiedAt: b.authorityNotifiedAt?.toISOString() ?? null, subjectsNotifiedAt: b.subjectsNotifiedAt?.toISOString() ?? null,
-    recordedById: b.recordedById, createdAt: b.createdAt.toISOString(),
+    recordedById: b.recordedById, createdAt: b.createdAt.toISOString(), risk: b.risk,
   };
+}
+
+async function presentWithParties(services: Services, b: BreachRecord) {
+  const [subjects, customers] = await Promise.all([
+    services.prisma.breachAffectedSubject.findMany({ where: { breachId: b.id }, select: { contactId: true } }),
+    services.prisma.breachAffectedCustomer.findMany({ where: { breachId: b.id }, select: { customerId: true } }),
+  ]);
+  return { ...presentBreach(b, services.now()), affectedSubjectIds: subjects.map((s) => s.contactId), affectedCustomerIds: customers.map((c) => c.customerId) };
 }
 
 export const breachRoutes = [
   defineRoute({
     method: 'post', path: '/v1/breaches', tag: 'breaches', access: staffOnly('privacy_officer'), body: BreachBody,
-    response: { status: 201, description: 'the recorded breach with its notification deadline', schema: BreachView },
-    summary: 'Record a personal-data breach; the 72-hour notification deadline is computed from awareAt',
+    response: { status: 201, description: 'the recorded breach with its notification deadline, affected parties and the notices sent', schema: BreachWithNotices },
+    summary: 'Record a personal-data breach; the 72-hour notification deadline is computed from awareAt. Affected customers '
+      + '(and the customers of affected subjects) are told by e-mail at once, affected subjects too when `risk` is high',
     async handler({ services, body, staff, requestId }) {
+      const { affectedSubjectIds, affectedCustomerIds, ...fields } = body;
       const breach = await services.prisma.$transaction(async (tx) => {
-        const created = await tx.breachRecord.create({ data: { ...body, recordedById: staff.id } });
+        const created = await tx.breachRecord.create({ data: { ...fields, recordedById: staff.id } });
+        await addAffected(tx, created.id, { affectedSubjectIds, affectedCustomerIds });
         await emitWebhookEvent(tx, 'breach.recorded', { breachId: created.id, awareAt: created.awareAt.toISOString(), notificationDeadline: notificationDeadline(created.awareAt).toISOString() }, services.now());
         await services.audit.record({ actor: staff.actor, action: 'breach.record', resource: { type: 'breach', id: created.id }, requestId }, tx);
         return created;
       });
-      return { status: 201, body: presentBreach(breach, services.now()) };
+      const notices = await notifyBreach(services, breach.id);
+      const current = await services.prisma.breachRecord.findUniqueOrThrow({ where: { id: breach.id } });
+      return { status: 201, body: { ...(await presentWithParties(services, current)), notices } };
     },
   }),
   defineRoute({
@@ -76,14 +112,31 @@ export const breachRoutes = [
   }),
   defineRoute({
     method: 'patch', path: '/v1/breaches/:id', tag: 'breaches', access: staffOnly('privacy_officer'), params: IdParams, body: UpdateBreachBody,
-    response: { status: 200, description: 'the updated breach', schema: BreachView },
-    summary: 'Record the notification of the authority or of the subjects, or update the measures',
+    response: { status: 200, description: 'the updated breach, with the notices this change sent', schema: BreachWithNotices },
+    summary: 'Record the notification of the authority or of the subjects, update the measures or the risk, or add affected '
+      + 'subjects and customers (those not yet told are told at once)',
     async handler({ services, params, body, staff, requestId }) {
       const exists = await services.prisma.breachRecord.count({ where: { id: params.id } });
       if (!exists) throw notFound('breach');
-      const breach = await services.prisma.breachRecord.update({ where: { id: params.id }, data: body });
-      await services.audit.record({ actor: staff.actor, action: 'breach.update', resource: { type: 'breach', id: breach.id }, requestId, details: { fields: Object.keys(body) } });
-      return { body: presentBreach(breach, services.now()) };
+      const { affectedSubjectIds, affectedCustomerIds, ...fields } = body;
+      await services.prisma.$transaction(async (tx) => {
+        await tx.breachRecord.update({ where: { id: params.id }, data: fields });
+        await addAffected(tx, params.id, { affectedSubjectIds, affectedCustomerIds });
+        await services.audit.record({ actor: staff.actor, action: 'breach.update', resource: { type: 'breach', id: params.id }, requestId, details: { fields: Object.keys(body) } }, tx);
+      });
+      const notices = await notifyBreach(services, params.id);
+      const breach = await services.prisma.breachRecord.findUniqueOrThrow({ where: { id: params.id } });
+      return { body: { ...(await presentWithParties(services, breach)), notices } };
+    },
+  }),
+  defineRoute({
+    method: 'get', path: '/v1/breaches/:id/notices', tag: 'breaches', access: staffOnly('privacy_officer', 'auditor'), params: IdParams,
+    summary: 'Who was told of a breach and when: one entry per notice (subject or customer contact, by id), sent or failed',
+    response: { status: 200, description: 'the breach and its notices', schema: z.object({ breach: BreachWithParties, items: z.array(NoticeView) }) },
+    async handler({ services, params }) {
+      const breach = await services.prisma.breachRecord.findUnique({ where: { id: params.id } });
+      if (!breach) throw notFound('breach');
+      return { body: { breach: await presentWithParties(services, breach), items: await listNotices(services, { breachId: params.id }) } };
     },
   }),
 ];

@@ -14,7 +14,7 @@ import { DEFAULT_TIME_ZONE, isKnownTimeZone } from './deadlines';
 
 const DATA_CATEGORY_IDS = [
   'contact_data', 'licence_data', 'device_data', 'validation_history', 'fraud_evidence', 'usage_telemetry',
-  'privacy_requests', 'identity_verification', 'access_log', 'billing_records', 'erasure_proof',
+  'privacy_requests', 'identity_verification', 'access_log', 'billing_records', 'erasure_proof', 'breach_notifications',
 ] as const;
 
 export const SubProcessorSetting = z.strictObject({

@@ -24,6 +24,10 @@ const NO_SUBJECT_DATA: Record<string, string> = {
   WebhookEndpoint: "a vendor system's receiver URL and wrapped signing secret",
   WebhookEvent: 'the webhook outbox: event type, time, and ids and states only (random ids that resolve to nothing once the records are erased); no holder id',
   WebhookDelivery: 'delivery status, attempts and response codes of an event to an endpoint',
+  BreachAffectedCustomer: 'a link between a breach and a customer organisation (not a natural person)',
+  SubProcessor: 'the sub-processor register: companies and the services they provide',
+  SubProcessorChange: 'changes to the sub-processor register; who was told is in Notice (covered by breach_notices)',
+  CustomerExport: 'an export handed to a customer organisation at the end of its agreement: a digest and dates, not the data',
 };
 
 describe('subject-data store coverage', () => {

@@ -13,7 +13,8 @@ import type { PrivacySettings } from '../privacy-settings';
 
 export type DataCategoryId =
   | 'contact_data' | 'licence_data' | 'device_data' | 'validation_history' | 'fraud_evidence'
-  | 'usage_telemetry' | 'privacy_requests' | 'identity_verification' | 'access_log' | 'billing_records' | 'erasure_proof';
+  | 'usage_telemetry' | 'privacy_requests' | 'identity_verification' | 'access_log' | 'billing_records' | 'erasure_proof'
+  | 'breach_notifications';
 
 export interface DataCategory { id: DataCategoryId; name: string; fields: string[]; personal: boolean; retention: string }
 
@@ -55,6 +56,7 @@ export const DATA_CATEGORIES: DataCategory[] = [
   { id: 'identity_verification', name: 'One-time verification codes', personal: true, fields: ['keyed hash of the e-mail address', 'hashed code (argon2id)', 'attempts', 'expiry'], retention: '10 minutes of validity; deleted after 24 hours' },
   { id: 'access_log', name: 'Staff-access and action log (audit trail)', personal: true, fields: ['who (staff id)', 'what', 'when', 'stated purpose', 'details (encrypted with the subject key)'], retention: 'hash-chained and kept; the personal details of an entry are erased with the subject' },
   { id: 'billing_records', name: 'Minimal contract/billing records', personal: false, fields: ['customer (organisation)', 'licence reference', 'product code', 'issue and validity dates'], retention: `${BILLING_RECORD_RETENTION_YEARS} full calendar years after the year in which the licence period ended (Belgian VAT Code art. 60), then removed by the retention run; a record of an open-ended licence is kept while the licence exists` },
+  { id: 'breach_notifications', name: 'Breach and sub-processor notices', personal: true, fields: ['personal-data breaches that affected you (reference, title, date, categories, measures)', 'notices sent to you and when (breaches, changes of sub-processors)'], retention: 'while your data exists; on erasure the link to you is removed, and only the fact that a notice was sent is kept' },
   { id: 'erasure_proof', name: 'Proof of erasure', personal: false, fields: ['random subject reference', 'date of key destruction', 'signed erasure receipt'], retention: 'kept as evidence that erasure took place; holds no personal data' },
 ];
 
@@ -68,7 +70,7 @@ export const ACTIVITIES: ProcessingActivity[] = [
   { id: 'usage_statistics', purpose: 'Improve the software from pseudonymised usage statistics', legalBasis: 'Legitimate interest (Art. 6(1)(f)); collection stops on objection or restriction', categories: ['usage_telemetry'], subjects: [CUSTOMER_CONTACTS], recipients: ['Product team: aggregates only, cells under 5 suppressed'], retention: 'raw events 13 months, then aggregates without pseudonyms', objection: 'object to telemetry from the privacy page; the application stops sending at its next validation' },
   { id: 'customer_communication', purpose: 'Service and product communication to customer contacts', legalBasis: 'Legitimate interest (Art. 6(1)(f)); an objection to direct marketing is always honoured (Art. 21(3))', categories: ['contact_data'], subjects: [CUSTOMER_CONTACTS], recipients: [STAFF], retention: 'until 2 years after the licence agreement ends', objection: 'object to direct marketing from the privacy page' },
   { id: 'data_subject_rights', purpose: 'Verify identity and handle requests for access, rectification, erasure, restriction, objection and portability', legalBasis: 'Legal obligation (Art. 6(1)(c), Art. 12–22 GDPR)', categories: ['privacy_requests', 'identity_verification', 'erasure_proof'], subjects: [CUSTOMER_CONTACTS], recipients: ['Privacy officer'], retention: 'codes: 10 minutes (deleted after 24 h); requests: see category' },
-  { id: 'security_accountability', purpose: 'Record every staff access to personal data with its purpose, and keep the system secure', legalBasis: 'Legal obligation (Art. 5(2), 32 GDPR)', categories: ['access_log'], subjects: [CUSTOMER_CONTACTS, 'Vendor staff'], recipients: ['Privacy officer', 'Auditors (read-only)'], retention: 'kept; personal details erased with the subject' },
+  { id: 'security_accountability', purpose: 'Record every staff access to personal data with its purpose, keep the system secure, and notify personal-data breaches', legalBasis: 'Legal obligation (Art. 5(2), 32–34 GDPR)', categories: ['access_log', 'breach_notifications'], subjects: [CUSTOMER_CONTACTS, 'Vendor staff'], recipients: ['Privacy officer', 'Auditors (read-only)'], retention: 'kept; personal details erased with the subject' },
   { id: 'billing', purpose: 'Keep the contract and billing records that tax law requires', legalBasis: 'Legal obligation (Art. 6(1)(c)): Belgian VAT Code art. 60 (10 years)', categories: ['billing_records'], subjects: ['Customer organisations (no personal data is kept in these records)'], recipients: ['Accounting', 'Tax authority on request'], retention: `${BILLING_RECORD_RETENTION_YEARS} full calendar years after the licence period ended, then removed` },
 ];
 

@@ -8,6 +8,7 @@
  * module keeps its own (requests, codes, erasure jobs, data key), the contact, the access log and
  * the billing records.
  */
+import { breachNoticesStore } from '../../breaches/breach-subject-data';
 import { deviceMacsStore, devicesStore } from '../../devices/device-subject-data';
 import { fraudAlertsStore, fraudObservationsStore } from '../../fraud/subject-fraud-data';
 import { licencesStore, licenceUsersStore } from '../../licences/licence-subject-data';
@@ -37,6 +38,7 @@ export const SUBJECT_DATA_STORES: readonly SubjectDataStore[] = [
   privacyRequestsStore,
   restrictionExceptionsStore,
   auditEntriesStore,
+  breachNoticesStore,
   contactsStore,
   erasureJobsStore,
   subjectKeyStore,
@@ -45,5 +47,5 @@ export const SUBJECT_DATA_STORES: readonly SubjectDataStore[] = [
 /** Export order: the person first, then what hangs off them. */
 export const EXPORT_ORDER: readonly SubjectDataStore[] = [
   contactsStore, licencesStore, licenceUsersStore, devicesStore, deviceMacsStore, validationEventsStore, telemetryEventsStore,
-  fraudAlertsStore, fraudObservationsStore, privacyRequestsStore, restrictionExceptionsStore, auditEntriesStore, verificationCodesStore, billingRecordsStore, erasureJobsStore, subjectKeyStore,
+  fraudAlertsStore, fraudObservationsStore, privacyRequestsStore, restrictionExceptionsStore, auditEntriesStore, breachNoticesStore, verificationCodesStore, billingRecordsStore, erasureJobsStore, subjectKeyStore,
 ];
