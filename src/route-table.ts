@@ -6,6 +6,7 @@ import { apiKeyRoutes } from './api-keys/api-keys.routes';
 import { auditRoutes } from './audit/audit.routes';
 import { catalogueRoutes } from './catalogue/catalogue.routes';
 import { contactRoutes } from './contacts/contacts.routes';
+import { customerClosureRoutes } from './customers/customer-closure.routes';
 import { customerRoutes } from './customers/customers.routes';
 import { fraudRoutes } from './fraud/fraud.routes';
 import type { RouteDefinition } from './http/route';
@@ -18,5 +19,5 @@ import { licensingRoutes } from './validation/licensing.routes';
 import { webhookRoutes } from './webhooks/webhooks.routes';
 
 export function allRoutes(): RouteDefinition[] {
-  return [...opsRoutes, ...setupRoutes, ...staffRoutes, ...auditRoutes, ...customerRoutes, ...contactRoutes, ...catalogueRoutes, ...telemetryRoutes, ...licensingRoutes, ...fraudRoutes, ...privacyRoutes, ...apiKeyRoutes, ...webhookRoutes];
+  return [...opsRoutes, ...setupRoutes, ...staffRoutes, ...auditRoutes, ...customerRoutes, ...customerClosureRoutes, ...contactRoutes, ...catalogueRoutes, ...telemetryRoutes, ...licensingRoutes, ...fraudRoutes, ...privacyRoutes, ...apiKeyRoutes, ...webhookRoutes];
 }

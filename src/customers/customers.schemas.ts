@@ -28,6 +28,7 @@ export function presentCustomer(c: CustomerRow) {
   return {
     id: c.id, name: c.name, country: c.country, vatNumber: c.vatNumber,
     agreementStartsAt: c.agreementStartsAt.toISOString(), agreementEndsAt: c.agreementEndsAt?.toISOString() ?? null,
+    closedAt: c.closedAt?.toISOString() ?? null,
     createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString(),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Signed receipts (erasure, retention): compact JWS, EdDSA, signed with the service's current
+ * Signed receipts (erasure, retention, closure of a customer): compact JWS, EdDSA, signed with the service's current
  * signing key (src/signing) and carrying its `kid`, so anyone can check a receipt against
  * /.well-known/jwks.json. The `typ` header keeps a receipt from ever passing for a licence token.
  */
@@ -7,7 +7,7 @@ import { CompactSign, compactVerify, decodeProtectedHeader } from 'jose';
 import type { Services } from '../services';
 import { licenceSigner } from '../signing/licence-signer';
 
-export type ReceiptType = 'nomina-erasure-receipt+jwt' | 'nomina-retention-receipt+jwt';
+export type ReceiptType = 'nomina-erasure-receipt+jwt' | 'nomina-retention-receipt+jwt' | 'nomina-customer-closure-receipt+jwt';
 
 export async function signReceipt(services: Services, payload: Record<string, unknown>, typ: ReceiptType): Promise<string> {
   const key = await licenceSigner(services).activeKey();
