@@ -21,7 +21,7 @@ export const CustomerListQuery = PageQuery.extend({ name: z.string().trim().min(
 
 export type CustomerRow = {
   id: string; name: string; vatNumber: string | null; country: string;
-  agreementStartsAt: Date; agreementEndsAt: Date | null; createdAt: Date; updatedAt: Date;
+  agreementStartsAt: Date; agreementEndsAt: Date | null; closedAt?: Date | null; createdAt: Date; updatedAt: Date;
 };
 
 export function presentCustomer(c: CustomerRow) {

@@ -98,8 +98,9 @@ function operation(route: RouteDefinition): Record<string, unknown> {
     ? ` Roles: ${route.access.roles.join(', ')}.${route.access.scopes ? ` API-key scopes: ${route.access.scopes.join(', ')}.` : ' Not open to API keys.'}`
     : '';
   const ok = route.response ?? { status: 200, description: 'OK' };
-  const okContent = ok.schema
-    ? { content: { [ok.contentType ?? 'application/json']: { schema: jsonSchema(ok.schema, 'output'), ...(ok.example !== undefined ? { example: ok.example } : {}) } } }
+  const okSchema = ok.schemaRef ? { $ref: `#/components/schemas/${ok.schemaRef}` } : ok.schema ? jsonSchema(ok.schema, 'output') : undefined;
+  const okContent = okSchema
+    ? { content: { [ok.contentType ?? 'application/json']: { schema: okSchema, ...(ok.example !== undefined ? { example: ok.example } : {}) } } }
     : {};
   const errors = Object.fromEntries(errorStatuses(route).map((status) => [status, { $ref: `#/components/responses/Problem${status}` }]));
   return {
@@ -129,7 +130,8 @@ function operationId(route: RouteDefinition): string {
   return route.method + words.map((w) => w[0].toUpperCase() + w.slice(1)).join('');
 }
 
-export function buildOpenApi(routes: RouteDefinition[]): Record<string, unknown> {
+/** `components` adds JSON Schemas that routes name in `response.schemaRef` (e.g. the subject export). */
+export function buildOpenApi(routes: RouteDefinition[], components: Record<string, Record<string, unknown>> = {}): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const path = route.path.replace(/:([A-Za-z]+)/g, '{$1}');
@@ -151,7 +153,7 @@ export function buildOpenApi(routes: RouteDefinition[]): Record<string, unknown>
     },
     paths,
     components: {
-      schemas: { Problem: ProblemSchema },
+      schemas: { Problem: ProblemSchema, ...components },
       responses,
       securitySchemes: {
         staffToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'POST /v1/staff/sessions' },

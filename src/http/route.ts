@@ -63,6 +63,11 @@ export interface RouteResponse {
   example?: unknown;
   /** another media type than application/json (e.g. text/html) */
   contentType?: string;
+  /**
+   * A JSON Schema in the document's components, by name, shown instead of `schema` (which still
+   * checks responses at run time): for formats published on their own, e.g. the subject export.
+   */
+  schemaRef?: string;
 }
 
 export interface HandlerResult {

@@ -62,8 +62,8 @@ export const selfServiceRoutes = [
   }),
   defineRoute({
     method: 'get', path: '/v1/privacy/me/export', tag: 'privacy', access: subjectAccess,
-    response: { status: 200, description: 'the export (Content-Disposition: attachment), format nomina.subject-export v1', schema: SubjectExportView },
-    summary: 'Download everything about me (JSON, format nomina.subject-export v1), streamed',
+    response: { status: 200, description: 'the export (Content-Disposition: attachment), format nomina.subject-export v1; JSON Schema at GET /v1/privacy/export-schema', schema: SubjectExportView, schemaRef: 'SubjectExport' },
+    summary: 'Download everything about me (JSON, format nomina.subject-export v1, JSON Schema at GET /v1/privacy/export-schema), streamed',
     async handler({ services, subject, res }) {
       await services.audit.record({ actor: { type: 'subject', id: subject.contactId }, action: 'subject.export', subjectId: subject.contactId, resource: { type: 'contact', id: subject.contactId } });
       await streamExport(services, subject.contactId, res);

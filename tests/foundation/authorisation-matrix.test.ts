@@ -20,6 +20,8 @@ const PUBLIC_ROUTES = new Set([
   'POST /v1/setup', // first-run setup: needs the one-time code printed at start; dead once a staff user exists
   'POST /v1/validate', 'GET /.well-known/jwks.json', 'GET /.well-known/jwks.signed',
   'POST /v1/privacy/verification', 'POST /v1/privacy/sessions', 'GET /v1/privacy/register',
+  // The export format is public, like the register: a holder (or their tools) must be able to read it before signing in.
+  'GET /v1/privacy/export-schema',
 ]);
 
 const routes = allRoutes();
