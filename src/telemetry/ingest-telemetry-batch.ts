@@ -3,6 +3,8 @@ import { AppError } from '../http/problem';
 import { admitEvents, collectionDecision } from './event-admission';
 import { monthKey } from './months';
 import { telemetryPseudonym } from './pseudonym';
+import { deviceNames } from './device-names';
+import { createScrubber, scrubEvents } from './scrub-telemetry';
 import { countDropped, telemetryMetrics } from './telemetry-metrics';
 import { forgetLicenceIdentity, licenceIdentity, STORE_BATCH, type StoreOutcome } from './telemetry-batch-store';
 import { ensurePartitions } from './telemetry-partitions';
@@ -12,7 +14,7 @@ import type { TelemetryBatchBody, TelemetryEvent } from './telemetry.schemas';
  * Who sent a batch, from a verified licence token: the licence (never stored with events) and the
  * product the token was issued for.
  */
-export interface TelemetrySender { licenceId: string; productCode?: string }
+export interface TelemetrySender { licenceId: string; productCode?: string; /** the device the token names: its NT user and PC name are scrubbed */ deviceId?: string | null }
 
 export interface IngestResult { accepted: number; rejected: number; duplicate: boolean; telemetry: 'on' | 'off' }
 
@@ -22,6 +24,9 @@ export async function ingestTelemetryBatch(
   const metrics = telemetryMetrics(services);
   const stopTimer = metrics.ingestDuration.startTimer();
   try {
+    // Before anything is stored (and before a connection is taken): what the SDK should have scrubbed.
+    const scrubbed = scrubEvents(batch.events, createScrubber(await deviceNames(services, sender.licenceId, sender.deviceId ?? null)));
+    for (const [kind, n] of Object.entries(scrubbed)) metrics.scrubbed.inc({ kind }, n);
     return await ingest(services, sender, batch, now, metrics);
   } finally {
     stopTimer();
