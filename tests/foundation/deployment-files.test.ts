@@ -23,7 +23,8 @@ describe('docker-compose.yml', () => {
     expect(service.environment.NODE_ENV).toBe('production');
     expect(service.environment.HOST).toBe('0.0.0.0');
     expect(service.environment.DATABASE_URL).toMatch(/^postgres:\/\/nomina:.*@postgres:5432\/nomina$/);
-    for (const secret of ['NOMINA_MASTER_KEYS', 'NOMINA_INDEX_KEY', 'NOMINA_KEY_PEPPER', 'NOMINA_TELEMETRY_KEY', 'NOMINA_TOKEN_SECRET']) {
+    for (const secret of ['NOMINA_MASTER_KEYS', 'NOMINA_INDEX_KEY', 'NOMINA_KEY_PEPPER', 'NOMINA_TELEMETRY_KEY', 'NOMINA_TOKEN_SECRET',
+      'NOMINA_CONTROLLER_NAME', 'NOMINA_CONTROLLER_ADDRESS', 'NOMINA_CONTROLLER_ENTERPRISE_NUMBER', 'NOMINA_DPO_NAME', 'NOMINA_DPO_EMAIL', 'NOMINA_SUB_PROCESSORS', 'MAIL_FROM']) {
       expect(service.environment[secret]).toMatch(/:\?/); // compose refuses to start without it
     }
   });

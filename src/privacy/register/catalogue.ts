@@ -92,7 +92,7 @@ export const RIGHTS: string[] = [
   'not to be subject to a decision based solely on automated processing (fraud alerts are always decided by a person)',
 ];
 
-export const REQUEST_DEADLINE = 'Requests are answered within one calendar month; this can be extended by at most two further months, in which case you are told why within the first month.';
+export const REQUEST_DEADLINE = 'Requests are answered within one calendar month and at most 30 days, whichever ends first, counted in the controller’s time zone; this can be extended by at most two further months, in which case you are told why within that first period.';
 
 /** The controller as the register and exports show it: the configured identity, DPO and authority. */
 export function controllerOf(settings: Pick<PrivacySettings, 'controller' | 'dpo'>) {
