@@ -44,6 +44,7 @@ const ITEMS: Record<string, unknown> = {
     id: uuid, type: str, scope: strings, reason: nstr, channel: str, status: str, receivedAt: instant, dueAt: instant, originalDueAt: instant,
     extendedDueAt: ninstant, extensionReason: nstr, identityVerifiedAt: ninstant, identityMethod: nstr, closedAt: ninstant, outcome: nstr, overdue: { type: 'boolean' }, receipt: nstr,
   }, ['id', 'type', 'status', 'receivedAt', 'dueAt']),
+  restriction_exceptions: obj({ ground: str, recordedAt: instant, expiresAt: ninstant, reason: nstr }, ['ground', 'recordedAt']),
   access_log: obj({ at: instant, who: obj({ type: str }, ['type']), action: str, purpose: {}, resource: {}, details: {} }, ['at', 'who', 'action']),
   breach_notices: {
     oneOf: [
