@@ -3,6 +3,9 @@
  * /openapi.json, and real exports (a subject with data in every store, and after a breach
  * notice) validate against it with ajv.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import { EXPORT_SCHEMA_ID } from '../../src/privacy/export/export-schema';
 import { SUBJECT_DATA_STORES } from '../../src/privacy/stores';
@@ -10,7 +13,8 @@ import { createHarness, type Harness } from '../support/harness';
 import { buildSubjectWorld } from './support/subject-world';
 
 let h: Harness;
-beforeAll(async () => { h = await createHarness(); });
+// Its own data directory: the breach notice below goes to the outbox when no SMTP server is set.
+beforeAll(async () => { h = await createHarness({ dataDir: mkdtempSync(path.join(tmpdir(), 'nomina-schema-')) }); });
 afterAll(() => h.close());
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
