@@ -9,7 +9,6 @@ import { errorHandler, routeNotFound } from './http/error-handler';
 import { metricsEndpoint } from './http/metrics';
 import { mountRoutes } from './http/mount-routes';
 import { buildOpenApi } from './http/openapi';
-import { subjectExportSchema } from './privacy/export/export-schema';
 import { requestContext } from './http/request-context';
 import { allRoutes } from './route-table';
 import { registerPrivacyMetrics } from './privacy/privacy-metrics';
@@ -32,7 +31,7 @@ export function createApp(services: Services): express.Express {
   app.use(requestContext(services.logger, services.metrics));
 
   const routes = allRoutes();
-  const openApi = buildOpenApi(routes, { SubjectExport: subjectExportSchema() });
+  const openApi = buildOpenApi(routes);
   app.get('/openapi.json', (_req, res) => { res.json(openApi); });
   // Swagger UI needs inline styles and scripts: a relaxed policy for /docs only.
   app.use('/docs', helmet({ contentSecurityPolicy: false }), swaggerUi.serve, swaggerUi.setup(undefined, { swaggerUrl: '/openapi.json' }));

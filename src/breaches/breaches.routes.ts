@@ -85,6 +85,7 @@ export const breachRoutes = [
     response: { status: 201, description: 'the recorded breach with its notification deadline, affected parties and the notices sent', schema: BreachWithNotices },
     summary: 'Record a personal-data breach; the 72-hour notification deadline is computed from awareAt. Affected customers '
       + '(and the customers of affected subjects) are told by e-mail at once, affected subjects too when `risk` is high',
+    problems: ['UNPROCESSABLE'],
     async handler({ services, body, staff, requestId }) {
       const { affectedSubjectIds, affectedCustomerIds, ...fields } = body;
       const breach = await services.prisma.$transaction(async (tx) => {
@@ -115,6 +116,7 @@ export const breachRoutes = [
     response: { status: 200, description: 'the updated breach, with the notices this change sent', schema: BreachWithNotices },
     summary: 'Record the notification of the authority or of the subjects, update the measures or the risk, or add affected '
       + 'subjects and customers (those not yet told are told at once)',
+    problems: ['UNPROCESSABLE'],
     async handler({ services, params, body, staff, requestId }) {
       const exists = await services.prisma.breachRecord.count({ where: { id: params.id } });
       if (!exists) throw notFound('breach');

@@ -98,7 +98,7 @@ function operation(route: RouteDefinition): Record<string, unknown> {
     ? ` Roles: ${route.access.roles.join(', ')}.${route.access.scopes ? ` API-key scopes: ${route.access.scopes.join(', ')}.` : ' Not open to API keys.'}`
     : '';
   const ok = route.response ?? { status: 200, description: 'OK' };
-  const okSchema = ok.schemaRef ? { $ref: `#/components/schemas/${ok.schemaRef}` } : ok.schema ? jsonSchema(ok.schema, 'output') : undefined;
+  const okSchema = ok.published ? { $ref: `#/components/schemas/${ok.published.name}` } : ok.schema ? jsonSchema(ok.schema, 'output') : undefined;
   const okContent = okSchema
     ? { content: { [ok.contentType ?? 'application/json']: { schema: okSchema, ...(ok.example !== undefined ? { example: ok.example } : {}) } } }
     : {};
@@ -130,8 +130,9 @@ function operationId(route: RouteDefinition): string {
   return route.method + words.map((w) => w[0].toUpperCase() + w.slice(1)).join('');
 }
 
-/** `components` adds JSON Schemas that routes name in `response.schemaRef` (e.g. the subject export). */
-export function buildOpenApi(routes: RouteDefinition[], components: Record<string, Record<string, unknown>> = {}): Record<string, unknown> {
+export function buildOpenApi(routes: RouteDefinition[]): Record<string, unknown> {
+  // Schemas published on their own (response.published), e.g. the subject export's JSON Schema.
+  const components = Object.fromEntries(routes.flatMap((r) => (r.response?.published ? [[r.response.published.name, r.response.published.schema]] : [])));
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const path = route.path.replace(/:([A-Za-z]+)/g, '{$1}');

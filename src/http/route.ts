@@ -64,10 +64,10 @@ export interface RouteResponse {
   /** another media type than application/json (e.g. text/html) */
   contentType?: string;
   /**
-   * A JSON Schema in the document's components, by name, shown instead of `schema` (which still
-   * checks responses at run time): for formats published on their own, e.g. the subject export.
+   * A JSON Schema published on its own (e.g. the subject export): placed in the document's
+   * components under `name` and referenced instead of `schema`, which still checks responses at run time.
    */
-  schemaRef?: string;
+  published?: { name: string; schema: Record<string, unknown> };
 }
 
 export interface HandlerResult {

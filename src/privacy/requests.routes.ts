@@ -14,6 +14,7 @@ import { presentRequestForStaff, StaffRequestView } from './requests/present-req
 import { SubjectExportView } from './self-service.routes';
 import { completeRequest, extendRequest, rejectRequest, startRequest, verifyIdentity } from './requests/request-actions';
 import { setProcessingChoices } from './requests/set-processing-choices';
+import { SUBJECT_EXPORT_SCHEMA } from './export/export-schema';
 
 const DPO = staffOnly('privacy_officer');
 
@@ -91,7 +92,7 @@ export const requestRoutes = [
     (ctx) => rejectRequest(ctx, ctx.params.id, ctx.body.reason)),
   defineRoute({
     method: 'get', path: '/v1/privacy/subjects/:contactId/export', tag: 'privacy', access: DPO, params: ContactIdParams,
-    response: { status: 200, description: 'the export (Content-Disposition: attachment), format nomina.subject-export v1; JSON Schema at GET /v1/privacy/export-schema', schema: SubjectExportView, schemaRef: 'SubjectExport' }, readsPersonalData: true,
+    response: { status: 200, description: 'the export (Content-Disposition: attachment), format nomina.subject-export v1; JSON Schema at GET /v1/privacy/export-schema', schema: SubjectExportView, published: SUBJECT_EXPORT_SCHEMA }, readsPersonalData: true,
     summary: 'The full export of a subject, for a request received by phone or letter (audited with the purpose)',
     async handler({ services, params, staff, purpose, requestId, res }) {
       await services.audit.record({ actor: staff.actor, action: 'subject.export', subjectId: params.contactId, resource: { type: 'contact', id: params.contactId }, purpose, requestId });

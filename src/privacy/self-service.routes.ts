@@ -12,6 +12,7 @@ import { rectifyContact } from './requests/rectify-contact';
 import { submitSubjectRequest } from './requests/submit-subject-request';
 import { createSubjectSession } from './verification/create-subject-session';
 import { CODE_TTL_MS, requestVerification } from './verification/request-verification';
+import { SUBJECT_EXPORT_SCHEMA } from './export/export-schema';
 
 const subjectAccess = { kind: 'subject' } as const;
 
@@ -62,7 +63,7 @@ export const selfServiceRoutes = [
   }),
   defineRoute({
     method: 'get', path: '/v1/privacy/me/export', tag: 'privacy', access: subjectAccess,
-    response: { status: 200, description: 'the export (Content-Disposition: attachment), format nomina.subject-export v1; JSON Schema at GET /v1/privacy/export-schema', schema: SubjectExportView, schemaRef: 'SubjectExport' },
+    response: { status: 200, description: 'the export (Content-Disposition: attachment), format nomina.subject-export v1; JSON Schema at GET /v1/privacy/export-schema', schema: SubjectExportView, published: SUBJECT_EXPORT_SCHEMA },
     summary: 'Download everything about me (JSON, format nomina.subject-export v1, JSON Schema at GET /v1/privacy/export-schema), streamed',
     async handler({ services, subject, res }) {
       await services.audit.record({ actor: { type: 'subject', id: subject.contactId }, action: 'subject.export', subjectId: subject.contactId, resource: { type: 'contact', id: subject.contactId } });

@@ -1,5 +1,5 @@
 /**
- * Telemetry holds no user names (DESIGN §6, the register): the SDK scrubs on the device, and the
+ * Telemetry holds no user names (docs/public-contract.md, the register): the SDK scrubs on the device, and the
  * server scrubs again what arrives — an older SDK, another client, or an app that puts a file path
  * in a property. Pure: the caller passes the names it knows for the sending device.
  *

@@ -96,3 +96,6 @@ export function subjectExportSchema() {
     },
   };
 }
+
+/** The schema as the OpenAPI document publishes it (#/components/schemas/SubjectExport). */
+export const SUBJECT_EXPORT_SCHEMA = { name: 'SubjectExport', schema: subjectExportSchema() };
