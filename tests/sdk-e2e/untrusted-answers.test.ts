@@ -108,7 +108,10 @@ describe('key rotation', () => {
     await beforeRotation.shutdown(5000);
     const retiredKid = (entry: { authorization: string | null }) => decodeProtectedHeader(entry.authorization!.replace('Bearer ', '')).kid;
     const sent = world.proxy.requestsTo('/v1/telemetry').filter((entry) => retiredKid(entry) === world.pinnedKeys[0]!.kid);
-    expect(sent.map((entry) => entry.status)).toEqual([202]);
+    // One batch at shutdown; on a slow machine the 5-second flush timer may already have sent the
+    // session's first batch with the same token: every one of them must have been accepted.
+    expect(sent.length).toBeGreaterThanOrEqual(1);
+    expect(sent.map((entry) => entry.status).filter((status) => status !== 202)).toEqual([]);
     expect(await storedEvents(world, licence.productId)).toContainEqual({ type: 'feature', name: 'used_before_rotation' });
   });
 
