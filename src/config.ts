@@ -29,6 +29,8 @@ const EnvSchema = z.object({
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.string().trim().min(1).optional(),
+  /** where people reach this service (links in e-mails); default http://HOST:PORT */
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: z.string().default('loopback'),
   STAFF_TOKEN_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
@@ -63,6 +65,8 @@ export interface Config {
   redisUrl?: string;
   smtpUrl?: string;
   mailFrom: string;
+  /** the address people use to reach this service, without a trailing slash (links in e-mails) */
+  publicBaseUrl: string;
   logLevel: string;
   trustProxy: string;
   staffTokenTtlSeconds: number;
@@ -152,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
       redisUrl: values.REDIS_URL,
       smtpUrl: values.SMTP_URL,
       mailFrom: values.MAIL_FROM ?? 'Nomina (development placeholder — set MAIL_FROM) <privacy@nomina.invalid>',
+      publicBaseUrl: (values.PUBLIC_BASE_URL ?? `http://${values.HOST}:${values.PORT}`).replace(/\/+$/, ''),
       logLevel: values.LOG_LEVEL,
       trustProxy: values.TRUST_PROXY,
       staffTokenTtlSeconds: values.STAFF_TOKEN_TTL_MINUTES * 60,

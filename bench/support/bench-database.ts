@@ -46,7 +46,7 @@ export async function createBenchDatabase(prefix: string): Promise<BenchDatabase
 export function benchConfig(overrides: Partial<Config> = {}): Config {
   const secret = () => randomBytes(32);
   return {
-    env: 'production', host: '127.0.0.1', port: 0, dataDir: './data-bench', mailFrom: 'Nomina <bench@nomina.invalid>',
+    env: 'production', host: '127.0.0.1', port: 0, dataDir: './data-bench', mailFrom: 'Nomina <bench@nomina.invalid>', publicBaseUrl: 'http://127.0.0.1',
     logLevel: 'warn', trustProxy: 'loopback', staffTokenTtlSeconds: 900, staffSessionIdleSeconds: 1800,
     secrets: { masterKeys: [{ id: 'bench', key: secret() }], indexKey: secret(), keyPepper: secret(), telemetryKey: secret(), tokenSecret: secret() },
     privacy: developmentPrivacySettings(),

@@ -34,6 +34,15 @@ describe('POST /v1/privacy/verification and /v1/privacy/sessions', () => {
     const contact = await buildContact(h, { email });
     await askCode(email);
     const code = await receivedCode(email);
+    // The mail links to the privacy page with the code in the fragment (never sent to a server).
+    const link = /(http\S+\/privacy#\S+)/.exec(mail.mails.find((m) => m.to.includes(email))!.text)?.[1];
+    expect(link).toBeDefined();
+    const url = new URL(link!);
+    expect(url.origin + url.pathname).toBe('http://privacy.nomina.test/privacy');
+    expect(url.search).toBe('');
+    const fragment = new URLSearchParams(url.hash.slice(1));
+    expect(fragment.get('code')).toBe(code);
+    expect(fragment.get('email')).toBe(email);
     const res = await h.api.post('/v1/privacy/sessions').send({ email, code: `${code.slice(0, 4)} ${code.slice(4)}` }).expect(200);
     expect(res.body.contactId).toBe(contact.id);
     const ttl = new Date(res.body.expiresAt).getTime() - Date.now();
@@ -180,29 +189,44 @@ describe('rate limits on verification', () => {
   });
   afterAll(async () => { await r.close(); await rmail.close(); });
 
-  it('limits codes per address (5 an hour), whether or not the address is known', async () => {
+  // Sources are told apart by X-Forwarded-For (the test client is a trusted loopback proxy).
+  const from = (ip: string) => ({ 'X-Forwarded-For': ip });
+
+  it('limits codes per address and source (3 in 10 minutes), whether or not the address is known', async () => {
     const email = `limited.${unique()}@gemeente.test`;
-    for (let i = 0; i < 5; i += 1) await r.api.post('/v1/privacy/verification').send({ email }).expect(202);
-    const res = await r.api.post('/v1/privacy/verification').send({ email });
+    for (let i = 0; i < 3; i += 1) await r.api.post('/v1/privacy/verification').set(from('198.51.100.1')).send({ email }).expect(202);
+    const res = await r.api.post('/v1/privacy/verification').set(from('198.51.100.1')).send({ email });
     expect(res.status).toBe(429);
-    expect(res.headers['retry-after']).toBeDefined();
+    expect(Number(res.headers['retry-after'])).toBeLessThanOrEqual(600);
   });
 
-  it('limits codes per client (20 an hour) across addresses', async () => {
+  it('does not let a stranger lock the holder out: after another source spent its limit, the holder still gets a code', async () => {
+    const email = `holder.${unique()}@gemeente.test`;
+    await buildContact(r, { email });
+    const stranger = from('203.0.113.66');
     const statuses: number[] = [];
-    for (let i = 0; i < 20; i += 1) statuses.push((await r.api.post('/v1/privacy/verification').send({ email: `spray.${i}.${unique()}@x.test` })).status);
-    // The previous test spent 6 of this client's points (5 accepted, 1 refused by the address limit).
-    expect(statuses.filter((s) => s === 202)).toHaveLength(14);
-    expect(statuses.filter((s) => s === 429)).toHaveLength(6);
+    for (let i = 0; i < 6; i += 1) statuses.push((await r.api.post('/v1/privacy/verification').set(stranger).send({ email })).status);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
+    const before = rmail.mails.length;
+    await r.api.post('/v1/privacy/verification').set(from('192.0.2.10')).send({ email }).expect(202);
+    const code = codeFrom(await rmail.waitFor(email, (m) => rmail.mails.indexOf(m) >= before));
+    await r.api.post('/v1/privacy/sessions').set(from('192.0.2.10')).send({ email, code }).expect(200);
   });
 
-  it('limits session attempts per address across codes', async () => {
+  it('limits codes per source (20 an hour) across addresses', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 22; i += 1) statuses.push((await r.api.post('/v1/privacy/verification').set(from('198.51.100.2')).send({ email: `spray.${i}.${unique()}@x.test` })).status);
+    expect(statuses.filter((s) => s === 202)).toHaveLength(20);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(2);
+  });
+
+  it('limits session attempts per address and source across codes', async () => {
     const email = `sess.${unique()}@gemeente.test`;
     const statuses: number[] = [];
-    for (let i = 0; i < 11; i += 1) statuses.push((await r.api.post('/v1/privacy/sessions').send({ email, code: '00000000' })).status);
+    for (let i = 0; i < 11; i += 1) statuses.push((await r.api.post('/v1/privacy/sessions').set(from('198.51.100.3')).send({ email, code: '00000000' })).status);
     expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
     expect(statuses[10]).toBe(429);
-    // The limit is the address's, not the client's: another address from the same client is still answered.
-    expect((await r.api.post('/v1/privacy/sessions').send({ email: `other.${unique()}@gemeente.test`, code: '00000000' })).status).toBe(401);
+    // Another address from the same source is still answered.
+    expect((await r.api.post('/v1/privacy/sessions').set(from('198.51.100.3')).send({ email: `other.${unique()}@gemeente.test`, code: '00000000' })).status).toBe(401);
   });
 });

@@ -15,7 +15,8 @@ import { dummyPasswordHash, verifyPassword } from '../../staff/passwords';
 import { MAX_ATTEMPTS, normaliseCode } from './request-verification';
 
 export const SUBJECT_SESSION_SECONDS = 15 * 60;
-export const SESSION_PER_ADDRESS = { points: 10, durationSeconds: 900 };
+/** per (address, source) pair, not per address alone: a stranger's wrong guesses must not lock the holder out */
+export const SESSION_PER_ADDRESS_AND_CLIENT = { points: 10, durationSeconds: 900 };
 export const SESSION_PER_CLIENT = { points: 30, durationSeconds: 900 };
 
 export interface SubjectSession { contactId: string; organisation: string; token: string; expiresAt: string }
@@ -23,7 +24,7 @@ export interface SubjectSession { contactId: string; organisation: string; token
 export async function createSubjectSession(services: Services, email: string, codeInput: string, client: string): Promise<SubjectSession[] | null> {
   const emailIndex = services.blindIndex.of('email', email);
   await services.rateLimits.consume('privacy-session-client', SESSION_PER_CLIENT, client);
-  await services.rateLimits.consume('privacy-session-address', SESSION_PER_ADDRESS, emailIndex);
+  await services.rateLimits.consume('privacy-session-pair', SESSION_PER_ADDRESS_AND_CLIENT, `${emailIndex}:${client}`);
   const now = services.now();
   const code = await services.prisma.verificationCode.findFirst({ where: { emailIndex }, orderBy: { createdAt: 'desc' } });
   const usable = code && !code.usedAt && code.expiresAt > now && code.attempts < MAX_ATTEMPTS;

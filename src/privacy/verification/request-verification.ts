@@ -17,8 +17,14 @@ export const CODE_DIGITS = 8;
 /** codes are deleted this long after creation (retention of the identity_verification category; the retention run uses the same period) */
 export const CODE_RETENTION_MS = DEFAULT_RETENTION.verificationCodeHours * 3_600_000;
 
-export const VERIFICATION_PER_ADDRESS = { points: 5, durationSeconds: 3600 };
+/**
+ * Limits are per source (a client spraying addresses) and per (address, source) pair with a short
+ * window. There is deliberately no limit on the address alone: anyone who knows an address could
+ * spend it and lock the real holder out (it used to be 5 an hour). The pair limit bounds what one
+ * source can send to one inbox; the source limit bounds the rest.
+ */
 export const VERIFICATION_PER_CLIENT = { points: 20, durationSeconds: 3600 };
+export const VERIFICATION_PER_ADDRESS_AND_CLIENT = { points: 3, durationSeconds: 600 };
 
 export function newCode(): string {
   return String(randomInt(0, 10 ** CODE_DIGITS)).padStart(CODE_DIGITS, '0');
@@ -32,7 +38,7 @@ export function normaliseCode(input: string): string {
 export async function requestVerification(services: Services, email: string, client: string): Promise<void> {
   const emailIndex = services.blindIndex.of('email', email);
   await services.rateLimits.consume('privacy-verification-client', VERIFICATION_PER_CLIENT, client);
-  await services.rateLimits.consume('privacy-verification-address', VERIFICATION_PER_ADDRESS, emailIndex);
+  await services.rateLimits.consume('privacy-verification-pair', VERIFICATION_PER_ADDRESS_AND_CLIENT, `${emailIndex}:${client}`);
   const now = services.now();
   const known = await services.prisma.contact.count({ where: { emailIndex } });
   const code = newCode();
@@ -47,13 +53,41 @@ export async function requestVerification(services: Services, email: string, cli
     sendInBackground(services, {
       kind: 'verification_code',
       to: email,
-      subject: 'Your Nomina verification code',
-      text: [
-        `Your verification code is: ${code.slice(0, 4)} ${code.slice(4)}`,
-        '',
-        `It is valid for ${CODE_TTL_MS / 60_000} minutes and can be tried ${MAX_ATTEMPTS} times.`,
-        'If you did not ask for it, ignore this message: nothing is shown or changed without the code.',
-      ].join('\n'),
+      subject: 'Your Nomina verification code / Uw verificatiecode',
+      text: verificationMailText(code, privacyPageLink(services.config.publicBaseUrl, email, code)),
     });
   }
+}
+
+/**
+ * The link that opens the privacy page with the code filled in. The code and address ride in the
+ * URL fragment (after #), which browsers never send to a server: they cannot end up in access
+ * logs or proxies, as a query string would.
+ */
+export function privacyPageLink(publicBaseUrl: string, email: string, code: string): string {
+  return `${publicBaseUrl}/privacy#${new URLSearchParams({ code, email }).toString()}`;
+}
+
+function verificationMailText(code: string, link: string): string {
+  const grouped = `${code.slice(0, 4)} ${code.slice(4)}`;
+  const minutes = CODE_TTL_MS / 60_000;
+  return [
+    `Your verification code is: ${grouped}`,
+    '',
+    'Open your privacy page with this link (the code is filled in for you):',
+    link,
+    '',
+    `It is valid for ${minutes} minutes and can be tried ${MAX_ATTEMPTS} times.`,
+    'If you did not ask for it, ignore this message: nothing is shown or changed without the code.',
+    '',
+    '---',
+    '',
+    `Uw verificatiecode is: ${grouped}`,
+    '',
+    'Open uw privacypagina met deze link (de code is al ingevuld):',
+    link,
+    '',
+    `De code is ${minutes} minuten geldig en u kunt hem ${MAX_ATTEMPTS} keer proberen.`,
+    'Hebt u hier niet om gevraagd? Negeer dan dit bericht: zonder de code wordt niets getoond of gewijzigd.',
+  ].join('\n');
 }
