@@ -3,8 +3,12 @@ import { z } from 'zod';
 import { ContactView, presentContact } from '../contacts/present-contact';
 import { listOf } from '../http/common-schemas';
 import { SessionView } from '../staff/staff.schemas';
+import { releaseOwnDevice } from '../devices/release-own-device';
 import { AppError, notFound } from '../http/problem';
 import { defineRoute, publicAccess } from '../http/route';
+import { ACCESS_LOG_LIMIT, readAccessLog } from './access-log/read-access-log';
+import { collectExport } from './export/collect-export';
+import { renderExportHtml } from './export/render-export-html';
 import { streamExport } from './export/stream-export';
 import { RectifyBody, SessionBody, SubjectRequestBody, VerificationBody } from './privacy.schemas';
 import { presentRequest, REQUEST_EXAMPLE, RequestView } from './requests/present-request';
@@ -38,6 +42,18 @@ export const SubjectExportView = z.object({
   data: z.record(z.string(), z.object({ category: z.string(), items: z.array(z.unknown()), count: z.number().int() })),
 });
 
+const ExportHtmlQuery = z.strictObject({ lang: z.enum(['en', 'nl']).default('en') });
+const DeviceParams = z.strictObject({ deviceId: z.uuid() });
+const Label = z.object({ en: z.string(), nl: z.string() });
+const AccessLogResponse = z.object({
+  items: z.array(z.object({
+    at: z.string(),
+    who: z.object({ type: z.enum(['staff', 'subject', 'system', 'licence']), roles: z.array(z.string()), label: Label }),
+    action: z.string(), what: Label, purpose: z.string().nullable(),
+  })),
+});
+const ReleasedDevice = z.object({ id: z.string(), releasedAt: z.string().nullable() });
+
 export const selfServiceRoutes = [
   defineRoute({
     method: 'post', path: '/v1/privacy/verification', tag: 'privacy', access: publicAccess, body: VerificationBody,
@@ -68,6 +84,34 @@ export const selfServiceRoutes = [
     async handler({ services, subject, res }) {
       await services.audit.record({ actor: { type: 'subject', id: subject.contactId }, action: 'subject.export', subjectId: subject.contactId, resource: { type: 'contact', id: subject.contactId } });
       await streamExport(services, subject.contactId, res);
+    },
+  }),
+  defineRoute({
+    method: 'get', path: '/v1/privacy/me/export.html', tag: 'privacy', access: subjectAccess, query: ExportHtmlQuery,
+    summary: 'Download everything about me as a readable document (HTML that prints well), same content as the JSON export; ?lang=en|nl',
+    async handler({ services, subject, query, res }) {
+      await services.audit.record({ actor: { type: 'subject', id: subject.contactId }, action: 'subject.export', subjectId: subject.contactId, resource: { type: 'contact', id: subject.contactId }, details: { format: 'html' } });
+      const html = renderExportHtml(await collectExport(services, subject.contactId), await readAccessLog(services, subject.contactId), query.lang);
+      res.status(200).type('text/html; charset=utf-8')
+        .setHeader('Content-Disposition', `attachment; filename="nomina-export-${services.now().toISOString().slice(0, 10)}.html"`)
+        .setHeader('Cache-Control', 'no-store')
+        .send(html);
+    },
+  }),
+  defineRoute({
+    method: 'get', path: '/v1/privacy/me/access-log', tag: 'privacy', access: subjectAccess,
+    summary: `Who used my data, when and why: by staff role and in words (English and Dutch), newest first, at most ${ACCESS_LOG_LIMIT}`,
+    response: { status: 200, description: 'the readable access log', schema: AccessLogResponse },
+    async handler({ services, subject }) {
+      return { body: { items: await readAccessLog(services, subject.contactId) } };
+    },
+  }),
+  defineRoute({
+    method: 'post', path: '/v1/privacy/me/devices/:deviceId/release', tag: 'privacy', access: subjectAccess, params: DeviceParams,
+    summary: "Release one of my computers from my licence, within the licence's transfer budget (409 TRANSFER_BUDGET_EXHAUSTED beyond it)",
+    response: { status: 200, description: 'released (or already released)', schema: ReleasedDevice },
+    async handler({ services, subject, params, requestId }) {
+      return { body: await releaseOwnDevice(services, subject.contactId, params.deviceId, requestId) };
     },
   }),
   defineRoute({
