@@ -51,6 +51,8 @@ export function createApp(services: Services): express.Express {
   app.get('/metrics', metricsEndpoint(services.metrics, services.config.metricsToken));
   // The staff console (web/console, built by npm run build).
   app.use('/console', serveScreen('console'));
+  // The licence holder's privacy page (web/privacy, built by npm run build).
+  app.use('/privacy', serveScreen('privacy'));
   // The validation route first: Express tries routes in order, and it is the one called at every
   // application start (no other route's pattern matches its path, so the order changes nothing else).
   app.use(mountRoutes(services, [...routes.filter((r) => r.path === HOT_PATH), ...routes.filter((r) => r.path !== HOT_PATH)]));

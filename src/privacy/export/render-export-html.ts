@@ -59,13 +59,16 @@ export interface ExportDocument {
   data: Record<string, { category: string; items: Record<string, unknown>[]; count: number }>;
 }
 
+const STAFF_ID = /staffId$/i;
+
 const escape = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function cell(value: unknown): string {
   if (value === null || value === undefined || value === '') return '—';
   if (Array.isArray(value)) return value.length === 0 ? '—' : value.map(cell).join('<br>');
   if (typeof value === 'object') {
-    return Object.entries(value as Record<string, unknown>).map(([k, v]) => `${escape(k)}: ${cell(v)}`).join('<br>');
+    // Staff are named by role in the access log; a staff id tells a person nothing.
+    return Object.entries(value as Record<string, unknown>).filter(([k]) => !STAFF_ID.test(k)).map(([k, v]) => `${escape(k)}: ${cell(v)}`).join('<br>');
   }
   return escape(String(value));
 }
