@@ -196,7 +196,7 @@ describe.each<DatabaseKind>(['embedded', 'postgres'])('the privacy page on the %
     // Object to usage statistics: in force at once, and the application's next batch is refused.
     const objection = page.getByRole('region', { name: 'Stop usage statistics' });
     await objection.getByRole('button', { name: 'Object to usage statistics' }).click();
-    await objection.getByText(/Your request was received \(Done\)/).waitFor();
+    await objection.getByText('Done: this is in force from now on.', { exact: false }).waitFor();
     const refused = await sendTelemetry(service, world.licenceToken, [new Date()]);
     expect(refused).toMatchObject({ status: 202, body: { accepted: 0, telemetry: 'off' } });
     await check('my-rights');

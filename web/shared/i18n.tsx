@@ -4,20 +4,9 @@
  * chose one, and html[lang] kept in step so screen readers pronounce the page right.
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { preferredLanguage, STORAGE_KEY, type Lang } from './language';
 
-export type Lang = 'en' | 'nl';
-export const LANGS: readonly Lang[] = ['en', 'nl'];
-const STORAGE_KEY = 'nomina.lang';
-
-/** The person's choice if any, else the first browser language we have, else English. */
-export function preferredLanguage(stored: string | null, browserLanguages: readonly string[]): Lang {
-  if (stored === 'en' || stored === 'nl') return stored;
-  for (const tag of browserLanguages) {
-    const base = tag.toLowerCase().split('-')[0];
-    if (base === 'en' || base === 'nl') return base;
-  }
-  return 'en';
-}
+export { LANGS, type Lang } from './language';
 
 export interface I18n<K extends string> {
   lang: Lang;

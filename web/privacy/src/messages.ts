@@ -150,6 +150,7 @@ const en = {
   'erase.cancel': 'Cancel',
   'right.inForce': 'In force since {date}.',
   'right.active': 'This is in force.',
+  'right.done': 'Done: this is in force from now on. You find it under “My requests”.',
   'right.sent': 'Your request was received ({status}). We will answer by {date}.',
 
   'requests.heading': 'Your requests',
@@ -333,6 +334,7 @@ const nl: Record<MessageKey, string> = {
   'erase.cancel': 'Annuleren',
   'right.inForce': 'Van kracht sinds {date}.',
   'right.active': 'Dit is van kracht.',
+  'right.done': 'Gedaan: dit is vanaf nu van kracht. U vindt het terug onder “Mijn verzoeken”.',
   'right.sent': 'Uw verzoek is ontvangen ({status}). Wij antwoorden uiterlijk op {date}.',
 
   'requests.heading': 'Uw verzoeken',

@@ -69,7 +69,11 @@ function RightCard({ api, right, inForce, reload }: { api: ApiClient; right: Rig
       <p>{t(key('does'))}</p>
       <p>{t(key('keeps'))}</p>
       {problem && <Message kind="error">{problemText(problem, i18n)}</Message>}
-      {sent && <Message kind="success">{t('right.sent', { status: t(`reqstatus.${sent.status}` as MessageKey), date: date(sent.dueAt) })}</Message>}
+      {sent && (
+        <Message kind="success">
+          {sent.status === 'completed' ? t('right.done') : t('right.sent', { status: t(`reqstatus.${sent.status}` as MessageKey), date: date(sent.dueAt) })}
+        </Message>
+      )}
       {inForce !== null && !sent && <p className="note">{inForce ? t('right.inForce', { date: date(inForce) }) : t('right.active')}</p>}
       {inForce === null && !sent && !confirming && (
         <button type="button" className={right === 'erase' ? 'danger' : undefined} disabled={busy}

@@ -1,0 +1,29 @@
+/** The screens' language choice and the privacy page's catalogues (pure parts, no browser). */
+import { preferredLanguage } from '../../web/shared/language';
+import { messages } from '../../web/privacy/src/messages';
+
+describe('preferredLanguage', () => {
+  it('takes the person\'s choice first, then the first browser language we speak, else English', () => {
+    expect(preferredLanguage('nl', ['en-GB'])).toBe('nl');
+    expect(preferredLanguage(null, ['fr-BE', 'nl-BE', 'en'])).toBe('nl');
+    expect(preferredLanguage(null, ['en-US', 'nl'])).toBe('en');
+    expect(preferredLanguage(null, ['fr-FR', 'de'])).toBe('en');
+    expect(preferredLanguage('xx', [])).toBe('en');
+  });
+});
+
+describe('the privacy page catalogues', () => {
+  it('have the same keys and placeholders in English and Dutch, and no empty text', () => {
+    const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    expect(Object.keys(messages.nl).sort()).toEqual(Object.keys(messages.en).sort());
+    for (const [key, en] of Object.entries(messages.en)) {
+      const nl = messages.nl[key as keyof typeof messages.en];
+      expect([key, nl.trim().length > 0]).toEqual([key, true]);
+      expect([key, placeholders(nl)]).toEqual([key, placeholders(en)]);
+    }
+  });
+
+  it('address the reader as "u" in Dutch, never "je" or "jij"', () => {
+    for (const [key, nl] of Object.entries(messages.nl)) expect([key, /\b(je|jij|jouw|jou)\b/i.test(nl)]).toEqual([key, false]);
+  });
+});
