@@ -2,6 +2,8 @@
  * What the privacy page needs from the API: the access log in words and by role, the readable
  * export with the same facts as the JSON one, and releasing one's own computer within the budget.
  */
+import { ACTIVITIES, DATA_CATEGORIES } from '../../src/privacy/register/catalogue';
+import { ACTIVITIES_NL, CATEGORIES_NL } from '../../src/privacy/register/catalogue-nl';
 import { buildLicence } from '../support/factories';
 import { createHarness, type Harness } from '../support/harness';
 import { aDevice, validate, validateBody } from '../validation/validate-helpers';
@@ -46,7 +48,7 @@ describe('GET /v1/privacy/me/export.html', () => {
     const contact = json.data.contact.items[0];
     for (const fact of [contact.firstName, contact.lastName, contact.email, json.data.licences.items[0].keyEndsWith,
       json.data.devices.items[0].pcName, json.data.device_macs.items[0].mac, json.data.licence_users.items[0].ntAccount,
-      json.data.validation_events.items[0].at, ...json.howWeUseYourData.purposes.map((p: { legalBasis: string }) => p.legalBasis)]) {
+      json.data.validation_events.items[0].at, ...json.howWeUseYourData.purposes.map((p: { id: string }) => ACTIVITIES_NL[p.id].legalBasis)]) {
       expect(html).toContain(String(fact).replace(/&/g, '&#38;').replace(/'/g, '&#39;'));
     }
     for (const [name, store] of Object.entries(json.data as Record<string, { count: number }>)) {
@@ -72,5 +74,12 @@ describe('POST /v1/privacy/me/devices/:deviceId/release', () => {
     const other = await buildLicence(h);
     await h.api.post(`/v1/privacy/me/devices/${second}/release`).set(h.auth(await subjectToken(other.holderId))).expect(404);
     await h.api.post('/v1/privacy/me/devices/not-a-uuid/release').set(h.auth(token)).expect(400);
+  });
+});
+
+describe('the register in Dutch', () => {
+  it('has a Dutch purpose, legal basis and retention for every activity, and a Dutch name and retention for every category', () => {
+    expect(Object.keys(ACTIVITIES_NL).sort()).toEqual(ACTIVITIES.map((a) => a.id).sort());
+    expect(Object.keys(CATEGORIES_NL).sort()).toEqual(DATA_CATEGORIES.map((c) => c.id).sort());
   });
 });

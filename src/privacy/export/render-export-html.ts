@@ -7,6 +7,8 @@
  */
 import type { Label } from '../access-log/action-labels';
 import type { ReadableAccessEntry } from '../access-log/read-access-log';
+import { ACTIVITIES_NL } from '../register/catalogue-nl';
+import { COLUMN_LABELS } from './column-labels';
 
 export type Lang = 'en' | 'nl';
 
@@ -53,7 +55,7 @@ export interface ExportDocument {
   format: string; version: number; generatedAt: string;
   howWeUseYourData: {
     controller: { name: string; address?: string; dpo?: unknown };
-    purposes: { purpose: string; legalBasis: string; categories: string[]; recipients: string[]; retention: string }[];
+    purposes: { id?: string; purpose: string; legalBasis: string; categories: string[]; recipients: string[]; retention: string }[];
     yourRights: string[]; requestDeadline: string; complaints: unknown;
   };
   data: Record<string, { category: string; items: Record<string, unknown>[]; count: number }>;
@@ -82,7 +84,8 @@ function storeSection(name: string, store: ExportDocument['data'][string], lang:
   const title = STORE_TITLES[name]?.[lang] ?? name;
   if (store.items.length === 0) return `<section><h2>${escape(title)}</h2><p>${TEXT.none[lang]}</p></section>`;
   const columns = [...new Set(store.items.flatMap((item) => Object.keys(item)))];
-  return `<section><h2>${escape(title)} (${store.count})</h2>${table(columns.map(escape), store.items.map((item) => columns.map((c) => cell(item[c]))))}</section>`;
+  const headers = columns.map((c) => escape(COLUMN_LABELS[c]?.[lang] ?? c));
+  return `<section><h2>${escape(title)} (${store.count})</h2>${table(headers, store.items.map((item) => columns.map((c) => cell(item[c]))))}</section>`;
 }
 
 function accessLogSection(entries: ReadableAccessEntry[], lang: Lang): string {
@@ -100,7 +103,10 @@ th{background:#eee}@media print{body{max-width:none;font-size:11pt}section{break
 export function renderExportHtml(doc: ExportDocument, accessLog: ReadableAccessEntry[], lang: Lang): string {
   const how = doc.howWeUseYourData;
   const purposes = table([TEXT.purpose[lang], TEXT.legalBasis[lang], TEXT.retention[lang], TEXT.recipients[lang]],
-    how.purposes.map((p) => [escape(p.purpose), escape(p.legalBasis), escape(p.retention), cell(p.recipients)]));
+    how.purposes.map((p) => {
+      const text = lang === 'nl' && p.id && ACTIVITIES_NL[p.id] ? ACTIVITIES_NL[p.id] : p;
+      return [escape(text.purpose), escape(text.legalBasis), escape(text.retention), cell(p.recipients)];
+    }));
   const stores = Object.entries(doc.data).map(([name, store]) => (name === 'access_log' ? accessLogSection(accessLog, lang) : storeSection(name, store, lang)));
   return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`
     + `<title>${TEXT.title[lang]}</title><style>${STYLE}</style></head><body><main>`

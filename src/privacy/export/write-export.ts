@@ -21,7 +21,7 @@ export async function howWeUseYourData(services: Services, stores: readonly Subj
     registerVersion: REGISTER_VERSION,
     controller: { name: controller.name, address: controller.address, dpo: controller.dpo },
     purposes: ACTIVITIES.filter((a) => a.categories.some((c) => categories.has(c))).map((a) => ({
-      purpose: a.purpose, legalBasis: a.legalBasis, categories: a.categories, recipients: a.recipients, retention: a.retention, ...(a.objection ? { howToObject: a.objection } : {}),
+      id: a.id, purpose: a.purpose, legalBasis: a.legalBasis, categories: a.categories, recipients: a.recipients, retention: a.retention, ...(a.objection ? { howToObject: a.objection } : {}),
     })),
     dataCategories: DATA_CATEGORIES.filter((c) => categories.has(c.id)),
     subProcessors: await registerSubProcessors(services),

@@ -1,5 +1,5 @@
 /** The JSON export, format nomina.subject-export v1 (src/privacy/export/export-format.md), as the page reads it. */
-export interface Purpose { purpose: string; legalBasis: string; categories: string[]; recipients: string[]; retention: string; howToObject?: string }
+export interface Purpose { id?: string; purpose: string; legalBasis: string; categories: string[]; recipients: string[]; retention: string; howToObject?: string }
 export interface DataCategory { id: string; name: string; fields: string[]; personal: boolean; retention: string }
 
 export interface ContactItem {
