@@ -75,6 +75,17 @@ export class RateLimits {
     }
   }
 
+  /** Consumes one point like `consume`, but answers false instead of throwing when exhausted. */
+  async tryConsume(name: string, spec: LimitSpec, key: string): Promise<boolean> {
+    try {
+      await this.limiter(name, spec).consume(key, 1);
+      return true;
+    } catch (result) {
+      if (result instanceof RateLimiterRes) return false;
+      throw result;
+    }
+  }
+
   /** Forgets `key` for `name` (e.g. after a successful login). */
   async reset(name: string, spec: LimitSpec, key: string): Promise<void> {
     await this.limiter(name, spec).delete(key).catch(() => {

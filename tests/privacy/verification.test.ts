@@ -78,7 +78,7 @@ describe('POST /v1/privacy/verification and /v1/privacy/sessions', () => {
     expect(res.body.code).toBe('INVALID_CODE');
   });
 
-  it('stops a brute force after 5 attempts: even the right code is refused then', async () => {
+  it('stops a brute force from one source after 5 attempts: even the right code is refused there', async () => {
     const email = `brute.${unique()}@gemeente.test`;
     await buildContact(h, { email });
     const before = mail.mails.length;
@@ -95,6 +95,21 @@ describe('POST /v1/privacy/verification and /v1/privacy/sessions', () => {
     const row = await h.services.prisma.verificationCode.findFirstOrThrow({ where: { emailIndex: h.services.blindIndex.of('email', email) } });
     expect(row.attempts).toBe(5);
     expect(row.usedAt).toBeNull();
+  });
+
+  it('bounds a brute force from many sources: after 25 tries in all, the right code is refused everywhere', async () => {
+    const email = `spread.${unique()}@gemeente.test`;
+    await buildContact(h, { email });
+    const before = mail.mails.length;
+    await askCode(email);
+    const code = await receivedCode(email, before);
+    const wrong = code === '00000000' ? '11111111' : '00000000';
+    for (let source = 1; source <= 5; source += 1) {
+      for (let i = 0; i < 5; i += 1) await h.api.post('/v1/privacy/sessions').set('X-Forwarded-For', `198.18.0.${source}`).send({ email, code: wrong }).expect(401);
+    }
+    await h.api.post('/v1/privacy/sessions').set('X-Forwarded-For', '198.18.0.99').send({ email, code }).expect(401);
+    const row = await h.services.prisma.verificationCode.findFirstOrThrow({ where: { emailIndex: h.services.blindIndex.of('email', email) }, orderBy: { createdAt: 'desc' } });
+    expect(row.attempts).toBe(25);
   });
 
   it('refuses an expired code', async () => {
@@ -212,6 +227,10 @@ describe('rate limits on verification', () => {
     const before = rmail.mails.length;
     await r.api.post('/v1/privacy/verification').set(from('192.0.2.10')).send({ email }).expect(202);
     const code = codeFrom(await rmail.waitFor(email, (m) => rmail.mails.indexOf(m) >= before));
+    // …and the stranger's wrong guesses use up only the stranger's own tries of that code.
+    const wrong = code === '00000000' ? '11111111' : '00000000';
+    for (let i = 0; i < 6; i += 1) await r.api.post('/v1/privacy/sessions').set(stranger).send({ email, code: wrong }).expect(401);
+    expect((await r.api.post('/v1/privacy/sessions').set(stranger).send({ email, code })).status).toBe(401); // out of tries from there
     await r.api.post('/v1/privacy/sessions').set(from('192.0.2.10')).send({ email, code }).expect(200);
   });
 

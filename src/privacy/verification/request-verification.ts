@@ -12,7 +12,14 @@ import type { Services } from '../../services';
 import { hashPassword } from '../../staff/passwords';
 
 export const CODE_TTL_MS = 10 * 60_000;
+/** tries of one code from one source address */
 export const MAX_ATTEMPTS = 5;
+/**
+ * tries of one code from all sources together: the brute-force bound (25 in 10^8). Higher than
+ * MAX_ATTEMPTS so that a stranger's wrong guesses from one address do not use up the code the
+ * holder is about to type.
+ */
+export const MAX_TOTAL_ATTEMPTS = 25;
 export const CODE_DIGITS = 8;
 /** codes are deleted this long after creation (retention of the identity_verification category; the retention run uses the same period) */
 export const CODE_RETENTION_MS = DEFAULT_RETENTION.verificationCodeHours * 3_600_000;
