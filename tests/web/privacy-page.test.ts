@@ -17,7 +17,7 @@ import { startService, type DatabaseKind, type RunningService } from './support/
 jest.setTimeout(180_000);
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
-const longDate = (d: Date) => new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'Europe/Brussels' }).format(d);
+const longDate = (d: Date) => new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' }).format(d); // a deadline's day (see web/shared/i18n.tsx)
 
 describe.each<DatabaseKind>(['embedded', 'postgres'])('the privacy page on the %s database', (kind) => {
   let mail: TestMailServer;

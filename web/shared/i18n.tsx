@@ -15,6 +15,12 @@ export interface I18n<K extends string> {
   t(key: K, vars?: Record<string, string | number>): string;
   date(iso: string | null | undefined): string;
   dateTime(iso: string | null | undefined): string;
+  /**
+   * The calendar day of a legal deadline. Deadlines end at the last moment of their day (in UTC,
+   * or in Brussels, both before midnight UTC), so the day is read in UTC: in the reader's own time
+   * zone 23:59 UTC would already be the next day.
+   */
+  deadline(iso: string | null | undefined): string;
   number(n: number): string;
 }
 
@@ -30,6 +36,7 @@ export function createI18n<K extends string>(catalogues: Record<Lang, Record<K, 
     const value = useMemo<I18n<K>>(() => {
       const locale = LOCALES[lang];
       const dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'long' });
+      const deadlineFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' });
       const dateTimeFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
       const numberFormat = new Intl.NumberFormat(locale);
       return {
@@ -40,6 +47,7 @@ export function createI18n<K extends string>(catalogues: Record<Lang, Record<K, 
         },
         date: (iso) => (iso ? dateFormat.format(new Date(iso)) : '—'),
         dateTime: (iso) => (iso ? dateTimeFormat.format(new Date(iso)) : '—'),
+        deadline: (iso) => (iso ? deadlineFormat.format(new Date(iso)) : '—'),
         number: (n) => numberFormat.format(n),
       };
     }, [lang, setLang]);

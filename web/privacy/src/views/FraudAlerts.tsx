@@ -22,7 +22,7 @@ export function FraudAlerts({ api, alerts, how, reload }: { api: ApiClient; aler
 
 function Alert({ api, alert, reload }: { api: ApiClient; alert: FraudAlertItem; reload(): Promise<void> }) {
   const i18n = useI18n();
-  const { t, lang, date } = i18n;
+  const { t, lang, date, deadline } = i18n;
   const [reason, setReason] = useState('');
   const [problem, setProblem] = useState<Problem | null>(null);
   const [sentDue, setSentDue] = useState<string | null>(null);
@@ -61,8 +61,8 @@ function Alert({ api, alert, reload }: { api: ApiClient; alert: FraudAlertItem; 
         </dl>
       )}
       {alert.decision && <p>{t('alerts.decision', { date: date(alert.decision.at), reason: alert.decision.reason ?? '—' })}</p>}
-      {sentDue && <Message kind="success">{t('alerts.contested', { date: date(sentDue) })}</Message>}
-      {openContest && !sentDue && <p>{t('alerts.contestOpen', { date: date(openContest.receivedAt), date2: date(openContest.dueAt) })}</p>}
+      {sentDue && <Message kind="success">{t('alerts.contested', { date: deadline(sentDue) })}</Message>}
+      {openContest && !sentDue && <p>{t('alerts.contestOpen', { date: date(openContest.receivedAt), date2: deadline(openContest.dueAt) })}</p>}
       {!openContest && (
         <form onSubmit={contest} noValidate>
           <h4>{t('alerts.contest')}</h4>

@@ -5,7 +5,7 @@ import { Table } from './Table';
 
 /** The holder's requests: what, where it stands, and the date by which the vendor must answer. */
 export function MyRequests({ loaded }: { loaded: Loaded }) {
-  const { t, date } = useI18n();
+  const { t, date, deadline } = useI18n();
   const requests = loaded.requests;
   return (
     <>
@@ -17,7 +17,7 @@ export function MyRequests({ loaded }: { loaded: Loaded }) {
           rows={requests.map((r) => [
             t(`type.${r.type}` as MessageKey),
             <>{t(`reqstatus.${r.status}` as MessageKey)}{r.overdue && <strong className="late"> ({t('requests.overdue')})</strong>}</>,
-            date(r.receivedAt), date(r.dueAt),
+            date(r.receivedAt), deadline(r.dueAt),
           ])} />
       )}
     </>

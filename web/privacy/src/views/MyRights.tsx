@@ -40,7 +40,7 @@ export function MyRights({ api, loaded, reload }: { api: ApiClient; loaded: Load
 
 function RightCard({ api, right, inForce, reload }: { api: ApiClient; right: Right; inForce: string | null; reload(): Promise<void> }) {
   const i18n = useI18n();
-  const { t, date } = i18n;
+  const { t, date, deadline } = i18n;
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
@@ -71,7 +71,7 @@ function RightCard({ api, right, inForce, reload }: { api: ApiClient; right: Rig
       {problem && <Message kind="error">{problemText(problem, i18n)}</Message>}
       {sent && (
         <Message kind="success">
-          {sent.status === 'completed' ? t('right.done') : t('right.sent', { status: t(`reqstatus.${sent.status}` as MessageKey), date: date(sent.dueAt) })}
+          {sent.status === 'completed' ? t('right.done') : t('right.sent', { status: t(`reqstatus.${sent.status}` as MessageKey), date: deadline(sent.dueAt) })}
         </Message>
       )}
       {inForce !== null && !sent && <p className="note">{inForce ? t('right.inForce', { date: date(inForce) }) : t('right.active')}</p>}
