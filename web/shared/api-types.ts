@@ -471,6 +471,42 @@ export type paths = {
      */
     post: operations["postV1PrivacySubjectsContactIdRestrictionExceptions"];
   };
+  "/v1/privacy/subjects/{contactId}/restriction-exceptions": {
+    /**
+     * Record an exception to a restriction (GDPR Art. 18(2)): ground, reason and end date; until then staff may process the person’s data again
+     * @description Access: staff. Roles: privacy_officer.
+     */
+    post: {
+      parameters: {
+        path: {
+          contactId: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /** @enum {string} */
+            ground: "consent" | "legal_claims" | "protection_of_others" | "public_interest";
+            reason: string;
+            /** Format: date-time */
+            expiresAt: string;
+          };
+        };
+      };
+      responses: {
+        /** @description recorded */
+        201: {
+          content: never;
+        };
+        /** @description Problem */
+        default: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/v1/privacy/subjects/{contactId}/processing": {
     /**
      * Apply or lift a restriction or objections (lifting is the privacy officer’s decision)

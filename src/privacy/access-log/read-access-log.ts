@@ -4,6 +4,7 @@
  * person cannot read. Staff roles are looked up at read time (a role is what the person needs to
  * know; the staff member's identity stays with the privacy officer).
  */
+import { presentAuditEntry } from '../../audit/present-audit-entry';
 import type { Services } from '../../services';
 import { ACTOR_LABELS, actionLabel, ROLE_LABELS, type Label } from './action-labels';
 
@@ -18,23 +19,22 @@ export interface ReadableAccessEntry {
 export const ACCESS_LOG_LIMIT = 500;
 
 export async function readAccessLog(services: Services, contactId: string): Promise<ReadableAccessEntry[]> {
-  const entries = await services.prisma.auditEntry.findMany({
-    where: { subjectId: contactId }, orderBy: { seq: 'desc' }, take: ACCESS_LOG_LIMIT,
-    select: { at: true, actorType: true, actorId: true, action: true, purpose: true },
-  });
+  const entries = await services.prisma.auditEntry.findMany({ where: { subjectId: contactId }, orderBy: { seq: 'desc' }, take: ACCESS_LOG_LIMIT });
   const staffIds = [...new Set(entries.filter((e) => e.actorType === 'staff' && e.actorId).map((e) => e.actorId!))];
   const staff = staffIds.length === 0 ? [] : await services.prisma.staffUser.findMany({ where: { id: { in: staffIds } }, select: { id: true, roles: true } });
   const rolesOf = new Map(staff.map((s) => [s.id, s.roles as string[]]));
-  return entries.map((entry) => {
+  return Promise.all(entries.map(async (entry) => {
     const roles = entry.actorType === 'staff' ? rolesOf.get(entry.actorId ?? '') ?? [] : [];
+    // the purpose is sealed with the subject's key (with the details): unsealed as the export does
+    const { purpose } = await presentAuditEntry(services, entry);
     return {
       at: entry.at.toISOString(),
       who: { type: entry.actorType, roles, label: whoLabel(entry.actorType, roles) },
       action: entry.action,
       what: actionLabel(entry.action),
-      purpose: entry.purpose,
+      purpose,
     };
-  });
+  }));
 }
 
 function whoLabel(actorType: string, roles: string[]): Label {
