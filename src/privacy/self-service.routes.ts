@@ -88,6 +88,7 @@ export const selfServiceRoutes = [
   }),
   defineRoute({
     method: 'get', path: '/v1/privacy/me/export.html', tag: 'privacy', access: subjectAccess, query: ExportHtmlQuery,
+    response: { status: 200, description: 'the readable document (Content-Disposition: attachment), self-contained HTML', contentType: 'text/html', schema: z.string() },
     summary: 'Download everything about me as a readable document (HTML that prints well), same content as the JSON export; ?lang=en|nl',
     async handler({ services, subject, query, res }) {
       await services.audit.record({ actor: { type: 'subject', id: subject.contactId }, action: 'subject.export', subjectId: subject.contactId, resource: { type: 'contact', id: subject.contactId }, details: { format: 'html' } });
