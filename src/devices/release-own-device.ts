@@ -3,7 +3,7 @@ import type { Services } from '../services';
 import { releaseDevice } from './release-device';
 
 /**
- * The holder frees one of their own computers from the privacy page (DESIGN §4 "or the holder,
+ * The holder frees one of their own computers from the privacy page (docs/architecture.md, "Release and transfer": "or the holder,
  * self-service"), within the licence's transfer budget like the SDK. A device of another
  * holder's licence is a 404. Audited as the subject's action.
  */
