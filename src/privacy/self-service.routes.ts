@@ -48,7 +48,7 @@ const Label = z.object({ en: z.string(), nl: z.string() });
 const AccessLogResponse = z.object({
   items: z.array(z.object({
     at: z.string(),
-    who: z.object({ type: z.enum(['staff', 'subject', 'system', 'licence']), roles: z.array(z.string()), label: Label }),
+    who: z.object({ type: z.enum(['staff', 'subject', 'system', 'licence', 'api_key']), roles: z.array(z.string()), label: Label }),
     action: z.string(), what: Label, purpose: z.string().nullable(),
   })),
 });

@@ -379,6 +379,27 @@ export type paths = {
      */
     get: operations["getV1PrivacyMeExport"];
   };
+  "/v1/privacy/me/export.html": {
+    /**
+     * Download everything about me as a readable document (HTML that prints well), same content as the JSON export; ?lang=en|nl
+     * @description Access: subject.
+     */
+    get: operations["getV1PrivacyMeExportHtml"];
+  };
+  "/v1/privacy/me/access-log": {
+    /**
+     * Who used my data, when and why: by staff role and in words (English and Dutch), newest first, at most 500
+     * @description Access: subject.
+     */
+    get: operations["getV1PrivacyMeAccessLog"];
+  };
+  "/v1/privacy/me/devices/{deviceId}/release": {
+    /**
+     * Release one of my computers from my licence, within the licence's transfer budget (409 TRANSFER_BUDGET_EXHAUSTED beyond it)
+     * @description Access: subject.
+     */
+    post: operations["postV1PrivacyMeDevicesDeviceIdRelease"];
+  };
   "/v1/privacy/me": {
     /**
      * My contact data
@@ -470,42 +491,6 @@ export type paths = {
      * @description Access: staff. Roles: privacy_officer. Not open to API keys.
      */
     post: operations["postV1PrivacySubjectsContactIdRestrictionExceptions"];
-  };
-  "/v1/privacy/subjects/{contactId}/restriction-exceptions": {
-    /**
-     * Record an exception to a restriction (GDPR Art. 18(2)): ground, reason and end date; until then staff may process the person’s data again
-     * @description Access: staff. Roles: privacy_officer.
-     */
-    post: {
-      parameters: {
-        path: {
-          contactId: string;
-        };
-      };
-      requestBody: {
-        content: {
-          "application/json": {
-            /** @enum {string} */
-            ground: "consent" | "legal_claims" | "protection_of_others" | "public_interest";
-            reason: string;
-            /** Format: date-time */
-            expiresAt: string;
-          };
-        };
-      };
-      responses: {
-        /** @description recorded */
-        201: {
-          content: never;
-        };
-        /** @description Problem */
-        default: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
   };
   "/v1/privacy/subjects/{contactId}/processing": {
     /**
@@ -3698,6 +3683,92 @@ export type operations = {
         };
       };
       401: components["responses"]["Problem401"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Download everything about me as a readable document (HTML that prints well), same content as the JSON export; ?lang=en|nl
+   * @description Access: subject.
+   */
+  getV1PrivacyMeExportHtml: {
+    parameters: {
+      query?: {
+        lang?: "en" | "nl";
+      };
+    };
+    responses: {
+      /** @description the readable document (Content-Disposition: attachment), self-contained HTML */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Who used my data, when and why: by staff role and in words (English and Dutch), newest first, at most 500
+   * @description Access: subject.
+   */
+  getV1PrivacyMeAccessLog: {
+    responses: {
+      /** @description the readable access log */
+      200: {
+        content: {
+          "application/json": {
+            items: ({
+                at: string;
+                who: {
+                  /** @enum {string} */
+                  type: "staff" | "subject" | "system" | "licence" | "api_key";
+                  roles: string[];
+                  label: {
+                    en: string;
+                    nl: string;
+                  };
+                };
+                action: string;
+                what: {
+                  en: string;
+                  nl: string;
+                };
+                purpose: string | null;
+              })[];
+          };
+        };
+      };
+      401: components["responses"]["Problem401"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Release one of my computers from my licence, within the licence's transfer budget (409 TRANSFER_BUDGET_EXHAUSTED beyond it)
+   * @description Access: subject.
+   */
+  postV1PrivacyMeDevicesDeviceIdRelease: {
+    parameters: {
+      path: {
+        deviceId: string;
+      };
+    };
+    responses: {
+      /** @description released (or already released) */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            releasedAt: string | null;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      404: components["responses"]["Problem404"];
       500: components["responses"]["Problem500"];
       503: components["responses"]["Problem503"];
     };

@@ -74,5 +74,6 @@ export const ACTOR_LABELS: Record<string, Label> = {
   subject: { en: 'You', nl: 'U' },
   system: { en: 'The system (automatically)', nl: 'Het systeem (automatisch)' },
   licence: { en: 'Your application', nl: 'Uw toepassing' },
+  api_key: { en: 'A system of the vendor (shop, billing)', nl: 'Een systeem van de leverancier (webwinkel, facturatie)' },
   staff: { en: 'Vendor staff', nl: 'Medewerker van de leverancier' },
 };

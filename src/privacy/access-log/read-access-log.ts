@@ -10,7 +10,7 @@ import { ACTOR_LABELS, actionLabel, ROLE_LABELS, type Label } from './action-lab
 
 export interface ReadableAccessEntry {
   at: string;
-  who: { type: 'staff' | 'subject' | 'system' | 'licence'; roles: string[]; label: Label };
+  who: { type: 'staff' | 'subject' | 'system' | 'licence' | 'api_key'; roles: string[]; label: Label };
   action: string;
   what: Label;
   purpose: string | null;
