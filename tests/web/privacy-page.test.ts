@@ -225,7 +225,7 @@ describe.each<DatabaseKind>(['embedded', 'postgres'])('the privacy page on the %
     const requests = page.getByRole('region', { name: 'Your requests' });
     const erasureRow = requests.getByRole('row').filter({ hasText: 'Erasure' });
     await erasureRow.waitFor();
-    expect(await erasureRow.innerText()).toContain(longDate(initialDueAt(askedAt)));
+    expect(await erasureRow.innerText()).toContain(longDate(initialDueAt(askedAt, 'Europe/Brussels')));
     expect(await requests.getByRole('row').filter({ hasText: 'Objection' }).count()).toBe(2); // usage statistics, and the contested alert
     await check('my-requests');
 

@@ -127,6 +127,20 @@ export type paths = {
      */
     patch: operations["patchV1CustomersId"];
   };
+  "/v1/customers/{id}/exports": {
+    /**
+     * Export all of a customer’s data (format nomina.customer-export v1: organisation, billing records, and each contact’s full subject export with licences, devices, validation history and usage); the export id is in X-Export-Id and in the document
+     * @description Access: staff. Roles: privacy_officer, admin. Not open to API keys.
+     */
+    post: operations["postV1CustomersIdExports"];
+  };
+  "/v1/customers/{id}/actions/close": {
+    /**
+     * At the end of the agreement, after a completed export (exportId, at most 7 days old): erase every contact of the customer (each with its own erasure receipt) and answer with a signed closure receipt; billing records are kept for the VAT Code
+     * @description Access: staff. Roles: privacy_officer, admin. Not open to API keys.
+     */
+    post: operations["postV1CustomersIdActionsClose"];
+  };
   "/v1/contacts": {
     /**
      * List a customer's contacts (masked for support); each contact read is audited
@@ -374,7 +388,7 @@ export type paths = {
   };
   "/v1/privacy/me/export": {
     /**
-     * Download everything about me (JSON, format nomina.subject-export v1), streamed
+     * Download everything about me (JSON, format nomina.subject-export v1, JSON Schema at GET /v1/privacy/export-schema), streamed
      * @description Access: subject.
      */
     get: operations["getV1PrivacyMeExport"];
@@ -506,6 +520,13 @@ export type paths = {
      */
     get: operations["getV1PrivacyRegister"];
   };
+  "/v1/privacy/export-schema": {
+    /**
+     * The JSON Schema (draft 2020-12) of the subject export, format nomina.subject-export; ?version= (current: 1). Public, like the register
+     * @description Access: public.
+     */
+    get: operations["getV1PrivacyExportSchema"];
+  };
   "/v1/retention/runs": {
     /**
      * Retention runs, newest first, each with its signed receipt
@@ -525,17 +546,55 @@ export type paths = {
      */
     get: operations["getV1Breaches"];
     /**
-     * Record a personal-data breach; the 72-hour notification deadline is computed from awareAt
+     * Record a personal-data breach; the 72-hour notification deadline is computed from awareAt. Affected customers (and the customers of affected subjects) are told by e-mail at once, affected subjects too when `risk` is high
      * @description Access: staff. Roles: privacy_officer. Not open to API keys.
      */
     post: operations["postV1Breaches"];
   };
   "/v1/breaches/{id}": {
     /**
-     * Record the notification of the authority or of the subjects, or update the measures
+     * Record the notification of the authority or of the subjects, update the measures or the risk, or add affected subjects and customers (those not yet told are told at once)
      * @description Access: staff. Roles: privacy_officer. Not open to API keys.
      */
     patch: operations["patchV1BreachesId"];
+  };
+  "/v1/breaches/{id}/notices": {
+    /**
+     * Who was told of a breach and when: one entry per notice (subject or customer contact, by id), sent or failed
+     * @description Access: staff. Roles: privacy_officer, auditor. Not open to API keys.
+     */
+    get: operations["getV1BreachesIdNotices"];
+  };
+  "/v1/sub-processors": {
+    /**
+     * The sub-processors in force (the register shows the same list publicly)
+     * @description Access: staff. Roles: admin, privacy_officer, auditor. Not open to API keys.
+     */
+    get: operations["getV1SubProcessors"];
+    /**
+     * Add a sub-processor; every running customer's contacts (management, IT, billing — or all) are told by e-mail
+     * @description Access: staff. Roles: admin, privacy_officer. Not open to API keys.
+     */
+    post: operations["postV1SubProcessors"];
+  };
+  "/v1/sub-processors/{id}": {
+    /**
+     * Remove a sub-processor from the register (its history stays); customers are told
+     * @description Access: staff. Roles: admin, privacy_officer. Not open to API keys.
+     */
+    delete: operations["deleteV1SubProcessorsId"];
+    /**
+     * Change a sub-processor (name, service, location, data categories); customers are told
+     * @description Access: staff. Roles: admin, privacy_officer. Not open to API keys.
+     */
+    patch: operations["patchV1SubProcessorsId"];
+  };
+  "/v1/sub-processors/changes": {
+    /**
+     * Changes to the sub-processor register, newest first, each with the notices sent (who was told when)
+     * @description Access: staff. Roles: admin, privacy_officer, auditor. Not open to API keys.
+     */
+    get: operations["getV1SubProcessorsChanges"];
   };
   "/v1/api-keys": {
     /**
@@ -626,6 +685,403 @@ export type components = {
           pointer: string;
           detail: string;
         }[];
+    };
+    /**
+     * Subject export (nomina.subject-export, version 1)
+     * @description Everything Nomina holds about one data subject (GDPR Art. 15 and 20). See export-format.md in the source and GET /v1/privacy/register.
+     */
+    SubjectExport: {
+      /** @constant */
+      format: "nomina.subject-export";
+      /** @constant */
+      version: 1;
+      /** Format: date-time */
+      generatedAt: string;
+      subject: {
+        /** Format: uuid */
+        contactId: string;
+      };
+      howWeUseYourData: {
+        registerVersion: string;
+        controller: {
+          name: string;
+          address: string;
+          dpo: {
+            name: string;
+            email: string;
+          };
+        };
+        purposes: ({
+            purpose: string;
+            legalBasis: string;
+            categories: ("contact_data" | "licence_data" | "device_data" | "validation_history" | "fraud_evidence" | "usage_telemetry" | "privacy_requests" | "identity_verification" | "access_log" | "billing_records" | "breach_notifications" | "erasure_proof")[];
+            recipients: string[];
+            retention: string;
+            howToObject?: string;
+          })[];
+        dataCategories: ({
+            /** @enum {unknown} */
+            id: "contact_data" | "licence_data" | "device_data" | "validation_history" | "fraud_evidence" | "usage_telemetry" | "privacy_requests" | "identity_verification" | "access_log" | "billing_records" | "breach_notifications" | "erasure_proof";
+            name: string;
+            fields: string[];
+            personal: boolean;
+            retention: string;
+          })[];
+        subProcessors: ({
+            name: string;
+            service: string;
+            location: string;
+            categories: ("contact_data" | "licence_data" | "device_data" | "validation_history" | "fraud_evidence" | "usage_telemetry" | "privacy_requests" | "identity_verification" | "access_log" | "billing_records" | "breach_notifications" | "erasure_proof")[];
+          })[];
+        transfersOutsideEea: {
+          outsideEea: boolean;
+          statement: string;
+        };
+        automatedDecisions: string;
+        yourRights: string[];
+        requestDeadline: string;
+        complaints: {
+          name: string;
+          address: string;
+          email: string;
+          url: string;
+        };
+      };
+      data: {
+        contact: {
+          /** @enum {unknown} */
+          category: "contact_data" | "licence_data" | "device_data" | "validation_history" | "fraud_evidence" | "usage_telemetry" | "privacy_requests" | "identity_verification" | "access_log" | "billing_records" | "breach_notifications" | "erasure_proof";
+          items: ({
+              /** Format: uuid */
+              id: string;
+              organisation?: string | null;
+              roles: string[];
+              title?: string | null;
+              firstName?: string | null;
+              lastName?: string | null;
+              jobTitle?: string | null;
+              department?: string | null;
+              address?: string | null;
+              phone?: string | null;
+              fax?: string | null;
+              email: string | null;
+              objections?: {
+                /** Format: date-time */
+                telemetry?: string | null;
+                /** Format: date-time */
+                directMarketing?: string | null;
+                /** Format: date-time */
+                fraudProfiling?: string | null;
+              };
+              /** Format: date-time */
+              restrictedAt?: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt?: string;
+            })[];
+          count: number;
+        };
+        licences: {
+          /** @enum {unknown} */
+          category: "contact_data" | "licence_data" | "device_data" | "validation_history" | "fraud_evidence" | "usage_telemetry" | "privacy_requests" | "identity_verification" | "access_log" | "billing_records" | "breach_notifications" | "erasure_proof";
+          items: ({
+              /** Format: uuid */
+              id: string;
+              organisation?: string | null;
+              product: string;
+              productName?: string | null;
+              /** @enum {unknown} */
+              status: "active" | "suspended" | "revoked";
+              statusReason?: string | null;
+              keyEndsWith: string;
+              /** Format: date-time */
+              validFrom: string;
+              /** Format: date-time */
+              validUntil?: string | null;
+              entitlements?: string[];
+              /** Format: date-time */
+              createdAt?: string;
+            })[];
+          count: number;
+        };
+        licence_users: {
+          /** @enum {unknown} */
+          category: "contact_data" | "licence_data" | "device_data" | "validation_history" | "fraud_evidence" | "usage_telemetry" | "privacy_requests" | "identity_verification" | "access_log" | "billing_records" | "breach_notifications" | "erasure_proof";
+          items: ({
+              /** Format: uuid */
+              licenceId: string;
+              ntAccount: string | null;
+              /** Format: date-time */
+              boundAt: string;
+            })[];
+          count: number;
+        };
+        devices: {
+          /** @enum {unknown} */
+          category: "contact_data" | "licence_data" | "device_data" | "validation_history" | "fraud_evidence" | "usage_telemetry" | "privacy_requests" | "identity_verification" | "access_log" | "billing_records" | "breach_notifications" | "erasure_proof";
+          items: ({
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              licenceId: string;
+              pcName?: string | null;
+              lastNtAccount?: string | null;
+              /** Format: date-time */
+              firstSeenAt: string;
+              /** Format: date-time */
+              lastSeenAt?: string;
+              /** Format: date-time */
+              releasedAt?: string | null;
+              releasedBy?: string | null;
+            })[];
+          count: number;
+        };
+        device_macs: {
+          /** @enum {unknown} */
+          category: "contact_data" | "licence_data" | "device_data" | "validation_history" | "fraud_evidence" | "usage_telemetry" | "privacy_requests" | "identity_verification" | "access_log" | "billing_records" | "breach_notifications" | "erasure_proof";
+          items: ({
+              /** Format: uuid */
+              deviceId: string;
+              mac: string | null;
+              /** Format: date-time */
+              firstSeenAt?: string;
+              /** Format: date-time */
+              lastSeenAt?: string;
+            })[];
+          count: number;
+        };
+        validation_events: {
+          /** @enum {unknown} */
+          category: "contact_data" | "licence_data" | "device_data" | "validation_history" | "fraud_evidence" | "usage_telemetry" | "privacy_requests" | "identity_verification" | "access_log" | "billing_records" | "breach_notifications" | "erasure_proof";
+          items: ({
+              /** Format: date-time */
+              at: string;
+              code: string;
+              /** Format: uuid */
+              licenceId: string;
+              /** Format: uuid */
+              deviceId?: string | null;
+              appVersion?: string | null;
+              osVersion?: string | null;
+              /** Format: date-time */
+              clientTime?: string | null;
+            })[];
+          count: number;
+        };
+        telemetry_events: {
+          /** @enum {unknown} */
+          category: "contact_data" | "licence_data" | "device_data" | "validation_history" | "fraud_evidence" | "usage_telemetry" | "privacy_requests" | "identity_verification" | "access_log" | "billing_records" | "breach_notifications" | "erasure_proof";
+          items: ({
+              month: string;
+              /** Format: date-time */
+              at: string;
+              type: string;
+              name: string;
+              durationMs?: number | null;
+              appVersion?: string | null;
+              osVersion?: string | null;
+              props?: Record<string, never> | null;
+            })[];
+          count: number;
+        };
+        fraud_observations: {
+          /** @enum {unknown} */
+          category: "contact_data" | "licence_data" | "device_data" | "validation_history" | "fraud_evidence" | "usage_telemetry" | "privacy_requests" | "identity_verification" | "access_log" | "billing_records" | "breach_notifications" | "erasure_proof";
+          items: ({
+              /** Format: uuid */
+              licenceId: string;
+              kind: string;
+              ref?: string | null;
+              /** Format: date-time */
+              firstAt: string;
+              /** Format: date-time */
+              lastAt: string;
+              count?: number;
+            })[];
+          count: number;
+        };
+        fraud_alerts: {
+          /** @enum {unknown} */
+          category: "contact_data" | "licence_data" | "device_data" | "validation_history" | "fraud_evidence" | "usage_telemetry" | "privacy_requests" | "identity_verification" | "access_log" | "billing_records" | "breach_notifications" | "erasure_proof";
+          items: ({
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              licenceId: string;
+              signal: string;
+              explanation?: {
+                title: string;
+                what?: string;
+                why?: string;
+              };
+              severity: string;
+              status: string;
+              statusExplanation?: unknown;
+              evidence?: unknown;
+              /** Format: date-time */
+              openedAt: string;
+              /** Format: date-time */
+              lastEvidenceAt?: string;
+              decision?: Record<string, never> | null;
+              comments?: Record<string, never>[];
+              contests?: Record<string, never>[];
+            })[];
+          count: number;
+        };
+        privacy_requests: {
+          /** @enum {unknown} */
+          category: "contact_data" | "licence_data" | "device_data" | "validation_history" | "fraud_evidence" | "usage_telemetry" | "privacy_requests" | "identity_verification" | "access_log" | "billing_records" | "breach_notifications" | "erasure_proof";
+          items: ({
+              /** Format: uuid */
+              id: string;
+              type: string;
+              scope?: string[];
+              reason?: string | null;
+              channel?: string;
+              status: string;
+              /** Format: date-time */
+              receivedAt: string;
+              /** Format: date-time */
+              dueAt: string;
+              /** Format: date-time */
+              originalDueAt?: string;
+              /** Format: date-time */
+              extendedDueAt?: string | null;
+              extensionReason?: string | null;
+              /** Format: date-time */
+              identityVerifiedAt?: string | null;
+              identityMethod?: string | null;
+              /** Format: date-time */
+              closedAt?: string | null;
+              outcome?: string | null;
+              overdue?: boolean;
+              receipt?: string | null;
+            })[];
+          count: number;
+        };
+        restriction_exceptions: {
+          /** @enum {unknown} */
+          category: "contact_data" | "licence_data" | "device_data" | "validation_history" | "fraud_evidence" | "usage_telemetry" | "privacy_requests" | "identity_verification" | "access_log" | "billing_records" | "breach_notifications" | "erasure_proof";
+          items: ({
+              ground: string;
+              /** Format: date-time */
+              recordedAt: string;
+              /** Format: date-time */
+              expiresAt?: string | null;
+              reason?: string | null;
+            })[];
+          count: number;
+        };
+        access_log: {
+          /** @enum {unknown} */
+          category: "contact_data" | "licence_data" | "device_data" | "validation_history" | "fraud_evidence" | "usage_telemetry" | "privacy_requests" | "identity_verification" | "access_log" | "billing_records" | "breach_notifications" | "erasure_proof";
+          items: {
+              /** Format: date-time */
+              at: string;
+              who: {
+                type: string;
+              };
+              action: string;
+              purpose?: unknown;
+              resource?: unknown;
+              details?: unknown;
+            }[];
+          count: number;
+        };
+        breach_notices: {
+          /** @enum {unknown} */
+          category: "contact_data" | "licence_data" | "device_data" | "validation_history" | "fraud_evidence" | "usage_telemetry" | "privacy_requests" | "identity_verification" | "access_log" | "billing_records" | "breach_notifications" | "erasure_proof";
+          items: (OneOf<[{
+              /** @constant */
+              type: "affected_by_breach";
+              /** Format: uuid */
+              breachId: string;
+              title: string;
+              /** Format: date-time */
+              awareAt: string;
+              categories: string[];
+              measures: string;
+            }, {
+              /** @constant */
+              type: "notice";
+              /** @enum {unknown} */
+              kind: "breach_subject" | "breach_customer" | "sub_processor_change";
+              /** @enum {unknown} */
+              status: "sent" | "failed";
+              /** Format: date-time */
+              at: string;
+              /** Format: uuid */
+              breachId: string | null;
+              /** Format: uuid */
+              subProcessorChangeId: string | null;
+            }]>)[];
+          count: number;
+        };
+        verification_codes: {
+          /** @enum {unknown} */
+          category: "contact_data" | "licence_data" | "device_data" | "validation_history" | "fraud_evidence" | "usage_telemetry" | "privacy_requests" | "identity_verification" | "access_log" | "billing_records" | "breach_notifications" | "erasure_proof";
+          items: ({
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              expiresAt: string;
+              /** Format: date-time */
+              usedAt?: string | null;
+              attempts?: number;
+            })[];
+          count: number;
+        };
+        billing_records: {
+          /** @enum {unknown} */
+          category: "contact_data" | "licence_data" | "device_data" | "validation_history" | "fraud_evidence" | "usage_telemetry" | "privacy_requests" | "identity_verification" | "access_log" | "billing_records" | "breach_notifications" | "erasure_proof";
+          items: ({
+              /** Format: uuid */
+              licenceId: string;
+              productCode: string;
+              /** Format: date-time */
+              issuedAt: string;
+              /** Format: date-time */
+              validFrom?: string;
+              /** Format: date-time */
+              validUntil?: string | null;
+            })[];
+          count: number;
+        };
+        erasure_jobs: {
+          /** @enum {unknown} */
+          category: "contact_data" | "licence_data" | "device_data" | "validation_history" | "fraud_evidence" | "usage_telemetry" | "privacy_requests" | "identity_verification" | "access_log" | "billing_records" | "breach_notifications" | "erasure_proof";
+          items: ({
+              /** Format: uuid */
+              id: string;
+              status: string;
+              /** Format: date-time */
+              startedAt: string;
+              /** Format: date-time */
+              completedAt?: string | null;
+            })[];
+          count: number;
+        };
+        data_key: {
+          /** @enum {unknown} */
+          category: "contact_data" | "licence_data" | "device_data" | "validation_history" | "fraud_evidence" | "usage_telemetry" | "privacy_requests" | "identity_verification" | "access_log" | "billing_records" | "breach_notifications" | "erasure_proof";
+          items: ({
+              algorithm: string;
+              wrappedBy?: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              destroyedAt?: string | null;
+            })[];
+          count: number;
+        };
+        [key: string]: {
+          /** @enum {unknown} */
+          category: "contact_data" | "licence_data" | "device_data" | "validation_history" | "fraud_evidence" | "usage_telemetry" | "privacy_requests" | "identity_verification" | "access_log" | "billing_records" | "breach_notifications" | "erasure_proof";
+          items: unknown[];
+          count: number;
+        };
+      };
     };
   };
   responses: {
@@ -1386,6 +1842,114 @@ export type operations = {
       413: components["responses"]["Problem413"];
       415: components["responses"]["Problem415"];
       429: components["responses"]["Problem429"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Export all of a customer’s data (format nomina.customer-export v1: organisation, billing records, and each contact’s full subject export with licences, devices, validation history and usage); the export id is in X-Export-Id and in the document
+   * @description Access: staff. Roles: privacy_officer, admin. Not open to API keys.
+   */
+  postV1CustomersIdExports: {
+    parameters: {
+      header?: {
+        /**
+         * @description Why you read this personal data (e.g. a ticket reference). Recorded in the audit trail and shown to the person in their export; the support role needs one to see unmasked data.
+         * @example ticket 4711: holder cannot start the app
+         */
+        "X-Purpose"?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description the export document (Content-Disposition: attachment; its id also in X-Export-Id) */
+      200: {
+        content: {
+          "application/json": {
+            /** @constant */
+            format: "nomina.customer-export";
+            /** @constant */
+            version: 1;
+            /** Format: uuid */
+            exportId: string;
+            /** Format: date-time */
+            generatedAt: string;
+            customer: {
+              /** Format: uuid */
+              id: string;
+              name: string;
+              vatNumber: string | null;
+              country: string;
+              /** Format: date-time */
+              agreementStartsAt: string;
+              agreementEndsAt: string | null;
+            };
+            billingRecords: ({
+                /** Format: uuid */
+                licenceId: string;
+                productCode: string;
+                /** Format: date-time */
+                issuedAt: string;
+                /** Format: date-time */
+                validFrom: string;
+                validUntil: string | null;
+              })[];
+            /** @description one subject export (format nomina.subject-export, GET /v1/privacy/export-schema) per contact */
+            subjects: unknown[];
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      404: components["responses"]["Problem404"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * At the end of the agreement, after a completed export (exportId, at most 7 days old): erase every contact of the customer (each with its own erasure receipt) and answer with a signed closure receipt; billing records are kept for the VAT Code
+   * @description Access: staff. Roles: privacy_officer, admin. Not open to API keys.
+   */
+  postV1CustomersIdActionsClose: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          /** Format: uuid */
+          exportId: string;
+        };
+      };
+    };
+    responses: {
+      /** @description the signed closure receipt (or the earlier one, if already closed) */
+      200: {
+        content: {
+          "application/json": {
+            alreadyClosed: boolean;
+            /** Format: date-time */
+            closedAt: string;
+            /** @description compact JWS, typ nomina-customer-closure-receipt+jwt, verifiable with /.well-known/jwks.json */
+            receipt: string | null;
+            subjectsErased?: number;
+            billingRecordsKept?: number;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      404: components["responses"]["Problem404"];
+      409: components["responses"]["Problem409"];
+      413: components["responses"]["Problem413"];
+      415: components["responses"]["Problem415"];
+      422: components["responses"]["Problem422"];
       500: components["responses"]["Problem500"];
       503: components["responses"]["Problem503"];
     };
@@ -3650,36 +4214,15 @@ export type operations = {
     };
   };
   /**
-   * Download everything about me (JSON, format nomina.subject-export v1), streamed
+   * Download everything about me (JSON, format nomina.subject-export v1, JSON Schema at GET /v1/privacy/export-schema), streamed
    * @description Access: subject.
    */
   getV1PrivacyMeExport: {
     responses: {
-      /** @description the export (Content-Disposition: attachment), format nomina.subject-export v1 */
+      /** @description the export (Content-Disposition: attachment), format nomina.subject-export v1; JSON Schema at GET /v1/privacy/export-schema */
       200: {
         content: {
-          "application/json": {
-            /** @constant */
-            format: "nomina.subject-export";
-            /** @constant */
-            version: 1;
-            /** Format: date-time */
-            generatedAt: string;
-            subject: {
-              /** Format: uuid */
-              contactId: string;
-            };
-            howWeUseYourData: {
-              [key: string]: unknown;
-            };
-            data: {
-              [key: string]: {
-                category: string;
-                items: unknown[];
-                count: number;
-              };
-            };
-          };
+          "application/json": components["schemas"]["SubjectExport"];
         };
       };
       401: components["responses"]["Problem401"];
@@ -4592,31 +5135,10 @@ export type operations = {
       };
     };
     responses: {
-      /** @description the export (Content-Disposition: attachment), format nomina.subject-export v1 */
+      /** @description the export (Content-Disposition: attachment), format nomina.subject-export v1; JSON Schema at GET /v1/privacy/export-schema */
       200: {
         content: {
-          "application/json": {
-            /** @constant */
-            format: "nomina.subject-export";
-            /** @constant */
-            version: 1;
-            /** Format: date-time */
-            generatedAt: string;
-            subject: {
-              /** Format: uuid */
-              contactId: string;
-            };
-            howWeUseYourData: {
-              [key: string]: unknown;
-            };
-            data: {
-              [key: string]: {
-                category: string;
-                items: unknown[];
-                count: number;
-              };
-            };
-          };
+          "application/json": components["schemas"]["SubjectExport"];
         };
       };
       400: components["responses"]["Problem400"];
@@ -4776,6 +5298,38 @@ export type operations = {
     };
   };
   /**
+   * The JSON Schema (draft 2020-12) of the subject export, format nomina.subject-export; ?version= (current: 1). Public, like the register
+   * @description Access: public.
+   */
+  getV1PrivacyExportSchema: {
+    parameters: {
+      query?: {
+        version?: number;
+      };
+    };
+    responses: {
+      /** @description the JSON Schema of the export (also #/components/schemas/SubjectExport) */
+      200: {
+        content: {
+          "application/schema+json": {
+            $schema: string;
+            $id: string;
+            title: string;
+            /** @constant */
+            type: "object";
+            properties: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      404: components["responses"]["Problem404"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
    * Retention runs, newest first, each with its signed receipt
    * @description Access: staff. Roles: privacy_officer, auditor. Not open to API keys.
    */
@@ -4893,6 +5447,8 @@ export type operations = {
                 recordedById: string;
                 /** Format: date-time */
                 createdAt: string;
+                /** @description the privacy officer’s assessment; high notifies the affected subjects */
+                risk: ("low" | "high") | null;
               })[];
           };
         };
@@ -4905,7 +5461,7 @@ export type operations = {
     };
   };
   /**
-   * Record a personal-data breach; the 72-hour notification deadline is computed from awareAt
+   * Record a personal-data breach; the 72-hour notification deadline is computed from awareAt. Affected customers (and the customers of affected subjects) are told by e-mail at once, affected subjects too when `risk` is high
    * @description Access: staff. Roles: privacy_officer. Not open to API keys.
    */
   postV1Breaches: {
@@ -4924,11 +5480,15 @@ export type operations = {
           authorityNotifiedAt?: string;
           /** Format: date-time */
           subjectsNotifiedAt?: string;
+          /** @enum {string} */
+          risk?: "low" | "high";
+          affectedSubjectIds?: string[];
+          affectedCustomerIds?: string[];
         };
       };
     };
     responses: {
-      /** @description the recorded breach with its notification deadline */
+      /** @description the recorded breach with its notification deadline, affected parties and the notices sent */
       201: {
         content: {
           "application/json": {
@@ -4954,6 +5514,24 @@ export type operations = {
             recordedById: string;
             /** Format: date-time */
             createdAt: string;
+            /** @description the privacy officer’s assessment; high notifies the affected subjects */
+            risk: ("low" | "high") | null;
+            affectedSubjectIds: string[];
+            affectedCustomerIds: string[];
+            notices: {
+              subjects: {
+                sent: number;
+                failed: number;
+                /** @description erased contacts: no address left */
+                unreachable: number;
+              };
+              customers: {
+                sent: number;
+                failed: number;
+                /** @description erased contacts: no address left */
+                unreachable: number;
+              };
+            };
           };
         };
       };
@@ -4962,12 +5540,13 @@ export type operations = {
       403: components["responses"]["Problem403"];
       413: components["responses"]["Problem413"];
       415: components["responses"]["Problem415"];
+      422: components["responses"]["Problem422"];
       500: components["responses"]["Problem500"];
       503: components["responses"]["Problem503"];
     };
   };
   /**
-   * Record the notification of the authority or of the subjects, or update the measures
+   * Record the notification of the authority or of the subjects, update the measures or the risk, or add affected subjects and customers (those not yet told are told at once)
    * @description Access: staff. Roles: privacy_officer. Not open to API keys.
    */
   patchV1BreachesId: {
@@ -4984,11 +5563,15 @@ export type operations = {
           /** Format: date-time */
           subjectsNotifiedAt?: string;
           measures?: string;
+          /** @enum {string} */
+          risk?: "low" | "high";
+          affectedSubjectIds?: string[];
+          affectedCustomerIds?: string[];
         };
       };
     };
     responses: {
-      /** @description the updated breach */
+      /** @description the updated breach, with the notices this change sent */
       200: {
         content: {
           "application/json": {
@@ -5014,6 +5597,24 @@ export type operations = {
             recordedById: string;
             /** Format: date-time */
             createdAt: string;
+            /** @description the privacy officer’s assessment; high notifies the affected subjects */
+            risk: ("low" | "high") | null;
+            affectedSubjectIds: string[];
+            affectedCustomerIds: string[];
+            notices: {
+              subjects: {
+                sent: number;
+                failed: number;
+                /** @description erased contacts: no address left */
+                unreachable: number;
+              };
+              customers: {
+                sent: number;
+                failed: number;
+                /** @description erased contacts: no address left */
+                unreachable: number;
+              };
+            };
           };
         };
       };
@@ -5023,6 +5624,334 @@ export type operations = {
       404: components["responses"]["Problem404"];
       413: components["responses"]["Problem413"];
       415: components["responses"]["Problem415"];
+      422: components["responses"]["Problem422"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Who was told of a breach and when: one entry per notice (subject or customer contact, by id), sent or failed
+   * @description Access: staff. Roles: privacy_officer, auditor. Not open to API keys.
+   */
+  getV1BreachesIdNotices: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description the breach and its notices */
+      200: {
+        content: {
+          "application/json": {
+            breach: {
+              /** Format: uuid */
+              id: string;
+              title: string;
+              description: string;
+              /** Format: date-time */
+              awareAt: string;
+              categories: string[];
+              approxSubjects: number;
+              approxRecords: number;
+              measures: string;
+              /**
+               * Format: date-time
+               * @description awareAt + 72 hours (Art. 33(1))
+               */
+              notificationDeadline: string;
+              /** @enum {string} */
+              notificationState: "pending" | "overdue" | "notified" | "notified_late";
+              authorityNotifiedAt: string | null;
+              subjectsNotifiedAt: string | null;
+              recordedById: string;
+              /** Format: date-time */
+              createdAt: string;
+              /** @description the privacy officer’s assessment; high notifies the affected subjects */
+              risk: ("low" | "high") | null;
+              affectedSubjectIds: string[];
+              affectedCustomerIds: string[];
+            };
+            items: ({
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                kind: "breach_subject" | "breach_customer" | "sub_processor_change";
+                /** @enum {string} */
+                status: "sent" | "failed";
+                /** Format: date-time */
+                at: string;
+                /** @description null once the contact was erased */
+                contactId: string | null;
+                customerId: string | null;
+              })[];
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      404: components["responses"]["Problem404"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * The sub-processors in force (the register shows the same list publicly)
+   * @description Access: staff. Roles: admin, privacy_officer, auditor. Not open to API keys.
+   */
+  getV1SubProcessors: {
+    responses: {
+      /** @description the sub-processors in force */
+      200: {
+        content: {
+          "application/json": {
+            items: ({
+                /** Format: uuid */
+                id: string;
+                name: string;
+                service: string;
+                location: string;
+                categories: ("contact_data" | "licence_data" | "device_data" | "validation_history" | "fraud_evidence" | "usage_telemetry" | "privacy_requests" | "identity_verification" | "access_log" | "billing_records" | "breach_notifications" | "erasure_proof")[];
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+                removedAt: string | null;
+              })[];
+          };
+        };
+      };
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Add a sub-processor; every running customer's contacts (management, IT, billing — or all) are told by e-mail
+   * @description Access: staff. Roles: admin, privacy_officer. Not open to API keys.
+   */
+  postV1SubProcessors: {
+    requestBody: {
+      content: {
+        "application/json": {
+          name: string;
+          service: string;
+          location: string;
+          categories: ("contact_data" | "licence_data" | "device_data" | "validation_history" | "fraud_evidence" | "usage_telemetry" | "privacy_requests" | "identity_verification" | "access_log" | "billing_records" | "breach_notifications" | "erasure_proof")[];
+        };
+      };
+    };
+    responses: {
+      /** @description added, with the notices sent */
+      201: {
+        content: {
+          "application/json": {
+            subProcessor: {
+              /** Format: uuid */
+              id: string;
+              name: string;
+              service: string;
+              location: string;
+              categories: ("contact_data" | "licence_data" | "device_data" | "validation_history" | "fraud_evidence" | "usage_telemetry" | "privacy_requests" | "identity_verification" | "access_log" | "billing_records" | "breach_notifications" | "erasure_proof")[];
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+              removedAt: string | null;
+            };
+            change: {
+              /** Format: uuid */
+              id: string;
+              /** @enum {string} */
+              kind: "added" | "changed" | "removed";
+              /** Format: date-time */
+              at: string;
+            };
+            notices: {
+              sent: number;
+              failed: number;
+              /** @description erased contacts: no address left */
+              unreachable: number;
+            };
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      413: components["responses"]["Problem413"];
+      415: components["responses"]["Problem415"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Remove a sub-processor from the register (its history stays); customers are told
+   * @description Access: staff. Roles: admin, privacy_officer. Not open to API keys.
+   */
+  deleteV1SubProcessorsId: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description removed, with the notices sent */
+      200: {
+        content: {
+          "application/json": {
+            subProcessor: {
+              /** Format: uuid */
+              id: string;
+              name: string;
+              service: string;
+              location: string;
+              categories: ("contact_data" | "licence_data" | "device_data" | "validation_history" | "fraud_evidence" | "usage_telemetry" | "privacy_requests" | "identity_verification" | "access_log" | "billing_records" | "breach_notifications" | "erasure_proof")[];
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+              removedAt: string | null;
+            };
+            change: {
+              /** Format: uuid */
+              id: string;
+              /** @enum {string} */
+              kind: "added" | "changed" | "removed";
+              /** Format: date-time */
+              at: string;
+            };
+            notices: {
+              sent: number;
+              failed: number;
+              /** @description erased contacts: no address left */
+              unreachable: number;
+            };
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      404: components["responses"]["Problem404"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Change a sub-processor (name, service, location, data categories); customers are told
+   * @description Access: staff. Roles: admin, privacy_officer. Not open to API keys.
+   */
+  patchV1SubProcessorsId: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          name?: string;
+          service?: string;
+          location?: string;
+          categories?: ("contact_data" | "licence_data" | "device_data" | "validation_history" | "fraud_evidence" | "usage_telemetry" | "privacy_requests" | "identity_verification" | "access_log" | "billing_records" | "breach_notifications" | "erasure_proof")[];
+        };
+      };
+    };
+    responses: {
+      /** @description changed, with the notices sent */
+      200: {
+        content: {
+          "application/json": {
+            subProcessor: {
+              /** Format: uuid */
+              id: string;
+              name: string;
+              service: string;
+              location: string;
+              categories: ("contact_data" | "licence_data" | "device_data" | "validation_history" | "fraud_evidence" | "usage_telemetry" | "privacy_requests" | "identity_verification" | "access_log" | "billing_records" | "breach_notifications" | "erasure_proof")[];
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+              removedAt: string | null;
+            };
+            change: {
+              /** Format: uuid */
+              id: string;
+              /** @enum {string} */
+              kind: "added" | "changed" | "removed";
+              /** Format: date-time */
+              at: string;
+            };
+            notices: {
+              sent: number;
+              failed: number;
+              /** @description erased contacts: no address left */
+              unreachable: number;
+            };
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      404: components["responses"]["Problem404"];
+      413: components["responses"]["Problem413"];
+      415: components["responses"]["Problem415"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Changes to the sub-processor register, newest first, each with the notices sent (who was told when)
+   * @description Access: staff. Roles: admin, privacy_officer, auditor. Not open to API keys.
+   */
+  getV1SubProcessorsChanges: {
+    parameters: {
+      query?: {
+        limit?: number;
+      };
+    };
+    responses: {
+      /** @description the changes, newest first */
+      200: {
+        content: {
+          "application/json": {
+            items: ({
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                subProcessorId: string;
+                /** @enum {string} */
+                kind: "seeded" | "added" | "changed" | "removed";
+                /** Format: date-time */
+                at: string;
+                byStaffId: string | null;
+                before: unknown;
+                after: unknown;
+                notices: ({
+                    /** Format: uuid */
+                    id: string;
+                    /** @enum {string} */
+                    kind: "breach_subject" | "breach_customer" | "sub_processor_change";
+                    /** @enum {string} */
+                    status: "sent" | "failed";
+                    /** Format: date-time */
+                    at: string;
+                    /** @description null once the contact was erased */
+                    contactId: string | null;
+                    customerId: string | null;
+                  })[];
+              })[];
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
       500: components["responses"]["Problem500"];
       503: components["responses"]["Problem503"];
     };
