@@ -39,8 +39,8 @@ export const ACTIVITIES_NL: Record<string, ActivityNl> = {
     retention: 'codes: 10 minuten geldig (gewist na 24 uur); verzoeken: zie de categorie',
   },
   security_accountability: {
-    purpose: 'Elke inzage van medewerkers in persoonsgegevens vastleggen met het doel, en het systeem veilig houden',
-    legalBasis: 'Wettelijke verplichting (art. 5(2), 32 AVG)',
+    purpose: 'Elke inzage van medewerkers in persoonsgegevens vastleggen met het doel, het systeem veilig houden en datalekken melden',
+    legalBasis: 'Wettelijke verplichting (art. 5(2), 32–34 AVG)',
     retention: 'bewaard; de persoonlijke details worden met uw gegevens gewist',
   },
   billing: {
@@ -61,5 +61,6 @@ export const CATEGORIES_NL: Record<string, CategoryNl> = {
   identity_verification: { name: 'Eenmalige verificatiecodes', retention: '10 minuten geldig; gewist na 24 uur' },
   access_log: { name: 'Logboek van inzage en handelingen (audittrail)', retention: 'beveiligd met een hashketen en bewaard; de persoonlijke details van een regel worden met uw gegevens gewist' },
   billing_records: { name: 'Minimale contract- en factuurgegevens', retention: '10 jaar (Belgisch btw-wetboek art. 60)' },
+  breach_notifications: { name: 'Meldingen van datalekken en subverwerkers', retention: 'zolang uw gegevens bestaan; bij wissing wordt de koppeling met u verwijderd en blijft alleen bewaard dat een melding verstuurd werd' },
   erasure_proof: { name: 'Bewijs van wissing', retention: 'bewaard als bewijs dat de wissing gebeurde; bevat geen persoonsgegevens' },
 };
