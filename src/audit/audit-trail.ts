@@ -47,7 +47,7 @@ export class AuditTrail {
   }
 
   /** Details and purpose as stored: sealed with the subject's key when the entry is about a person. */
-  private async sealed(tx: Tx, input: AuditInput): Promise<{ details: string | null; purpose: string | null }> {
+  private async sealed(input: AuditInput): Promise<{ details: string | null; purpose: string | null }> {
     const purpose = input.purpose ?? null;
     if (!input.subjectId) return { details: input.details ? JSON.stringify(input.details) : null, purpose };
     const content = purpose === null ? input.details : { ...input.details, [SEALED_PURPOSE]: purpose };
@@ -61,7 +61,7 @@ export class AuditTrail {
   }
 
   private async append(tx: Tx, input: AuditInput): Promise<void> {
-    const { details, purpose } = await this.sealed(tx, input);
+    const { details, purpose } = await this.sealed(input);
     await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock($1)', AUDIT_LOCK);
     const [{ seq }] = await tx.$queryRawUnsafe<{ seq: bigint }[]>(
       `SELECT nextval(pg_get_serial_sequence('audit_entries', 'seq')) AS seq`,

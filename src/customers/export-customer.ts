@@ -16,6 +16,7 @@ import { loggableError } from '../logger';
 import { writeExport } from '../privacy/export/write-export';
 import { resolveSubjectScope } from '../privacy/subject-scope';
 import type { Services } from '../services';
+import { responseWriter } from '../http/response-writer';
 
 export const CUSTOMER_EXPORT_FORMAT = 'nomina.customer-export';
 export const CUSTOMER_EXPORT_VERSION = 1;
@@ -36,15 +37,11 @@ export async function streamCustomerExport(services: Services, customerId: strin
   res.setHeader('Content-Disposition', `attachment; filename="nomina-customer-export-${now.toISOString().slice(0, 10)}.json"`);
   res.setHeader('Cache-Control', 'no-store');
   res.setHeader('X-Export-Id', record.id);
-  const write = (chunk: string) => new Promise<void>((resolve, reject) => {
+  const send = responseWriter(res);
+  const write = (chunk: string) => {
     hash.update(chunk);
-    if (res.destroyed) return reject(new Error('client went away'));
-    if (res.write(chunk)) return resolve();
-    const done = () => { res.off('close', gone); resolve(); };
-    const gone = () => { res.off('drain', done); reject(new Error('client went away')); };
-    res.once('drain', done);
-    res.once('close', gone);
-  });
+    return send(chunk);
+  };
   try {
     const billing = await services.prisma.billingRecord.findMany({ where: { customerId }, orderBy: { issuedAt: 'asc' } });
     const header = {

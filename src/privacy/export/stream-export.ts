@@ -4,6 +4,7 @@ import { loggableError } from '../../logger';
 import type { Services } from '../../services';
 import { resolveSubjectScope } from '../subject-scope';
 import { writeExport } from './write-export';
+import { responseWriter } from '../../http/response-writer';
 
 /** Streams the export as the HTTP response, honouring back-pressure; a failure mid-way aborts the connection. */
 export async function streamExport(services: Services, contactId: string, res: Response): Promise<void> {
@@ -13,14 +14,7 @@ export async function streamExport(services: Services, contactId: string, res: R
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.setHeader('Content-Disposition', `attachment; filename="nomina-export-${services.now().toISOString().slice(0, 10)}.json"`);
   res.setHeader('Cache-Control', 'no-store');
-  const write = (chunk: string) => new Promise<void>((resolve, reject) => {
-    if (res.destroyed) return reject(new Error('client went away'));
-    if (res.write(chunk)) return resolve();
-    const done = () => { res.off('close', gone); resolve(); };
-    const gone = () => { res.off('drain', done); reject(new Error('client went away')); };
-    res.once('drain', done);
-    res.once('close', gone);
-  });
+  const write = responseWriter(res);
   try {
     await writeExport(services, scope, write);
     res.end();
