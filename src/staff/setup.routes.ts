@@ -6,7 +6,7 @@
 import { defineRoute, publicAccess } from '../http/route';
 import { presentStaff } from './create-staff-user';
 import { completeSetup } from './first-run-setup';
-import { SetupBody, StaffView } from './staff.schemas';
+import { EXAMPLE_PASSPHRASE, SetupBody, StaffView } from './staff.schemas';
 
 const SETUP_PER_ADDRESS = { points: 10, durationSeconds: 600 };
 
@@ -14,7 +14,7 @@ export const setupRoutes = [
   defineRoute({
     method: 'post', path: '/v1/setup', tag: 'staff', access: publicAccess, body: SetupBody,
     rateLimited: true, problems: ['INVALID_CODE', 'CONFLICT'],
-    example: { code: '7KQ2M-XH4TB-9RZ3W-C8NDF', email: 'you@example.com', password: 'a long passphrase' },
+    example: { code: '7KQ2M-XH4TB-9RZ3W-C8NDF', email: 'you@example.com', password: EXAMPLE_PASSPHRASE },
     summary: 'First-run setup: create the first admin with the one-time setup code printed at start',
     response: { status: 201, description: 'the first admin; sign in with POST /v1/staff/sessions', schema: StaffView },
     async handler({ services, body, req, requestId }) {

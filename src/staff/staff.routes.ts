@@ -5,7 +5,7 @@ import { createStaffUser, presentStaff } from './create-staff-user';
 import { dummyPasswordHash, verifyPassword } from './passwords';
 import { clearSessionCookie, endBrowserSession, endSessionsOf, setSessionCookie, startBrowserSession } from './browser-sessions';
 import { consumeLoginAttempt, forgetLoginFailures } from './login-throttle';
-import { ChangeRolesBody, CreateStaffBody, CurrentSessionView, LoginBody, LoginView, StaffIdParams, StaffView } from './staff.schemas';
+import { ChangeRolesBody, EXAMPLE_PASSPHRASE, CreateStaffBody, CurrentSessionView, LoginBody, LoginView, StaffIdParams, StaffView } from './staff.schemas';
 import { listOf } from '../http/common-schemas';
 
 const ALL_STAFF = ['support', 'privacy_officer', 'admin', 'auditor'] as const;
@@ -18,7 +18,7 @@ export const staffRoutes = [
       status: 200, description: 'signed in: a token (bearer) or a session cookie (cookie)', schema: LoginView,
       example: { token: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxYzJkIn0.c2lnbmF0dXJl', expiresAt: '2026-12-01T09:15:00.000Z', staff: { id: '1c2d3e4f-0000-4000-8000-000000000001', email: 'you@example.com', roles: ['admin'] } },
     },
-    example: { email: 'you@example.com', password: 'a long passphrase' }, rateLimited: true,
+    example: { email: 'you@example.com', password: EXAMPLE_PASSPHRASE }, rateLimited: true,
     async handler({ services, body, req, res, requestId }) {
       const email = body.email.trim().toLowerCase();
       const user = await services.prisma.staffUser.findUnique({ where: { email } });
@@ -63,7 +63,7 @@ export const staffRoutes = [
   }),
   defineRoute({
     method: 'post', path: '/v1/staff', tag: 'staff', access: staffOnly('admin'), body: CreateStaffBody,
-    example: { email: 'support.agent@vendor.example', password: 'another long passphrase', roles: ['support'] }, problems: ['ALREADY_EXISTS'],
+    example: { email: 'support.agent@vendor.example', password: EXAMPLE_PASSPHRASE, roles: ['support'] }, problems: ['ALREADY_EXISTS'],
     summary: 'Create a staff user', response: { status: 201, description: 'created', schema: StaffView },
     async handler({ services, body, staff, requestId }) {
       const user = await createStaffUser(services.prisma, body);

@@ -38,3 +38,6 @@ export const SetupBody = z.strictObject({
 export const SessionView = z.object({ token: z.string(), expiresAt: z.iso.datetime() });
 
 export const ChangeRolesBody = z.strictObject({ roles: z.array(StaffRoleSchema).min(1).max(4) });
+
+/** The passphrase shown in the OpenAPI document's examples: documentation, never a real credential. */
+export const EXAMPLE_PASSPHRASE = 'a long passphrase';

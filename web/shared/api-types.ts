@@ -1395,7 +1395,7 @@ export type operations = {
         /**
          * @example {
          *   "email": "support.agent@vendor.example",
-         *   "password": "another long passphrase",
+         *   "password": "a long passphrase",
          *   "roles": [
          *     "support"
          *   ]
