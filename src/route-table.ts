@@ -10,6 +10,7 @@ import { customerClosureRoutes } from './customers/customer-closure.routes';
 import { customerRoutes } from './customers/customers.routes';
 import { fraudRoutes } from './fraud/fraud.routes';
 import type { RouteDefinition } from './http/route';
+import { offlineRoutes } from './offline/offline.routes';
 import { opsRoutes } from './ops/ops.routes';
 import { privacyRoutes } from './privacy/routes';
 import { setupRoutes } from './staff/setup.routes';
@@ -19,5 +20,5 @@ import { licensingRoutes } from './validation/licensing.routes';
 import { webhookRoutes } from './webhooks/webhooks.routes';
 
 export function allRoutes(): RouteDefinition[] {
-  return [...opsRoutes, ...setupRoutes, ...staffRoutes, ...auditRoutes, ...customerRoutes, ...customerClosureRoutes, ...contactRoutes, ...catalogueRoutes, ...telemetryRoutes, ...licensingRoutes, ...fraudRoutes, ...privacyRoutes, ...apiKeyRoutes, ...webhookRoutes];
+  return [...opsRoutes, ...setupRoutes, ...staffRoutes, ...auditRoutes, ...customerRoutes, ...customerClosureRoutes, ...contactRoutes, ...catalogueRoutes, ...telemetryRoutes, ...licensingRoutes, ...offlineRoutes, ...fraudRoutes, ...privacyRoutes, ...apiKeyRoutes, ...webhookRoutes];
 }

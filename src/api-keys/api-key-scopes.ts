@@ -11,6 +11,8 @@ export const API_SCOPES = [
   'customers:write',
   'catalogue:read',
   'telemetry:stats',
+  // Turn activation requests into licence files and accept release files (air-gapped PCs, the vendor's portal).
+  'offline:activate',
   // Personal data unmasked on a single record, when the request also states an X-Purpose (as support).
   'personal_data:unmasked',
 ] as const;

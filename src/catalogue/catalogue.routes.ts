@@ -6,7 +6,7 @@ import { CreatePolicyBody, CreateProductBody, PolicyListQuery, UpdatePolicyBody,
 
 const POLICY_EXAMPLE = {
   id: '5f3e2d1c-0b9a-4876-9543-210fedcba987', productId: '0b7c1c3e-5d2a-4f4e-9a51-2f0a3f6d9e10', name: 'Named user, two PCs', durationDays: 365,
-  maxMachines: 2, maxUsers: 1, offlineGraceHours: 72, transfersPer30Days: 3, expiringSoonDays: 14, entitlements: ['export-pdf'], telemetry: 'on',
+  maxMachines: 2, maxUsers: 1, offlineGraceHours: 72, transfersPer30Days: 3, expiringSoonDays: 14, entitlements: ['export-pdf'], telemetry: 'on', offlineLicenceDays: 30,
   fraud: { windowHours: 24, deviceFanoutThreshold: null, accountFanoutThreshold: null, churnThreshold: 6, clockDriftToleranceMinutes: 60, overlapWindowMinutes: 10 },
   createdAt: '2026-12-01T09:00:00.000Z', updatedAt: '2026-12-01T09:00:00.000Z',
 };

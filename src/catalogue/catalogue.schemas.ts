@@ -19,6 +19,8 @@ const PolicyFields = {
   expiringSoonDays: z.number().int().min(0).max(365).default(14),
   entitlements: z.array(entitlement).max(100).default([]),
   telemetry: z.enum(['on', 'off']).default('on'),
+  /** lifetime of a licence file (docs/offline-activation.md); 0 disables offline activation */
+  offlineLicenceDays: z.number().int().min(0).max(366).default(30),
   fraudWindowHours: z.number().int().min(1).max(24 * 30).default(24),
   deviceFanoutThreshold: z.number().int().min(1).max(1000).nullable().optional(),
   accountFanoutThreshold: z.number().int().min(1).max(1000).nullable().optional(),

@@ -20,6 +20,7 @@ export const devicesStore: SubjectDataStore = {
       id: d.id, licenceId: d.licenceId, pcName: openField(services, key, scope.contactId, d.pcNameEnc, PC_NAME_LABELS),
       lastNtAccount: openField(services, key, scope.contactId, d.lastNtAccountEnc, LAST_NT_ACCOUNT_LABELS),
       firstSeenAt: iso(d.firstSeenAt), lastSeenAt: iso(d.lastSeenAt), releasedAt: iso(d.releasedAt), releasedBy: d.releasedBy,
+      activationMode: d.activationMode, offlineExpiresAt: iso(d.offlineExpiresAt),
     }));
   }),
   async erase(_services, scope, tx) {

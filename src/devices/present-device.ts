@@ -26,6 +26,8 @@ export async function presentDevices(services: Services, holderId: string, devic
       lastSeenAt: device.lastSeenAt.toISOString(),
       releasedAt: device.releasedAt?.toISOString() ?? null,
       releasedBy: device.releasedBy,
+      activationMode: device.activationMode,
+      offlineExpiresAt: device.offlineExpiresAt?.toISOString() ?? null,
       view,
     };
   });
@@ -37,5 +39,7 @@ export const DeviceView = z.object({
   macAddresses: z.array(z.object({ mac: z.string().nullable(), firstSeenAt: Instant, lastSeenAt: Instant })),
   firstSeenAt: Instant, lastSeenAt: Instant,
   releasedAt: Instant.nullable(), releasedBy: z.string().nullable(),
+  activationMode: z.enum(['online', 'offline']).describe('offline: activated from a request file (docs/offline-activation.md) and not seen online since'),
+  offlineExpiresAt: Instant.nullable().describe("when the device's current licence file expires (null: none)"),
   view: z.enum(['full', 'masked']),
 });

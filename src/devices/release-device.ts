@@ -12,6 +12,12 @@ export interface ReleaseInput {
   by: 'sdk' | 'subject' | `staff:${string}` | `api_key:${string}`;
   /** staff only: release beyond the transfer budget (audited as an override) */
   overrideTransferBudget?: boolean;
+  /**
+   * A release file's `act` (docs/offline-activation.md §4): the release goes ahead only if it names
+   * the device's current licence file, checked under the lock — so a replayed file, or one whose
+   * licence file was since renewed, is refused (409 RELEASE_ALREADY_USED).
+   */
+  offlineActivationId?: string;
   actor: Actor;
   reason?: string | null;
   purpose?: string | null;
@@ -33,6 +39,9 @@ export async function releaseDevice(services: Services, input: ReleaseInput) {
     if (!licence) throw notFound('licence');
     const device = await tx.device.findFirst({ where: { id: input.deviceId, licenceId: input.licenceId }, include: { macs: true } });
     if (!device) throw notFound('device');
+    if (input.offlineActivationId !== undefined && (device.releasedAt || device.offlineActivationId !== input.offlineActivationId)) {
+      throw new AppError('RELEASE_ALREADY_USED', 'this release file was already used, or the licence file it names was since renewed or released');
+    }
     if (device.releasedAt) return { device, holderId: licence.holderId, changed: false };
     const released = await tx.device.findMany({
       where: { licenceId: input.licenceId, releasedAt: { gt: new Date(now.getTime() - TRANSFER_WINDOW_MS) } }, select: { releasedAt: true },
@@ -44,13 +53,19 @@ export async function releaseDevice(services: Services, input: ReleaseInput) {
         extra: { nextTransferAt: budget.nextTransferAt?.toISOString() ?? null },
       });
     }
-    const updated = await tx.device.update({ where: { id: device.id }, data: { releasedAt: now, releasedBy: input.by }, include: { macs: true } });
+    const updated = await tx.device.update({ where: { id: device.id }, data: { releasedAt: now, releasedBy: input.by, offlineActivationId: null, offlineExpiresAt: null }, include: { macs: true } });
     const releasedBy = input.by.startsWith('staff:') ? 'staff' : input.by.startsWith('api_key:') ? 'api_key' : input.by as 'sdk' | 'subject';
     await emitWebhookEvent(tx, 'device.released', { licenceId: input.licenceId, deviceId: device.id, releasedBy }, now);
     await services.audit.record({
       actor: input.actor, action: 'device.release', subjectId: licence.holderId, resource: { type: 'device', id: device.id },
       purpose: input.purpose, requestId: input.requestId, details: { licenceId: input.licenceId, by: input.by, override, reason: input.reason ?? null },
     }, tx);
+    if (input.offlineActivationId !== undefined) {
+      await services.audit.record({
+        actor: input.actor, action: 'offline_release.accepted', subjectId: licence.holderId, resource: { type: 'device', id: device.id },
+        purpose: input.purpose, requestId: input.requestId, details: { licenceId: input.licenceId, activationId: input.offlineActivationId },
+      }, tx);
+    }
     return { device: updated, holderId: licence.holderId, changed: true };
   });
   if (result.changed) deviceMetrics(services).releases.inc({ by: input.by.startsWith('staff') ? 'staff' : input.by.startsWith('api_key') ? 'api_key' : input.by });

@@ -19,6 +19,8 @@ export interface ValidationObservation {
   /** server time of the validation */
   at: Date;
   code: ValidationCode;
+  /** offline: an activation from a request file, uploaded from another PC (its network and clock are not the device's) */
+  source: 'online' | 'offline';
   licence: { id: string; customerId: string; holderId: string };
   /**
    * The holder objected to fraud profiling (Art. 21) or restricted processing (Art. 18): read by

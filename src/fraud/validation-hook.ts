@@ -13,6 +13,7 @@ function observationOf(event: ValidatedEvent): ValidationObservation | null {
   return {
     at: event.at,
     code: event.code,
+    source: event.source,
     licence: { id: event.licence.id, customerId: event.licence.customerId, holderId: event.licence.holderId },
     profilingStopped: event.licence.profilingStopped,
     policy: event.policy,

@@ -7,8 +7,8 @@
  *   so a rotation made by another instance or the CLI is picked up within that minute. An
  *   instance publishes every key it may sign with, because both come from the same read.
  * - Rotation: the newest unretired key signs; older keys are retired, but stay published (and
- *   verify) until every token they signed has expired: retiredAt + the longest offline grace of
- *   any policy + a margin.
+ *   verify) until every token they signed has expired: retiredAt + the longest offline grace (or
+ *   licence-file lifetime) of any policy + a margin.
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, GeneralSign, type GeneralJWS, type JWK, type JWTPayload } from 'jose';
@@ -48,11 +48,13 @@ export class LicenceSigner {
   /**
    * Signs a licence token: compact JWS, EdDSA, `kid` and `typ: JWT` in the header. Assembled
    * here with node:crypto rather than jose's SignJWT, which costs 2.5× as much on the validation
-   * hot path; the tokens are verified with jose (tests, verify-licence-token.ts).
+   * hot path; the tokens are verified with jose (tests, verify-licence-token.ts). Another `typ`
+   * (the licence file's, docs/offline-activation.md §3) keeps a token from passing for a file.
    */
-  async sign(claims: JWTPayload): Promise<string> {
+  async sign(claims: JWTPayload, typ = 'JWT'): Promise<string> {
     const key = await this.activeKey();
-    const input = `${key.header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+    const header = typ === 'JWT' ? key.header : Buffer.from(JSON.stringify({ alg: 'EdDSA', kid: key.kid, typ })).toString('base64url');
+    const input = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
     return `${input}.${cryptoSign(null, Buffer.from(input), key.privateKey).toString('base64url')}`;
   }
 
@@ -135,8 +137,11 @@ export class LicenceSigner {
   }
 
   private async publishedRows() {
-    const { _max } = await this.prisma.policy.aggregate({ _max: { offlineGraceHours: true } });
-    const horizon = new Date(this.now().getTime() - (_max.offlineGraceHours ?? 0) * 3600_000 - PUBLICATION_MARGIN_MS);
+    // A key stays published while anything it signed may still be used: a licence token (offline
+    // grace) or a licence file (offlineLicenceDays, up to a year).
+    const { _max } = await this.prisma.policy.aggregate({ _max: { offlineGraceHours: true, offlineLicenceDays: true } });
+    const longestMs = Math.max((_max.offlineGraceHours ?? 0) * 3600_000, (_max.offlineLicenceDays ?? 0) * 86_400_000);
+    const horizon = new Date(this.now().getTime() - longestMs - PUBLICATION_MARGIN_MS);
     return this.prisma.signingKey.findMany({
       where: { OR: [{ retiredAt: null }, { retiredAt: { gt: horizon } }] },
       orderBy: { createdAt: 'desc' },

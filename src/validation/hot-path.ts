@@ -42,7 +42,7 @@ WITH batch AS (
   SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::"ValidationCode"[], $4::text[], $5::text[], $6::text[], $7::timestamp(3)[], $8::timestamp(3)[], $9::boolean[])
     AS b("licenceId", "deviceId", code, "appVersion", "osVersion", "networkHash", "clientTime", at, touch)),
 touched AS (
-  UPDATE devices d SET "lastSeenAt" = t.at
+  UPDATE devices d SET "lastSeenAt" = t.at, "activationMode" = 'online'
   FROM (SELECT DISTINCT ON ("deviceId") "deviceId", at FROM batch WHERE touch ORDER BY "deviceId", at DESC) t
   WHERE d.id = t."deviceId" RETURNING 1)
 INSERT INTO validation_events ("licenceId", "deviceId", code, "appVersion", "osVersion", "networkHash", "clientTime", at)

@@ -17,6 +17,8 @@ export interface ValidationPolicy {
   maxMachines: number;
   maxUsers: number;
   offlineGraceHours: number;
+  /** lifetime of a licence file (offline activation); 0 = not allowed */
+  offlineLicenceDays: number;
   expiringSoonDays: number;
   transfersPer30Days: number;
   telemetry: 'on' | 'off';
@@ -58,7 +60,7 @@ SELECT l.id, l."customerId", l."holderId", l."productId", pr.code AS "productCod
   (extract(epoch FROM l."validFrom") * 1000)::float8 AS "validFromMs",
   (extract(epoch FROM l."validUntil") * 1000)::float8 AS "validUntilMs",
   l.entitlements AS "licenceEntitlements", po.entitlements AS "policyEntitlements",
-  po.id AS "policyId", po."maxMachines", po."maxUsers", po."offlineGraceHours", po."expiringSoonDays", po."transfersPer30Days",
+  po.id AS "policyId", po."maxMachines", po."maxUsers", po."offlineGraceHours", po."offlineLicenceDays", po."expiringSoonDays", po."transfersPer30Days",
   po.telemetry::text AS telemetry, po."fraudWindowHours", po."deviceFanoutThreshold", po."accountFanoutThreshold",
   po."churnThreshold", po."clockDriftToleranceMinutes", po."overlapWindowMinutes",
   (c."telemetryObjectedAt" IS NOT NULL OR c."restrictedAt" IS NOT NULL) AS "holderOptedOut",
@@ -126,7 +128,7 @@ export function toFacts(row: FactsRow | undefined): ValidationFacts | null {
     validUntil: row.validUntilMs === null ? null : new Date(Number(row.validUntilMs)),
     entitlements: effectiveEntitlements(row.policyEntitlements ?? [], row.licenceEntitlements ?? []),
     policy: {
-      id: row.policyId, maxMachines: row.maxMachines, maxUsers: row.maxUsers, offlineGraceHours: row.offlineGraceHours,
+      id: row.policyId, maxMachines: row.maxMachines, maxUsers: row.maxUsers, offlineGraceHours: row.offlineGraceHours, offlineLicenceDays: row.offlineLicenceDays,
       expiringSoonDays: row.expiringSoonDays, transfersPer30Days: row.transfersPer30Days, telemetry: row.telemetry,
       fraudWindowHours: row.fraudWindowHours, deviceFanoutThreshold: row.deviceFanoutThreshold, accountFanoutThreshold: row.accountFanoutThreshold,
       churnThreshold: row.churnThreshold, clockDriftToleranceMinutes: row.clockDriftToleranceMinutes, overlapWindowMinutes: row.overlapWindowMinutes,

@@ -14,10 +14,12 @@ export interface ValidationRecord {
   touchDevice: boolean;
 }
 
-// One statement, one round trip: the security record and the device's lastSeenAt together.
+// One statement, one round trip: the security record and the device's lastSeenAt together. A
+// device seen online is an online device from then on, even if it was activated from a request
+// file (docs/offline-activation.md §6): its offline fields stay until it is released.
 // Timestamps travel as UTC ISO strings cast to `timestamp(3)`, as Prisma stores them.
 const RECORD = (commit: string) => `
-WITH touched AS (UPDATE devices SET "lastSeenAt" = $8::timestamp(3) WHERE $9::boolean AND id = $2::uuid RETURNING 1)
+WITH touched AS (UPDATE devices SET "lastSeenAt" = $8::timestamp(3), "activationMode" = 'online' WHERE $9::boolean AND id = $2::uuid RETURNING 1)
 INSERT INTO validation_events ("licenceId", "deviceId", code, "appVersion", "osVersion", "networkHash", "clientTime", at)
 SELECT $1::uuid, $2::uuid, $3::"ValidationCode", $4, $5, $6, $7::timestamp(3), $8::timestamp(3)${commit}`;
 

@@ -55,7 +55,7 @@ export async function validateLicence(services: Services, body: ValidateBody, lo
   metrics.validations.inc({ code });
   metrics.duration.observe({ code }, Number(process.hrtime.bigint() - started) / 1e9);
   emitValidated(services, {
-    at: now, code,
+    at: now, code, source: 'online',
     licence: facts && { id: facts.id, customerId: facts.customerId, holderId: facts.holderId, profilingStopped: facts.profilingStopped },
     policy: facts?.policy ?? null, device,
     ntAccountIndex: identity.ntAccountIndex, pcNameIndex: identity.pcNameIndex, macIndexes: identity.macIndexes,

@@ -3,6 +3,10 @@
  * a device that changed) runs under the licence's row lock (`SELECT … FOR UPDATE`) and decides
  * again on facts read after the lock was granted. So 12 first starts at once on a 2-machine
  * licence admit exactly 2, and 10 parallel starts of one new PC create one device.
+ *
+ * An offline activation (src/offline/activate-offline.ts) runs these very checks through this
+ * function, always under the lock, and writes its licence file's binding in the same transaction
+ * (`onValid`): so online and offline activations share one seat count and one lock.
  */
 import { SubjectKeyDestroyedError } from '../crypto/subject-keys';
 import { activateDevice, bindAccount, refreshDevice } from '../devices/activate-device';
@@ -12,6 +16,7 @@ import { deviceChanged } from '../devices/match-device';
 import { deviceMetrics } from '../devices/device-metrics';
 import type { ValidationCode } from '../generated/prisma/enums';
 import { AppError } from '../http/problem';
+import type { Tx } from '../audit/audit-trail';
 import type { Services } from '../services';
 import { emitWebhookEvent } from '../webhooks/emit-event';
 import { decideVerdict } from './decide-verdict';
@@ -26,9 +31,18 @@ export interface LockedOutcome {
 
 type RecordBase = Omit<ValidationRecord, 'licenceId' | 'deviceId' | 'code' | 'touchDevice'>;
 
-export async function validateUnderLock(
+export interface LockedOptions<T> {
+  /**
+   * Runs in the same transaction, still under the lock, after a VALID verdict's writes: the device
+   * exists. An offline activation binds its licence file to the device here.
+   */
+  onValid?: (tx: Tx, facts: ValidationFacts, device: { id: string; isNew: boolean }) => Promise<T>;
+}
+
+export async function validateUnderLock<T = undefined>(
   services: Services, licenceId: string, identity: DeviceIdentity, request: { product: string; activate?: boolean }, record: RecordBase,
-): Promise<LockedOutcome> {
+  options: LockedOptions<T> = {},
+): Promise<LockedOutcome & { extra?: T }> {
   const now = record.at;
   try {
     const outcome = await services.prisma.$transaction(async (tx) => {
@@ -50,7 +64,8 @@ export async function validateUnderLock(
         else if (match && deviceChanged(match, identity)) await refreshDevice(tx, sealer, facts.id, match, identity, now);
       }
       await recordValidation(run, { ...record, licenceId: facts?.id ?? null, deviceId: device?.id ?? null, code, touchDevice: code === 'VALID' }, true);
-      return { facts, code, device };
+      const extra = code === 'VALID' && facts && device && options.onValid ? await options.onValid(tx, facts, device) : undefined;
+      return { facts, code, device, extra };
     }, { maxWait: 10_000, timeout: 15_000 });
     if (outcome.device?.isNew) deviceMetrics(services).activations.inc();
     return outcome;

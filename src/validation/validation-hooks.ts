@@ -11,6 +11,8 @@ import { observeValidated } from '../fraud/validation-hook';
 export interface ValidatedEvent {
   at: Date;
   code: ValidationCode;
+  /** online: POST /v1/validate; offline: a request file turned into a licence file (no network or clock of the PC itself) */
+  source: 'online' | 'offline';
   /** null when the key matched no licence */
   licence: { id: string; customerId: string; holderId: string; profilingStopped: boolean } | null;
   policy: ValidationPolicy | null;

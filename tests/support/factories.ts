@@ -46,7 +46,7 @@ import { issueLicence } from '../../src/licences/issue-licence';
  * `key` is the clear key, as the holder received it.
  */
 export async function buildLicence(h: Harness, overrides: {
-  policy?: Partial<{ maxMachines: number; maxUsers: number; offlineGraceHours: number; transfersPer30Days: number; expiringSoonDays: number; durationDays: number | null; entitlements: string[]; telemetry: 'on' | 'off' }>;
+  policy?: Partial<{ maxMachines: number; maxUsers: number; offlineGraceHours: number; transfersPer30Days: number; expiringSoonDays: number; durationDays: number | null; entitlements: string[]; telemetry: 'on' | 'off'; offlineLicenceDays: number }>;
   productId?: string; holderId?: string; validFrom?: Date; validUntil?: Date | null;
 } = {}) {
   const productId = overrides.productId ?? (await buildProduct(h)).id;

@@ -337,6 +337,34 @@ export type paths = {
      */
     get: operations["getV1LicencesIdValidations"];
   };
+  "/v1/offline-activations": {
+    /**
+     * Turn an activation request (JSON or its text form) into a licence file; the checks of /v1/validate, under the licence's lock. Refusals: 422 with `code` = the validation code (NOT_FOUND, EXPIRED, SUSPENDED, REVOKED, PRODUCT_MISMATCH, USER_MISMATCH, TOO_MANY_MACHINES, …), OFFLINE_NOT_ALLOWED or REQUEST_TOO_OLD
+     * @description Access: staff. Roles: support, admin. API-key scopes: offline:activate.
+     */
+    post: operations["postV1OfflineActivations"];
+  };
+  "/v1/offline-releases": {
+    /**
+     * Accept a release file signed by the offline PC's device key: frees its seat once, within the transfer budget (409 RELEASE_ALREADY_USED when replayed)
+     * @description Access: staff. Roles: support, admin. API-key scopes: offline:activate.
+     */
+    post: operations["postV1OfflineReleases"];
+  };
+  "/v1/privacy/me/offline-activations": {
+    /**
+     * Activate a PC without network on one of my licences: the request file in, the licence file out (another holder's key: 404). Refusals: 422 with `code` = the validation code (NOT_FOUND, EXPIRED, SUSPENDED, REVOKED, PRODUCT_MISMATCH, USER_MISMATCH, TOO_MANY_MACHINES, …), OFFLINE_NOT_ALLOWED or REQUEST_TOO_OLD
+     * @description Access: subject.
+     */
+    post: operations["postV1PrivacyMeOfflineActivations"];
+  };
+  "/v1/privacy/me/offline-releases": {
+    /**
+     * Free the seat of one of my offline PCs with the release file it wrote, within the licence's transfer budget
+     * @description Access: subject.
+     */
+    post: operations["postV1PrivacyMeOfflineReleases"];
+  };
   "/v1/fraud/alerts": {
     /**
      * The fraud alert queue, filtered by status, severity, signal, customer or licence (summaries, no evidence)
@@ -678,7 +706,7 @@ export type components = {
       status: number;
       detail: string;
       /** @enum {string} */
-      code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "INVALID_CODE" | "FORBIDDEN" | "LICENCE_NOT_USABLE" | "PURPOSE_REQUIRED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "CONFLICT" | "ALREADY_EXISTS" | "PROCESSING_RESTRICTED" | "TRANSFER_BUDGET_EXHAUSTED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNPROCESSABLE" | "RATE_LIMITED" | "INTERNAL" | "UNAVAILABLE";
+      code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "INVALID_CODE" | "FORBIDDEN" | "LICENCE_NOT_USABLE" | "PURPOSE_REQUIRED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "CONFLICT" | "ALREADY_EXISTS" | "PROCESSING_RESTRICTED" | "TRANSFER_BUDGET_EXHAUSTED" | "RELEASE_ALREADY_USED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNPROCESSABLE" | "OFFLINE_NOT_ALLOWED" | "REQUEST_TOO_OLD" | "RELEASE_INVALID" | "RATE_LIMITED" | "INTERNAL" | "UNAVAILABLE";
       requestId: string;
       /** @description the bad fields, as JSON pointers into the request (/query and /params for those parts) */
       errors?: {
@@ -834,6 +862,9 @@ export type components = {
               /** Format: date-time */
               releasedAt?: string | null;
               releasedBy?: string | null;
+              activationMode?: string;
+              /** Format: date-time */
+              offlineExpiresAt?: string | null;
             })[];
           count: number;
         };
@@ -2430,6 +2461,8 @@ export type operations = {
                 entitlements: string[];
                 /** @enum {string} */
                 telemetry: "on" | "off";
+                /** @description lifetime of a licence file for an air-gapped PC, in days; 0 = offline activation not allowed */
+                offlineLicenceDays: number;
                 fraud: {
                   windowHours: number;
                   deviceFanoutThreshold: number | null;
@@ -2495,6 +2528,8 @@ export type operations = {
            * @enum {string}
            */
           telemetry?: "on" | "off";
+          /** @default 30 */
+          offlineLicenceDays?: number;
           /** @default 24 */
           fraudWindowHours?: number;
           deviceFanoutThreshold?: number | null;
@@ -2527,6 +2562,8 @@ export type operations = {
             entitlements: string[];
             /** @enum {string} */
             telemetry: "on" | "off";
+            /** @description lifetime of a licence file for an air-gapped PC, in days; 0 = offline activation not allowed */
+            offlineLicenceDays: number;
             fraud: {
               windowHours: number;
               deviceFanoutThreshold: number | null;
@@ -2580,6 +2617,8 @@ export type operations = {
             entitlements: string[];
             /** @enum {string} */
             telemetry: "on" | "off";
+            /** @description lifetime of a licence file for an air-gapped PC, in days; 0 = offline activation not allowed */
+            offlineLicenceDays: number;
             fraud: {
               windowHours: number;
               deviceFanoutThreshold: number | null;
@@ -2636,6 +2675,8 @@ export type operations = {
            * @enum {string}
            */
           telemetry?: "on" | "off";
+          /** @default 30 */
+          offlineLicenceDays?: number;
           /** @default 24 */
           fraudWindowHours?: number;
           deviceFanoutThreshold?: number | null;
@@ -2668,6 +2709,8 @@ export type operations = {
             entitlements: string[];
             /** @enum {string} */
             telemetry: "on" | "off";
+            /** @description lifetime of a licence file for an air-gapped PC, in days; 0 = offline activation not allowed */
+            offlineLicenceDays: number;
             fraud: {
               windowHours: number;
               deviceFanoutThreshold: number | null;
@@ -3650,6 +3693,13 @@ export type operations = {
                 lastSeenAt: string;
                 releasedAt: string | null;
                 releasedBy: string | null;
+                /**
+                 * @description offline: activated from a request file (docs/offline-activation.md) and not seen online since
+                 * @enum {string}
+                 */
+                activationMode: "online" | "offline";
+                /** @description when the device's current licence file expires (null: none) */
+                offlineExpiresAt: string | null;
                 /** @enum {string} */
                 view: "full" | "masked";
               })[];
@@ -3717,6 +3767,13 @@ export type operations = {
             lastSeenAt: string;
             releasedAt: string | null;
             releasedBy: string | null;
+            /**
+             * @description offline: activated from a request file (docs/offline-activation.md) and not seen online since
+             * @enum {string}
+             */
+            activationMode: "online" | "offline";
+            /** @description when the device's current licence file expires (null: none) */
+            offlineExpiresAt: string | null;
             /** @enum {string} */
             view: "full" | "masked";
           };
@@ -3831,6 +3888,254 @@ export type operations = {
       401: components["responses"]["Problem401"];
       403: components["responses"]["Problem403"];
       404: components["responses"]["Problem404"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Turn an activation request (JSON or its text form) into a licence file; the checks of /v1/validate, under the licence's lock. Refusals: 422 with `code` = the validation code (NOT_FOUND, EXPIRED, SUSPENDED, REVOKED, PRODUCT_MISMATCH, USER_MISMATCH, TOO_MANY_MACHINES, …), OFFLINE_NOT_ALLOWED or REQUEST_TOO_OLD
+   * @description Access: staff. Roles: support, admin. API-key scopes: offline:activate.
+   */
+  postV1OfflineActivations: {
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "request": {
+         *     "format": "nomina-activation-request",
+         *     "version": 1,
+         *     "product": "ACME",
+         *     "key": "ACME-7KQ2M-XH4TB-9RZ3W-C8NDF-4PJ6W",
+         *     "device": {
+         *       "ntUsername": "jdoe",
+         *       "ntDomain": "CONTOSO",
+         *       "pcName": "LAPTOP-42",
+         *       "macAddresses": [
+         *         "00:1A:2B:3C:4D:5E"
+         *       ]
+         *     },
+         *     "app": {
+         *       "version": "5.2.1",
+         *       "os": "Windows 11 23H2"
+         *     },
+         *     "nonce": "q3v9XlZ2bq1c8Qe7Xn2kPw",
+         *     "createdAt": "2026-12-01T09:00:00.000Z",
+         *     "devicePublicKey": {
+         *       "kty": "OKP",
+         *       "crv": "Ed25519",
+         *       "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"
+         *     }
+         *   },
+         *   "reason": "ticket SUP-1234: air-gapped PC at the lab"
+         * }
+         */
+        "application/json": {
+          /** @description the request file: its JSON object, or its text form (-----BEGIN NOMINA ACTIVATION REQUEST----- …) as a string */
+          request: {
+            [key: string]: unknown;
+          } | string;
+          /** @description required for staff (8–500 characters); optional for an API key */
+          reason?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description the licence file, to carry to the offline PC */
+      201: {
+        content: {
+          "application/json": {
+            /** @description compact JWS (EdDSA, typ nomina-licence-file+jwt); verify with /.well-known/jwks.json */
+            licenceFile: string;
+            /** @constant */
+            fileName: "nomina-licence.lic";
+            /** Format: uuid */
+            licenceId: string;
+            /** Format: uuid */
+            deviceId: string;
+            /** @description false for a renewal: the device already held a seat */
+            newDevice: boolean;
+            /** Format: date-time */
+            expiresAt: string;
+            validUntil: string | null;
+            entitlements: string[];
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      409: components["responses"]["Problem409"];
+      413: components["responses"]["Problem413"];
+      415: components["responses"]["Problem415"];
+      422: components["responses"]["Problem422"];
+      429: components["responses"]["Problem429"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Accept a release file signed by the offline PC's device key: frees its seat once, within the transfer budget (409 RELEASE_ALREADY_USED when replayed)
+   * @description Access: staff. Roles: support, admin. API-key scopes: offline:activate.
+   */
+  postV1OfflineReleases: {
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "release": "eyJhbGciOiJFZERTQSIsInR5cCI6Im5vbWluYS1yZWxlYXNlK2p3dCJ9.eyJsaWMiOiI2YTViNGMzZC0yZTFmLTRhMGItOWM4ZC03ZTZmNWE0YjNjMmQifQ.c2lnbmF0dXJl",
+         *   "reason": "ticket SUP-1234: PC moved to another user"
+         * }
+         */
+        "application/json": {
+          /** @description the release file (nomina-release.jws) */
+          release: string;
+          /** @description required for staff (8–500 characters); optional for an API key */
+          reason?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description the seat is free */
+      200: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            licenceId: string;
+            /** Format: uuid */
+            deviceId: string;
+            /** Format: date-time */
+            releasedAt: string;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      404: components["responses"]["Problem404"];
+      409: components["responses"]["Problem409"];
+      413: components["responses"]["Problem413"];
+      415: components["responses"]["Problem415"];
+      422: components["responses"]["Problem422"];
+      429: components["responses"]["Problem429"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Activate a PC without network on one of my licences: the request file in, the licence file out (another holder's key: 404). Refusals: 422 with `code` = the validation code (NOT_FOUND, EXPIRED, SUSPENDED, REVOKED, PRODUCT_MISMATCH, USER_MISMATCH, TOO_MANY_MACHINES, …), OFFLINE_NOT_ALLOWED or REQUEST_TOO_OLD
+   * @description Access: subject.
+   */
+  postV1PrivacyMeOfflineActivations: {
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "request": {
+         *     "format": "nomina-activation-request",
+         *     "version": 1,
+         *     "product": "ACME",
+         *     "key": "ACME-7KQ2M-XH4TB-9RZ3W-C8NDF-4PJ6W",
+         *     "device": {
+         *       "ntUsername": "jdoe",
+         *       "ntDomain": "CONTOSO",
+         *       "pcName": "LAPTOP-42",
+         *       "macAddresses": [
+         *         "00:1A:2B:3C:4D:5E"
+         *       ]
+         *     },
+         *     "app": {
+         *       "version": "5.2.1",
+         *       "os": "Windows 11 23H2"
+         *     },
+         *     "nonce": "q3v9XlZ2bq1c8Qe7Xn2kPw",
+         *     "createdAt": "2026-12-01T09:00:00.000Z",
+         *     "devicePublicKey": {
+         *       "kty": "OKP",
+         *       "crv": "Ed25519",
+         *       "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"
+         *     }
+         *   }
+         * }
+         */
+        "application/json": {
+          /** @description the request file: its JSON object, or its text form (-----BEGIN NOMINA ACTIVATION REQUEST----- …) as a string */
+          request: {
+            [key: string]: unknown;
+          } | string;
+        };
+      };
+    };
+    responses: {
+      /** @description the licence file, to carry to the offline PC */
+      201: {
+        content: {
+          "application/json": {
+            /** @description compact JWS (EdDSA, typ nomina-licence-file+jwt); verify with /.well-known/jwks.json */
+            licenceFile: string;
+            /** @constant */
+            fileName: "nomina-licence.lic";
+            /** Format: uuid */
+            licenceId: string;
+            /** Format: uuid */
+            deviceId: string;
+            /** @description false for a renewal: the device already held a seat */
+            newDevice: boolean;
+            /** Format: date-time */
+            expiresAt: string;
+            validUntil: string | null;
+            entitlements: string[];
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      403: components["responses"]["Problem403"];
+      413: components["responses"]["Problem413"];
+      415: components["responses"]["Problem415"];
+      422: components["responses"]["Problem422"];
+      500: components["responses"]["Problem500"];
+      503: components["responses"]["Problem503"];
+    };
+  };
+  /**
+   * Free the seat of one of my offline PCs with the release file it wrote, within the licence's transfer budget
+   * @description Access: subject.
+   */
+  postV1PrivacyMeOfflineReleases: {
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "release": "eyJhbGciOiJFZERTQSIsInR5cCI6Im5vbWluYS1yZWxlYXNlK2p3dCJ9.eyJsaWMiOiI2YTViNGMzZC0yZTFmLTRhMGItOWM4ZC03ZTZmNWE0YjNjMmQifQ.c2lnbmF0dXJl"
+         * }
+         */
+        "application/json": {
+          /** @description the release file (nomina-release.jws) */
+          release: string;
+        };
+      };
+    };
+    responses: {
+      /** @description the seat is free */
+      200: {
+        content: {
+          "application/json": {
+            /** Format: uuid */
+            licenceId: string;
+            /** Format: uuid */
+            deviceId: string;
+            /** Format: date-time */
+            releasedAt: string;
+          };
+        };
+      };
+      400: components["responses"]["Problem400"];
+      401: components["responses"]["Problem401"];
+      404: components["responses"]["Problem404"];
+      409: components["responses"]["Problem409"];
+      413: components["responses"]["Problem413"];
+      415: components["responses"]["Problem415"];
+      422: components["responses"]["Problem422"];
       500: components["responses"]["Problem500"];
       503: components["responses"]["Problem503"];
     };
@@ -5977,7 +6282,7 @@ export type operations = {
                 name: string;
                 /** @description masked: nmk_…last4 (the full key only in the creation answer) */
                 key: string;
-                scopes: ("licences:read" | "licences:write" | "devices:write" | "customers:read" | "customers:write" | "catalogue:read" | "telemetry:stats" | "personal_data:unmasked")[];
+                scopes: ("licences:read" | "licences:write" | "devices:write" | "customers:read" | "customers:write" | "catalogue:read" | "telemetry:stats" | "offline:activate" | "personal_data:unmasked")[];
                 rateLimitPerMinute: number;
                 expiresAt: string | null;
                 revokedAt: string | null;
@@ -6014,7 +6319,7 @@ export type operations = {
          */
         "application/json": {
           name: string;
-          scopes: ("licences:read" | "licences:write" | "devices:write" | "customers:read" | "customers:write" | "catalogue:read" | "telemetry:stats" | "personal_data:unmasked")[];
+          scopes: ("licences:read" | "licences:write" | "devices:write" | "customers:read" | "customers:write" | "catalogue:read" | "telemetry:stats" | "offline:activate" | "personal_data:unmasked")[];
           /** Format: date-time */
           expiresAt?: string;
           /** @default 600 */
@@ -6032,7 +6337,7 @@ export type operations = {
             name: string;
             /** @description masked: nmk_…last4 (the full key only in the creation answer) */
             key: string;
-            scopes: ("licences:read" | "licences:write" | "devices:write" | "customers:read" | "customers:write" | "catalogue:read" | "telemetry:stats" | "personal_data:unmasked")[];
+            scopes: ("licences:read" | "licences:write" | "devices:write" | "customers:read" | "customers:write" | "catalogue:read" | "telemetry:stats" | "offline:activate" | "personal_data:unmasked")[];
             rateLimitPerMinute: number;
             expiresAt: string | null;
             revokedAt: string | null;
@@ -6070,7 +6375,7 @@ export type operations = {
             name: string;
             /** @description masked: nmk_…last4 (the full key only in the creation answer) */
             key: string;
-            scopes: ("licences:read" | "licences:write" | "devices:write" | "customers:read" | "customers:write" | "catalogue:read" | "telemetry:stats" | "personal_data:unmasked")[];
+            scopes: ("licences:read" | "licences:write" | "devices:write" | "customers:read" | "customers:write" | "catalogue:read" | "telemetry:stats" | "offline:activate" | "personal_data:unmasked")[];
             rateLimitPerMinute: number;
             expiresAt: string | null;
             revokedAt: string | null;

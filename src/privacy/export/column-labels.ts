@@ -35,6 +35,8 @@ export const COLUMN_LABELS: Record<string, Label> = {
   lastSeenAt: { en: 'Last seen', nl: 'Laatst gezien' },
   releasedAt: { en: 'Released on', nl: 'Losgekoppeld op' },
   releasedBy: { en: 'Released by', nl: 'Losgekoppeld door' },
+  activationMode: { en: 'Activated (online, or offline with a licence file)', nl: 'Geactiveerd (online, of offline met een licentiebestand)' },
+  offlineExpiresAt: { en: 'Licence file valid until', nl: 'Licentiebestand geldig tot' },
   deviceId: { en: 'Computer', nl: 'Computer' },
   mac: { en: 'Network adapter (MAC)', nl: 'Netwerkadapter (MAC)' },
   at: { en: 'When', nl: 'Wanneer' },

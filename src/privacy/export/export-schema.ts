@@ -31,7 +31,7 @@ const ITEMS: Record<string, unknown> = {
     keyEndsWith: str, validFrom: instant, validUntil: ninstant, entitlements: strings, createdAt: instant,
   }, ['id', 'product', 'status', 'keyEndsWith', 'validFrom']),
   licence_users: obj({ licenceId: uuid, ntAccount: nstr, boundAt: instant }),
-  devices: obj({ id: uuid, licenceId: uuid, pcName: nstr, lastNtAccount: nstr, firstSeenAt: instant, lastSeenAt: instant, releasedAt: ninstant, releasedBy: nstr }, ['id', 'licenceId', 'firstSeenAt']),
+  devices: obj({ id: uuid, licenceId: uuid, pcName: nstr, lastNtAccount: nstr, firstSeenAt: instant, lastSeenAt: instant, releasedAt: ninstant, releasedBy: nstr, activationMode: str, offlineExpiresAt: ninstant }, ['id', 'licenceId', 'firstSeenAt']),
   device_macs: obj({ deviceId: uuid, mac: nstr, firstSeenAt: instant, lastSeenAt: instant }, ['deviceId', 'mac']),
   validation_events: obj({ at: instant, code: str, licenceId: uuid, deviceId: nuuid, appVersion: nstr, osVersion: nstr, clientTime: ninstant }, ['at', 'code', 'licenceId']),
   telemetry_events: obj({ month: { type: 'string', pattern: '^\\d{4}-\\d{2}$' }, at: instant, type: str, name: str, durationMs: nint, appVersion: nstr, osVersion: nstr, props: { type: ['object', 'null'] } }, ['month', 'at', 'type', 'name']),
