@@ -4,6 +4,8 @@
  * online activations (also under concurrency); release files.
  */
 import { createApiKey } from '../../src/api-keys/create-api-key';
+import { drainFraudEvaluations } from '../../src/fraud/fraud-runtime';
+import { licenceSigner } from '../../src/signing/licence-signer';
 import { buildContact, buildLicence } from '../support/factories';
 import { createHarness, type Harness } from '../support/harness';
 import { activationRequest, anOfflinePc, identityHash, releaseFile, requestText, verifyLicenceFile, type OfflinePc } from '../support/offline-files';
@@ -164,6 +166,20 @@ describe('POST /v1/privacy/me/offline-activations (the holder)', () => {
     expect(old.body).toMatchObject({ code: 'REQUEST_TOO_OLD', errors: [{ pointer: '/request/createdAt' }] });
   });
 
+  it('keeps a rotated signing key published as long as a licence file it signed may live', async () => {
+    const licence = await buildLicence(h, { policy: { offlineLicenceDays: 200 } });
+    const { res } = await activate(licence);
+    const { protectedHeader } = await verifyLicenceFile(h.api, res.body.licenceFile, licence.product.code);
+    await h.api.post('/v1/signing-keys/actions/rotate').set(h.auth(admin)).send({}).expect(200);
+    const signer = licenceSigner(h.services) as unknown as { loadedAt: number };
+    await h.services.prisma.signingKey.update({ where: { kid: protectedHeader.kid }, data: { retiredAt: new Date(Date.now() - 100 * 86_400_000) } });
+    signer.loadedAt = 0; // as if its minute had passed
+    await expect(verifyLicenceFile(h.api, res.body.licenceFile, licence.product.code)).resolves.toBeDefined();
+    await h.services.prisma.signingKey.update({ where: { kid: protectedHeader.kid }, data: { retiredAt: new Date(Date.now() - 250 * 86_400_000) } });
+    signer.loadedAt = 0;
+    await expect(verifyLicenceFile(h.api, res.body.licenceFile, licence.product.code)).rejects.toThrow();
+  });
+
   it('renews for a known PC: same seat, newDevice false, a new licence file', async () => {
     const licence = await buildLicence(h, { policy: { maxMachines: 1 } });
     const pc = anOfflinePc();
@@ -255,6 +271,18 @@ describe('the machine limit counts offline activations', () => {
       for (const r of results.filter((x) => !x.ok)) expect(r.code).toBe('TOO_MANY_MACHINES');
       expect(await h.services.prisma.device.count({ where: { licenceId: licence.licence.id, releasedAt: null } })).toBe(2);
     }
+  });
+});
+
+describe('fraud observations', () => {
+  it('observes offline activations like validations: refused extra PCs open a device fan-out alert; no clock-drift from an old request', async () => {
+    const licence = await buildLicence(h, { policy: { maxMachines: 1 } });
+    const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000).toISOString();
+    for (let i = 0; i < 3; i++) await activate(licence, anOfflinePc(), { createdAt: twoDaysAgo });
+    await drainFraudEvaluations(h.services);
+    expect(await h.services.prisma.fraudObservation.count({ where: { licenceId: licence.licence.id, kind: 'machine' } })).toBe(3);
+    const alerts = await h.services.prisma.fraudAlert.findMany({ where: { licenceId: licence.licence.id } });
+    expect(alerts.map((a) => a.signal)).toEqual(['device_fanout']);
   });
 });
 
