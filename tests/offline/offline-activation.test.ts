@@ -155,6 +155,15 @@ describe('POST /v1/privacy/me/offline-activations (the holder)', () => {
     }
   });
 
+  it('applies the NT account limit: a second Windows account on a one-user licence is USER_MISMATCH', async () => {
+    const licence = await buildLicence(h, { policy: { maxUsers: 1, maxMachines: 5 } });
+    await validate(h, validateBody(licence.key, licence.product.code, aDevice({ ntUsername: 'first' }))).expect(200);
+    const res = (await activate(licence, anOfflinePc(aDevice({ ntUsername: 'second' })))).res;
+    expect(res.status).toBe(422);
+    expect(res.body.code).toBe('USER_MISMATCH');
+    expect((await activate(licence, anOfflinePc(aDevice({ ntUsername: 'FIRST' })))).res.status).toBe(201);
+  });
+
   it('refuses OFFLINE_NOT_ALLOWED when the policy has offlineLicenceDays 0, and REQUEST_TOO_OLD after 30 days', async () => {
     const closed = await buildLicence(h, { policy: { offlineLicenceDays: 0 } });
     const res = (await activate(closed)).res;
@@ -209,6 +218,12 @@ describe('POST /v1/offline-activations (support, admin, API key)', () => {
     expect(entry).toMatchObject({ actorType: 'staff', subjectId: licence.holderId, purpose: REASON });
     const stored = await h.services.prisma.auditEntry.findUniqueOrThrow({ where: { seq: entry.seq } });
     expect([stored.purpose, stored.details].join(' ')).not.toContain('SUP-4711');
+    // The holder sees who did it and why, in words.
+    const log = await h.api.get('/v1/privacy/me/access-log').set(h.auth(await holderToken(licence.holderId))).expect(200);
+    expect(log.body.items).toContainEqual(expect.objectContaining({
+      action: 'offline_activation.issued', purpose: REASON, who: expect.objectContaining({ type: 'staff', roles: ['support'] }),
+      what: { en: expect.stringContaining('without network'), nl: expect.stringContaining('zonder netwerk') },
+    }));
   });
 
   it('works for admin, and for an API key with offline:activate without a reason; refuses a key without the scope', async () => {

@@ -24,6 +24,8 @@ const ACTIONS: Record<string, Label> = {
   'licence.devices.read': { en: 'Looked at your computers', nl: 'Heeft uw computers bekeken' },
   'device.read': { en: 'Looked at one of your computers', nl: 'Heeft een van uw computers bekeken' },
   'device.release': { en: 'Released one of your computers from your licence', nl: 'Heeft een van uw computers losgekoppeld van uw licentie' },
+  'offline_activation.issued': { en: 'Activated a computer without network on your licence (licence file)', nl: 'Heeft een computer zonder netwerk geactiveerd op uw licentie (licentiebestand)' },
+  'offline_release.accepted': { en: 'Released a computer without network with the release file it wrote', nl: 'Heeft een computer zonder netwerk losgekoppeld met het vrijgavebestand dat die schreef' },
   'fraud_alert.read': { en: 'Looked at a fraud alert about your licence', nl: 'Heeft een fraudemelding over uw licentie bekeken' },
   'fraud_alert.review': { en: 'Started reviewing a fraud alert about your licence', nl: 'Is een fraudemelding over uw licentie gaan beoordelen' },
   'fraud_alert.decide': { en: 'Decided on a fraud alert about your licence', nl: 'Heeft beslist over een fraudemelding over uw licentie' },
