@@ -25,8 +25,15 @@ export const ActivationRequest = ValidateBody.pick({ key: true, product: true, d
 });
 export type ActivationRequest = z.infer<typeof ActivationRequest>;
 
-/** The text form (or the JSON file read as text) is decoded first, so errors inside it still point at their field. */
+// What OpenAPI shows (and the screens' generated types say): the request object, or a string.
+const { $schema: _ignored, ...requestJsonSchema } = z.toJSONSchema(ActivationRequest, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+
+/**
+ * The text form (or the JSON file read as text) is decoded first and the result parsed after, so
+ * an error inside a text form still points at its field (a union of the two would only say "/request").
+ */
 const RequestField = z.union([z.record(z.string(), z.unknown()), z.string().max(16_384)])
+  .meta({ anyOf: [requestJsonSchema, { type: 'string', maxLength: 16_384, description: 'the text form, or the JSON file read as text' }] } as never)
   .transform((value, ctx) => {
     if (typeof value !== 'string') return value;
     const decoded = decodeRequestText(value);

@@ -329,6 +329,15 @@ describe('release files', () => {
     expect(replay.body.code).toBe('RELEASE_ALREADY_USED');
   });
 
+  it('frees the seat once when the same release file is uploaded several times at once', async () => {
+    const { licence, pc, claims } = await activated({ transfersPer30Days: 10 });
+    const release = await releaseFile(pc, claims);
+    const token = await holderToken(licence.holderId);
+    const answers = await Promise.all(Array.from({ length: 5 }, () => h.api.post('/v1/privacy/me/offline-releases').set(h.auth(token)).send({ release })));
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 409, 409, 409, 409]);
+    expect(await h.services.prisma.auditEntry.count({ where: { action: 'offline_release.accepted', resourceId: claims.dev } })).toBe(1);
+  });
+
   it('refuses a release for a licence file that was since renewed (409), one not signed by the device key (422), and another holder\'s device (404)', async () => {
     const { licence, pc, claims } = await activated();
     const stale = await releaseFile(pc, claims);

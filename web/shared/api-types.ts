@@ -3931,9 +3931,34 @@ export type operations = {
          */
         "application/json": {
           /** @description the request file: its JSON object, or its text form (-----BEGIN NOMINA ACTIVATION REQUEST----- …) as a string */
-          request: {
-            [key: string]: unknown;
-          } | string;
+          request: ({
+            key: string;
+            product: string;
+            device: {
+              ntUsername: string;
+              ntDomain?: string | null;
+              pcName: string;
+              macAddresses: unknown[];
+            };
+            app?: {
+              version?: string;
+              os?: string;
+            };
+            nonce: string;
+            /** @constant */
+            format: "nomina-activation-request";
+            /** @constant */
+            version: 1;
+            /** Format: date-time */
+            createdAt: string;
+            devicePublicKey: {
+              /** @constant */
+              kty: "OKP";
+              /** @constant */
+              crv: "Ed25519";
+              x: string;
+            };
+          }) | string;
           /** @description required for staff (8–500 characters); optional for an API key */
           reason?: string;
         };
@@ -4059,9 +4084,34 @@ export type operations = {
          */
         "application/json": {
           /** @description the request file: its JSON object, or its text form (-----BEGIN NOMINA ACTIVATION REQUEST----- …) as a string */
-          request: {
-            [key: string]: unknown;
-          } | string;
+          request: ({
+            key: string;
+            product: string;
+            device: {
+              ntUsername: string;
+              ntDomain?: string | null;
+              pcName: string;
+              macAddresses: unknown[];
+            };
+            app?: {
+              version?: string;
+              os?: string;
+            };
+            nonce: string;
+            /** @constant */
+            format: "nomina-activation-request";
+            /** @constant */
+            version: 1;
+            /** Format: date-time */
+            createdAt: string;
+            devicePublicKey: {
+              /** @constant */
+              kty: "OKP";
+              /** @constant */
+              crv: "Ed25519";
+              x: string;
+            };
+          }) | string;
         };
       };
     };
