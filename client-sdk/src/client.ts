@@ -60,6 +60,7 @@ export class NominaClient {
       },
       timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       now: this.now(),
+      storageDir: options.storageDir,
     });
     this.token = result.token;
     // start() again (a periodic re-validation) refreshes the token but is the same session.

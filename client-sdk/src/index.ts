@@ -50,3 +50,10 @@ export type { TelemetryLevel } from './telemetry/levels.js';
 export type { PublicJwk } from './trusted-keys.js';
 export { SIGNED_JWKS_PATH } from './validate-online.js';
 export type { LicenceVerdict, OfflineCode } from './verdict.js';
+export type { VerdictSource } from './verdict.js';
+export {
+  createActivationRequest, importLicenceFile, createReleaseFile,
+  type OfflineOptions, type ActivationRequestFile, type LicenceFileVerdict, type ReleaseFile,
+} from './offline/offline-activation.js';
+export { LicenceFileError, type LicenceFileErrorCode } from './offline/licence-file-error.js';
+export type { ActivationRequest } from './offline/request-file.js';

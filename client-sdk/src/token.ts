@@ -65,7 +65,11 @@ function rejectionFor(error: unknown): TokenRejection {
 export async function verifyLicenceToken(token: string, expect: TokenExpectations): Promise<TokenVerification> {
   let kid: string | null = null;
   try {
-    kid = decodeProtectedHeader(token).kid ?? null;
+    const header = decodeProtectedHeader(token);
+    kid = header.kid ?? null;
+    // A licence file (or anything else signed with the same keys) must not pass for a token: it
+    // is bound to one PC, and only importLicenceFile() checks that binding.
+    if (header.typ !== undefined && header.typ !== 'JWT') return { ok: false, reason: 'MALFORMED', kid };
   } catch {
     return { ok: false, reason: 'MALFORMED', kid };
   }

@@ -2,7 +2,16 @@ import type { TelemetryLevel } from './telemetry/levels.js';
 import type { LicenceClaims } from './token.js';
 
 /** Codes the SDK adds to the server's (VALID, NOT_FOUND, EXPIRED, …) for answers it makes itself. */
-export type OfflineCode = 'OFFLINE_NO_TOKEN' | 'OFFLINE_GRACE_EXPIRED' | 'CLOCK_ROLLBACK' | 'UNTRUSTED_RESPONSE';
+export type OfflineCode =
+  | 'OFFLINE_NO_TOKEN' | 'OFFLINE_GRACE_EXPIRED' | 'CLOCK_ROLLBACK' | 'UNTRUSTED_RESPONSE'
+  /** An imported licence file that can no longer be used (docs/offline-activation.md §3). */
+  | 'LICENCE_FILE_EXPIRED' | 'LICENCE_FILE_OTHER_DEVICE' | 'LICENCE_FILE_UNTRUSTED' | 'LICENCE_FILE_WRONG_PRODUCT' | 'LICENCE_FILE_MALFORMED';
+
+/**
+ * What the verdict was read from: the service's answer now, the token saved from an earlier
+ * answer, or a licence file imported for an air-gapped PC.
+ */
+export type VerdictSource = 'online' | 'cache' | 'licence-file';
 
 export interface LicenceVerdict {
   valid: boolean;
@@ -11,9 +20,11 @@ export interface LicenceVerdict {
   detail: string;
   warnings: string[];
   entitlements: string[];
-  /** True when answered from the cached token because the server could not be reached. */
+  /** True when answered without the server (cached token or licence file) because it could not be reached. */
   offline: boolean;
-  /** End of the offline grace: the cached token's `exp`. */
+  /** Absent when nothing could answer (e.g. OFFLINE_NO_TOKEN, CLOCK_ROLLBACK before any file was read). */
+  source?: VerdictSource;
+  /** End of the offline grace: the cached token's (or licence file's) `exp`. */
   expiresAt: Date | null;
   /** The licence's own end (validUntil), if it has one. */
   validUntil: Date | null;

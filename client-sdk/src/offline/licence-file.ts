@@ -1,0 +1,89 @@
+import { decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
+import type { DeviceIdentity } from '../identity.js';
+import { TOKEN_ISSUER, type LicenceClaims } from '../token.js';
+import { SIGNATURE_ALGORITHMS, type TrustedKeyStore } from '../trusted-keys.js';
+import { sameDevicePublicKey, type DeviceKey, type DevicePublicJwk } from './device-key.js';
+import { identityMatches, type IdentityHashes } from './identity-hash.js';
+import { LicenceFileError } from './licence-file-error.js';
+
+/** Protected-header `typ` of a licence file; a licence token (`JWT`) is never accepted as one, nor the reverse. */
+export const LICENCE_FILE_TYPE = 'nomina-licence-file+jwt';
+export const LICENCE_FILE_NAME = 'nomina-licence.lic';
+
+/** The licence token's claims plus the binding to one request, one device key and one identity (§3). */
+export interface LicenceFileClaims extends LicenceClaims {
+  dev: string;
+  jti: string;
+  mode: 'offline';
+  cnf: { jwk: DevicePublicJwk };
+  idh: IdentityHashes;
+}
+
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const isString = (value: unknown): value is string => typeof value === 'string';
+
+/** The file as carried: bytes or text, possibly wrapped by a mail program. */
+export function licenceFileText(contents: string | Uint8Array): string {
+  const text = typeof contents === 'string' ? contents : new TextDecoder().decode(contents);
+  return text.replace(/\s+/g, '');
+}
+
+function asLicenceFileClaims(payload: JWTPayload): LicenceFileClaims | null {
+  const p = payload as Record<string, unknown>;
+  const cnf = p.cnf as { jwk?: Record<string, unknown> } | undefined;
+  const idh = p.idh as Partial<IdentityHashes> | undefined;
+  const wellTyped =
+    isString(p.sub) && isString(p.lic) && isString(p.dev) && isString(p.code) && typeof p.valid === 'boolean' &&
+    Array.isArray(p.ent) && p.ent.every(isString) && (p.vu === null || isString(p.vu)) && (p.tel === 'on' || p.tel === 'off') &&
+    isString(p.nonce) && isString(p.jti) && typeof p.iat === 'number' && typeof p.exp === 'number' &&
+    typeof cnf?.jwk === 'object' && cnf.jwk !== null && isString(cnf.jwk.x) &&
+    isString(idh?.user) && isString(idh.pc) && Array.isArray(idh.macs) && idh.macs.every(isString);
+  return wellTyped ? (payload as unknown as LicenceFileClaims) : null;
+}
+
+function refusalFor(error: unknown): LicenceFileError {
+  if (error instanceof errors.JWTExpired) return new LicenceFileError('LICENCE_FILE_EXPIRED');
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === 'aud') return new LicenceFileError('LICENCE_FILE_WRONG_PRODUCT');
+    if (error.claim === 'iss') return new LicenceFileError('LICENCE_FILE_UNTRUSTED');
+    return new LicenceFileError('LICENCE_FILE_MALFORMED');
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JOSEAlgNotAllowed) return new LicenceFileError('LICENCE_FILE_UNTRUSTED');
+  return new LicenceFileError('LICENCE_FILE_MALFORMED');
+}
+
+/**
+ * Signed by a trusted service key, of the licence-file type, for this product and still valid.
+ * Throws LicenceFileError. Says nothing yet about which PC it belongs to: see checkBinding().
+ */
+export async function verifyLicenceFile(file: string, expect: { keys: TrustedKeyStore; product: string; now: Date }): Promise<LicenceFileClaims> {
+  if (!COMPACT_JWS.test(file)) throw new LicenceFileError('LICENCE_FILE_MALFORMED');
+  let header;
+  try {
+    header = decodeProtectedHeader(file);
+  } catch {
+    throw new LicenceFileError('LICENCE_FILE_MALFORMED');
+  }
+  if (header.typ !== LICENCE_FILE_TYPE) throw new LicenceFileError('LICENCE_FILE_UNTRUSTED');
+  const key = expect.keys.getKey(header.kid);
+  if (!key) throw new LicenceFileError('LICENCE_FILE_UNTRUSTED');
+  let payload: JWTPayload;
+  try {
+    ({ payload } = await jwtVerify(file, key, {
+      issuer: TOKEN_ISSUER, audience: expect.product, algorithms: SIGNATURE_ALGORITHMS, currentDate: expect.now,
+      typ: LICENCE_FILE_TYPE, requiredClaims: ['iat', 'exp', 'nonce', 'jti'],
+    }));
+  } catch (error) {
+    throw refusalFor(error);
+  }
+  const claims = asLicenceFileClaims(payload);
+  if (!claims) throw new LicenceFileError('LICENCE_FILE_MALFORMED');
+  if (claims.mode !== 'offline' || claims.code !== 'VALID' || claims.valid !== true) throw new LicenceFileError('LICENCE_FILE_UNTRUSTED');
+  return claims;
+}
+
+/** Bound to this storage's device key and to this PC's account, name and a MAC; checked at import and every start. */
+export function checkBinding(claims: LicenceFileClaims, deviceKey: DeviceKey | null, identity: DeviceIdentity): void {
+  if (!deviceKey || !sameDevicePublicKey(claims.cnf.jwk, deviceKey.publicJwk)) throw new LicenceFileError('LICENCE_FILE_OTHER_DEVICE');
+  if (!identityMatches(claims.idh, claims.nonce, identity)) throw new LicenceFileError('LICENCE_FILE_OTHER_DEVICE');
+}
