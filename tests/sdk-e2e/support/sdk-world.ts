@@ -15,6 +15,7 @@ import type { DeviceIdentity } from '../../../client-sdk/src/identity';
 import type { PublicJwk } from '../../../client-sdk/src/trusted-keys';
 import { buildLicence } from '../../support/factories';
 import { createHarness, type Harness } from '../../support/harness';
+import { createEmbeddedHarness } from './embedded-harness';
 import { randomMac } from '../../validation/validate-helpers';
 import { EdgeProxy } from './edge-proxy';
 import { LiveServer } from './live-server';
@@ -50,8 +51,8 @@ export function aPhysicalIdentity(): DeviceIdentity {
   return { ntUsername: 'jdoe', ntDomain: 'CONTOSO', pcName: `LAPTOP-${randomBytes(3).toString('hex').toUpperCase()}`, macAddresses: [randomMac()] };
 }
 
-export async function openSdkWorld(): Promise<SdkWorld> {
-  const h = await createHarness();
+export async function openSdkWorld(options: { database?: 'postgres' | 'embedded' } = {}): Promise<SdkWorld> {
+  const h = options.database === 'embedded' ? await createEmbeddedHarness() : await createHarness();
   const server = new LiveServer(h.app);
   await server.start();
   const proxy = new EdgeProxy(() => server.url);
