@@ -14,11 +14,17 @@ function hash(nonce: string, value: string): string {
   return createHash('sha256').update(`${nonce}\n${value}`).digest('base64url');
 }
 
+/** As /v1/validate normalises before comparing: NFC, trimmed. */
+const clean = (value: string | undefined) => (value ?? '').normalize('NFC').trim();
+
+/** The values the service hashed (docs/offline-activation.md §3), from this PC's identity. */
 export function hashIdentity(nonce: string, identity: DeviceIdentity): IdentityHashes {
+  const user = clean(identity.ntUsername).toLowerCase();
+  const domain = clean(identity.ntDomain).toLowerCase();
   return {
-    user: hash(nonce, `${identity.ntDomain.toLowerCase()}\\${identity.ntUsername.toLowerCase()}`),
-    pc: hash(nonce, identity.pcName.toUpperCase()),
-    macs: identity.macAddresses.map((mac) => hash(nonce, normaliseMac(mac) ?? mac.toUpperCase())),
+    user: hash(nonce, domain ? `${domain}\\${user}` : user),
+    pc: hash(nonce, clean(identity.pcName).toUpperCase()),
+    macs: identity.macAddresses.map((mac) => hash(nonce, normaliseMac(mac) ?? clean(mac).toUpperCase())),
   };
 }
 

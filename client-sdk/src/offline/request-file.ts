@@ -24,7 +24,7 @@ export interface ActivationRequest {
 /** The JSON file and the short text form for an e-mail (raw DEFLATE, base64url, 64-character lines, armour). */
 export function encodeActivationRequest(request: ActivationRequest): { json: string; text: string } {
   const json = JSON.stringify(request, null, 2);
-  const packed = deflateRawSync(Buffer.from(JSON.stringify(request), 'utf8'), { level: 9 }).toString('base64url');
+  const packed = deflateRawSync(Buffer.from(JSON.stringify(request), 'utf8')).toString('base64url');
   const lines = packed.match(new RegExp(`.{1,${LINE_LENGTH}}`, 'g')) ?? [];
   return { json, text: [ARMOUR_BEGIN, ...lines, ARMOUR_END].join('\n') + '\n' };
 }
