@@ -8,9 +8,9 @@ import {
 } from '../src/index';
 import { generateKey, normaliseKey } from '../src/key-format';
 import { keyDigestOf } from '../src/offline/offline-activation';
-import { decodeActivationRequestText, MAX_PENDING_REQUESTS_FOR_TESTS } from './helpers/offline-internals';
+import { decodeActivationRequestText, encodeActivationRequest, hashIdentity, MAX_PENDING_REQUESTS_FOR_TESTS } from './helpers/offline-internals';
 import { createFakeServer } from './helpers/fake-server';
-import { signLicenceFile } from './helpers/licence-files';
+import { contractHash, signLicenceFile } from './helpers/licence-files';
 import { createSigningKey, signLicenceToken, type SigningKey } from './helpers/signing';
 
 const DAY = 86_400_000;
@@ -299,5 +299,26 @@ describe('createReleaseFile()', () => {
     expect(fs.existsSync(path.join(storageDir, 'licence-file.json'))).toBe(false);
     expect(fs.existsSync(path.join(storageDir, 'licence-token.json'))).toBe(false);
     expect(() => createReleaseFile(options())).toThrow(expect.objectContaining({ code: 'LICENCE_FILE_MISSING' }));
+  });
+});
+
+describe('the contract (docs/offline-activation.md)', () => {
+  const doc = fs.readFileSync(path.resolve(__dirname, '../../docs/offline-activation.md'), 'utf8');
+  const exampleJson = JSON.parse(/```json\n(\{[\s\S]*?\})\n```/.exec(doc)![1]!);
+  const exampleText = /```\n(-----BEGIN NOMINA ACTIVATION REQUEST-----[\s\S]*?-----END NOMINA ACTIVATION REQUEST-----)\n```/.exec(doc)![1]!;
+
+  it("writes the example request's text form byte for byte, and reads it back", () => {
+    expect(encodeActivationRequest(exampleJson).text.trimEnd()).toBe(exampleText);
+    expect(decodeActivationRequestText(exampleText)).toEqual(exampleJson);
+  });
+
+  it('hashes the identity as the service does: NFC, trimmed, case-folded, the bare user without a domain, canonical MACs', () => {
+    const nonce = 'n0nce-123';
+    expect(hashIdentity(nonce, { ntUsername: ' JDoe ', ntDomain: 'Contoso', pcName: ' laptop-42', macAddresses: ['00-1a-2b-3c-4d-5e'] })).toEqual({
+      user: contractHash(nonce, 'contoso\\jdoe'), pc: contractHash(nonce, 'LAPTOP-42'), macs: [contractHash(nonce, '00:1A:2B:3C:4D:5E')],
+    });
+    expect(hashIdentity(nonce, { ntUsername: 'jdoe', ntDomain: '', pcName: 'PC', macAddresses: [] }).user).toBe(contractHash(nonce, 'jdoe'));
+    // "é" typed as e + combining accent is the same account as the precomposed "é".
+    expect(hashIdentity(nonce, { ntUsername: 'rene\u0301', ntDomain: 'X', pcName: 'PC', macAddresses: [] }).user).toBe(contractHash(nonce, 'x\\ren\u00e9'));
   });
 });
