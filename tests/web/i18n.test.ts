@@ -27,3 +27,18 @@ describe('the privacy page catalogues', () => {
     for (const [key, nl] of Object.entries(messages.nl)) expect([key, /\b(je|jij|jouw|jou)\b/i.test(nl)]).toEqual([key, false]);
   });
 });
+
+describe('the console catalogues', () => {
+  it('have the same placeholders in English and Dutch, no empty text, and address staff as "u"', async () => {
+    const { en } = await import('../../web/console/src/messages/en');
+    const { nl } = await import('../../web/console/src/messages/nl');
+    const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    expect(Object.keys(nl).sort()).toEqual(Object.keys(en).sort());
+    for (const [key, text] of Object.entries(en)) {
+      const dutch = nl[key as keyof typeof en];
+      expect([key, dutch.trim().length > 0]).toEqual([key, true]);
+      expect([key, placeholders(dutch)]).toEqual([key, placeholders(text)]);
+      expect([key, /\b(je|jij|jouw|jou)\b/i.test(dutch)]).toEqual([key, false]);
+    }
+  });
+});

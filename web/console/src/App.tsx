@@ -13,6 +13,7 @@ import { Register } from './screens/Register';
 import { Admin } from './screens/Admin';
 import { Audit } from './screens/Audit';
 import { Telemetry } from './screens/Telemetry';
+import { OfflineActivation } from './screens/OfflineActivation';
 
 export type Role = 'support' | 'privacy_officer' | 'admin' | 'auditor';
 export interface Me { id: string; email: string; roles: Role[] }
@@ -20,6 +21,7 @@ export interface Me { id: string; email: string; roles: Role[] }
 const NAV: { to: string; label: MessageId; roles: Role[] }[] = [
   { to: '/', label: 'nav.dashboard', roles: ['support', 'privacy_officer', 'admin', 'auditor'] },
   { to: '/search', label: 'nav.search', roles: ['support', 'admin', 'privacy_officer'] },
+  { to: '/offline', label: 'nav.offline', roles: ['support', 'admin'] },
   { to: '/fraud', label: 'nav.fraud', roles: ['support', 'admin', 'privacy_officer'] },
   { to: '/privacy', label: 'nav.privacy', roles: ['privacy_officer'] },
   { to: '/breaches', label: 'nav.breaches', roles: ['privacy_officer'] },
@@ -32,12 +34,15 @@ const NAV: { to: string; label: MessageId; roles: Role[] }[] = [
 function Screen({ path, me }: { path: string; me: Me }) {
   const licence = /^\/licences\/([0-9a-f-]{36})$/.exec(path);
   if (licence) return <LicencePage id={licence[1]} me={me} />;
+  const offline = /^\/licences\/([0-9a-f-]{36})\/offline$/.exec(path);
+  if (offline) return <OfflineActivation licenceId={offline[1]} />;
   const alert = /^\/fraud\/([0-9a-f-]{36})$/.exec(path);
   if (alert) return <FraudAlertPage id={alert[1]} me={me} />;
   const request = /^\/privacy\/([0-9a-f-]{36})$/.exec(path);
   if (request) return <PrivacyRequestPage id={request[1]} />;
   switch (path) {
     case '/search': return <Search />;
+    case '/offline': return <OfflineActivation />;
     case '/fraud': return <FraudQueue />;
     case '/privacy': return <PrivacyQueue />;
     case '/breaches': return <Breaches />;

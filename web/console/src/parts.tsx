@@ -6,6 +6,7 @@
 import { useCallback, useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError } from './api';
 import { useI18n, type MessageId } from './i18n';
+import { en } from './messages/en';
 
 export function Field(props: { label: string; value: string; onChange(v: string): void; type?: string; error?: string | null; hint?: string; required?: boolean; autoComplete?: string; multiline?: boolean; minLength?: number }) {
   const id = useId();
@@ -19,6 +20,18 @@ export function Field(props: { label: string; value: string; onChange(v: string)
         : <input {...common} type={props.type ?? 'text'} autoComplete={props.autoComplete} minLength={props.minLength} onChange={(e) => props.onChange(e.target.value)} />}
       {props.hint && <p className="hint" id={`${id}-hint`}>{props.hint}</p>}
       {props.error && <p className="field-error" id={`${id}-error`}>{props.error}</p>}
+    </div>
+  );
+}
+
+/** A labelled file picker; `onFile` gets the chosen file (or null when the choice is cleared). */
+export function FileField(props: { label: string; accept: string; onFile(file: File | null): void; hint?: string }) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{props.label}</label>
+      <input id={id} type="file" accept={props.accept} aria-describedby={props.hint ? `${id}-hint` : undefined} onChange={(e) => props.onFile(e.target.files?.[0] ?? null)} />
+      {props.hint && <p className="hint" id={`${id}-hint`}>{props.hint}</p>}
     </div>
   );
 }
@@ -41,6 +54,9 @@ export function problemMessage(error: unknown, t: (id: MessageId) => string): st
   if (!(error instanceof ApiError)) return t('error.network');
   const { status, code, detail } = error.problem;
   if (code === 'INVALID_CREDENTIALS') return t('error.credentials');
+  // The refusals of an offline activation or release: the validation's codes, in words.
+  if (code && (status === 409 || status === 422 || status === 429) && `refusal.${code}` in en) return t(`refusal.${code}` as MessageId);
+  if (status === 400 && error.problem.errors?.some((e) => /^\/(request|release)\b/.test(e.pointer))) return t('refusal.unreadable');
   if (status === 429) return t('error.rateLimited');
   if (status === 403) return t('error.forbidden');
   if (status === 404) return t('error.notFound');

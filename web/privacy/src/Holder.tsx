@@ -10,11 +10,12 @@ import { AccessAndUsage } from './views/AccessAndUsage';
 import { MyData } from './views/MyData';
 import { MyRequests } from './views/MyRequests';
 import { MyRights } from './views/MyRights';
+import { OfflinePc } from './views/OfflinePc';
 import type { AccessEntry, RequestItem } from './views/types';
 
-type View = 'data' | 'usage' | 'rights' | 'requests';
+type View = 'data' | 'offline' | 'usage' | 'rights' | 'requests';
 const VIEWS: { id: View; label: MessageKey }[] = [
-  { id: 'data', label: 'nav.data' }, { id: 'usage', label: 'nav.usage' }, { id: 'rights', label: 'nav.rights' }, { id: 'requests', label: 'nav.requests' },
+  { id: 'data', label: 'nav.data' }, { id: 'offline', label: 'nav.offline' }, { id: 'usage', label: 'nav.usage' }, { id: 'rights', label: 'nav.rights' }, { id: 'requests', label: 'nav.requests' },
 ];
 
 export interface Loaded { export: SubjectExport; accessLog: AccessEntry[]; requests: RequestItem[] }
@@ -74,6 +75,7 @@ export function Holder({ api, session, onSignOut }: { api: ApiClient; session: S
         {problem && <Message kind="error">{problemText(problem, i18n)}</Message>}
         {!loaded && !problem && <p role="status">{t('loading')}</p>}
         {loaded && view === 'data' && <MyData api={api} loaded={loaded} reload={reload} />}
+        {loaded && view === 'offline' && <OfflinePc api={api} reload={reload} />}
         {loaded && view === 'usage' && <AccessAndUsage loaded={loaded} />}
         {loaded && view === 'rights' && <MyRights api={api} loaded={loaded} reload={reload} />}
         {loaded && view === 'requests' && <MyRequests loaded={loaded} />}

@@ -9,7 +9,10 @@ export interface ContactItem {
 }
 export interface LicenceItem { id: string; organisation: string | null; product: string; productName: string; status: string; keyEndsWith: string; validFrom: string; validUntil: string | null }
 export interface LicenceUserItem { licenceId: string; ntAccount: string | null; boundAt: string | null }
-export interface DeviceItem { id: string; licenceId: string; pcName: string | null; lastNtAccount: string | null; firstSeenAt: string | null; lastSeenAt: string | null; releasedAt: string | null; releasedBy: string | null }
+export interface DeviceItem { id: string; licenceId: string; pcName: string | null; lastNtAccount: string | null; firstSeenAt: string | null; lastSeenAt: string | null; releasedAt: string | null; releasedBy: string | null;
+  /** docs/offline-activation.md §6: `offline` for a PC activated with a licence file, until when that file works */
+  activationMode?: 'online' | 'offline'; offlineExpiresAt?: string | null;
+}
 export interface TelemetryItem { month: string; at: string; type: string; name: string }
 export interface SignalExplanation { title: string; what: string; why: string; innocentCauses: string }
 export interface FraudAlertItem {

@@ -7,7 +7,11 @@ import { ErrorNotice, Field, Page, ReasonForm, Status, useLoad } from '../parts'
 import type { LicenceRow } from './Search';
 
 interface Licence extends LicenceRow { validFrom: string; statusReason: string | null; entitlements: string[]; users?: { id: string; ntAccount: string }[] }
-interface Device { id: string; pcName: string | null; lastNtAccount: string | null; macAddresses: { mac: string }[]; lastSeenAt: string; releasedAt: string | null }
+interface Device {
+  id: string; pcName: string | null; lastNtAccount: string | null; macAddresses: { mac: string }[]; lastSeenAt: string; releasedAt: string | null;
+  /** docs/offline-activation.md §6 */
+  activationMode?: 'online' | 'offline'; offlineExpiresAt?: string | null;
+}
 interface Validation { id: string; at: string; code: string; appVersion: string | null }
 interface AlertSummary { id: string; title: string; status: string; severity: string }
 
@@ -96,7 +100,8 @@ export function LicencePage({ id, me }: { id: string; me: Me }) {
             <tbody>{devices.data.items.map((d) => (
               <tr key={d.id}>
                 <td>{d.pcName}</td><td>{d.lastNtAccount}</td><td>{d.macAddresses.map((m) => m.mac).join(', ')}</td><td>{formatDate(d.lastSeenAt)}</td>
-                <td>{d.releasedAt ? t('device.released', { at: formatDate(d.releasedAt) }) : t('device.active')}</td>
+                <td>{d.releasedAt ? t('device.released', { at: formatDate(d.releasedAt) }) : t('device.active')}
+                  {d.activationMode === 'offline' && <> <span className="badge badge-offline">{t('device.offline')}</span>{!d.releasedAt && d.offlineExpiresAt && <> {t('device.offlineUntil', { at: formatDate(d.offlineExpiresAt) })}</>}</>}</td>
                 {canAct && <td>{!d.releasedAt && <ReleaseDevice licenceId={id} device={d} headers={headers} done={devices.reload} />}</td>}
               </tr>))}
             </tbody>
@@ -123,6 +128,7 @@ export function LicencePage({ id, me }: { id: string; me: Me }) {
             {l.status !== 'revoked' && <details><summary>{t('action.revoke')}</summary><ReasonForm label={t('reason.label')} submit={t('action.revoke')} danger run={(r) => statusAction('revoke', r)} /></details>}
             <details><summary>{t('action.rotate')}</summary><ReasonForm label={t('reason.label')} submit={t('action.rotate')} run={rotate} /></details>
           </div>
+          <p><a {...linkProps(`/licences/${id}/offline`)}>{t('offline.fromLicence')}</a></p>
         </section>
       )}
     </Page>

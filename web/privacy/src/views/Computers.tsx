@@ -10,7 +10,7 @@ import { Table } from './Table';
 /** The holder's computers, with "release" for those still in use (within the licence's transfer budget). */
 export function Computers({ api, devices, how, reload }: { api: ApiClient; devices: DeviceItem[]; how: SubjectExport['howWeUseYourData']; reload(): Promise<void> }) {
   const i18n = useI18n();
-  const { t, date, dateTime } = i18n;
+  const { t, dateTime } = i18n;
   const [busy, setBusy] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
@@ -42,13 +42,32 @@ export function Computers({ api, devices, how, reload }: { api: ApiClient; devic
           headers={[t('devices.pcName'), t('devices.lastSeen'), t('devices.account'), t('devices.state'), '']}
           rows={devices.map((d) => [
             d.pcName ?? '—', dateTime(d.lastSeenAt), d.lastNtAccount ?? '—',
-            d.releasedAt ? t('devices.releasedOn', { date: date(d.releasedAt) }) : t('devices.inUse'),
-            d.releasedAt ? '' : (
+            <DeviceState key="state" device={d} />,
+            d.releasedAt ? '' : isOffline(d) ? <span className="hint">{t('devices.offlineRelease')}</span> : (
               <button type="button" disabled={busy !== null} onClick={() => void release(d)}>{t('devices.release', { name: d.pcName ?? '' })}</button>
             ),
           ])} />
       )}
       <CategoryInfo category="device_data" how={how} />
     </section>
+  );
+}
+
+/**
+ * A PC activated without internet keeps working from its licence file until that file expires,
+ * whatever the service records: it is released with the release file it writes (or by staff, if
+ * it is lost), not with the button, which would free the place while the file still works.
+ */
+const isOffline = (d: DeviceItem) => d.activationMode === 'offline' && !d.releasedAt;
+
+function DeviceState({ device: d }: { device: DeviceItem }) {
+  const { t, date } = useI18n();
+  if (d.releasedAt) return <>{t('devices.releasedOn', { date: date(d.releasedAt) })}</>;
+  if (!isOffline(d)) return <>{t('devices.inUse')}</>;
+  return (
+    <>
+      <span className="badge">{t('devices.offlineHow')}</span>{' '}
+      {d.offlineExpiresAt ? t('devices.offline', { date: date(d.offlineExpiresAt) }) : null}
+    </>
   );
 }
