@@ -67,7 +67,8 @@ export function problemMessage(error: unknown, t: (id: MessageId) => string): st
 export function ErrorNotice({ error }: { error: unknown }) {
   const { t } = useI18n();
   if (!error) return null;
-  return <p className="notice error" role="alert">{problemMessage(error, t)}</p>;
+  // Focusable, so that a form can move the focus to what went wrong.
+  return <p className="notice error" role="alert" tabIndex={-1}>{problemMessage(error, t)}</p>;
 }
 
 /** Loads data for a screen; `reload` after an action. */
