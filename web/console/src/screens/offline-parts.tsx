@@ -3,7 +3,7 @@
  * keeps (8–500 characters, sealed like a purpose), and what came back. Results are announced in a
  * live region that is always present, and the focus moves to the next thing to do.
  */
-import { useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { client, unwrap } from '../api';
 import { useI18n } from '../i18n';
 import { ErrorNotice, Field, FileField } from '../parts';
@@ -72,13 +72,14 @@ export function IssueLicenceFile() {
   const [issued, setIssued] = useState<Issued | null>(null);
   const url = useLicenceFileUrl(issued?.licenceFile ?? null);
   const link = useRef<HTMLAnchorElement>(null);
+  // The download is the next thing to do: the focus goes to it once its link exists.
+  useEffect(() => { if (url) link.current?.focus(); }, [url]);
   async function run(text: string, reason: string) {
     const request = requestFromText(text);
     if (request === null) return false;
     setIssued(null);
     const result = await unwrap<Issued>(client.POST('/v1/offline-activations', { body: { request, reason } }));
     setIssued(result);
-    window.setTimeout(() => link.current?.focus(), 0);
     return true;
   }
   return (

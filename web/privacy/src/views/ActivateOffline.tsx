@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { asProblem, type ApiClient, type Problem } from '../../../shared/api';
 import { Message } from '../../../shared/forms';
 import { LICENCE_FILE_NAME, REQUEST_ACCEPT, requestFromText, textOf } from '../../../shared/offline-files';
@@ -21,6 +21,8 @@ export function ActivateOffline({ api, reload }: { api: ApiClient; reload(): Pro
   const url = useLicenceFileUrl(issued?.licenceFile ?? null);
   const errorRef = useRef<HTMLDivElement>(null);
   const linkRef = useRef<HTMLAnchorElement>(null);
+  // The download is the next thing to do: the focus goes to it once its link exists.
+  useEffect(() => { if (url) linkRef.current?.focus(); }, [url]);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -33,8 +35,6 @@ export function ActivateOffline({ api, reload }: { api: ApiClient; reload(): Pro
       const { data, error, response } = await api.POST('/v1/privacy/me/offline-activations', { body: { request } });
       if (error || !data) return fail(asProblem(error, response.status));
       setIssued(data);
-      // The download is the next thing to do: the focus goes to it (after it is rendered).
-      window.setTimeout(() => linkRef.current?.focus(), 0);
       await reload();
     } catch {
       fail(asProblem(null));
