@@ -224,6 +224,7 @@ const en = {
   'offline.problem.DEVICE_RELEASED': 'This PC was released from your licence. Make a new request on the PC and upload that one.',
   'offline.problem.OFFLINE_NOT_ALLOWED': 'Your licence does not allow activation without internet. Ask your administrator whether it can be allowed.',
   'offline.problem.REQUEST_TOO_OLD': 'This request is more than 30 days old. Make a new request on the PC without internet and bring that one.',
+  'offline.problem.RELEASE_INVALID': 'This release file does not match the PC it names: it may have been changed or made for another PC. Use the file exactly as the software wrote it.',
   'offline.problem.RELEASE_ALREADY_USED': 'This release file was already used, or the PC was activated again after the file was written. Nothing was changed.',
 
   'field.invalid': 'Please check this field.',
@@ -460,6 +461,7 @@ const nl: Record<MessageKey, string> = {
   'offline.problem.DEVICE_RELEASED': 'Deze pc is losgekoppeld van uw licentie. Maak een nieuwe aanvraag op de pc en laad die op.',
   'offline.problem.OFFLINE_NOT_ALLOWED': 'Uw licentie staat activeren zonder internet niet toe. Vraag uw beheerder of dat kan worden toegestaan.',
   'offline.problem.REQUEST_TOO_OLD': 'Deze aanvraag is meer dan 30 dagen oud. Maak een nieuwe aanvraag op de pc zonder internet en breng die mee.',
+  'offline.problem.RELEASE_INVALID': 'Dit loskoppelbestand past niet bij de pc die het noemt: het is misschien gewijzigd of voor een andere pc gemaakt. Gebruik het bestand precies zoals de software het schreef.',
   'offline.problem.RELEASE_ALREADY_USED': 'Dit loskoppelbestand werd al gebruikt, of de pc werd opnieuw geactiveerd nadat het bestand geschreven werd. Er is niets gewijzigd.',
 
   'field.invalid': 'Controleer dit veld.',

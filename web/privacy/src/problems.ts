@@ -21,7 +21,7 @@ export function fieldText(detail: string | undefined, { lang, t }: I18n<MessageK
 /** Why no licence file was made, or a release file not accepted: the validation's refusal codes in words. */
 const OFFLINE_REFUSALS = new Set([
   'NOT_FOUND', 'SUSPENDED', 'REVOKED', 'NOT_YET_VALID', 'EXPIRED', 'PRODUCT_MISMATCH', 'USER_MISMATCH', 'TOO_MANY_USERS', 'TOO_MANY_MACHINES',
-  'DEVICE_RELEASED', 'OFFLINE_NOT_ALLOWED', 'REQUEST_TOO_OLD', 'RELEASE_ALREADY_USED', 'NO_FILE',
+  'DEVICE_RELEASED', 'OFFLINE_NOT_ALLOWED', 'REQUEST_TOO_OLD', 'RELEASE_ALREADY_USED', 'RELEASE_INVALID', 'NO_FILE',
 ]);
 
 /**
