@@ -1,7 +1,7 @@
 /**
  * Air-gapped activation on the two screens (docs/offline-activation.md), in real Chromium on the
- * service as `npm start` runs it. The test plays the PC without internet (tests/web/support/
- * offline-files.ts makes its request and release files as the SDK does); the holder on the privacy
+ * service as `npm start` runs it. The test plays the PC without internet (tests/support/offline-files.ts
+ * makes its request and release files as the SDK does); the holder on the privacy
  * page and support in the console turn requests into licence files, which the test verifies
  * against the published keys and the contract's claims; releases free the seat once; refusals are
  * shown in words. Every new screen state is checked with axe and photographed in English and Dutch.
@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import type { JSONWebKeySet } from 'jose';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startMailServer, type TestMailServer } from '../privacy/support/mail-server';
-import { activationRequest, offlinePc, releaseFile, requestText, verifyLicenceFile, type ActivationRequest } from './support/offline-files';
+import { activationRequest, anOfflinePc, releaseFile, requestText, verifyLicenceFile } from './support/offline-files';
 import { focused, launchBrowser, screenshots, seriousViolations } from './support/privacy-browser';
 import { seedHolder, type HolderWorld } from './support/seed';
 import { startService, type RunningService } from './support/service-process';
@@ -79,7 +79,7 @@ async function holderSignIn(page: Page, lang: 'en' | 'nl') {
   await page.getByRole('heading', { level: 1, name: lang === 'en' ? 'What we know about you' : 'Wat wij over u weten' }).waitFor();
 }
 
-const pcOf = (pcName: string, mac: string) => offlinePc({ ntUsername: 'lclaes', ntDomain: 'LEUVEN', pcName, macAddresses: [mac] });
+const pcOf = (pcName: string, mac: string) => anOfflinePc({ ntUsername: 'lclaes', ntDomain: 'LEUVEN', pcName, macAddresses: [mac] });
 const asFile = (name: string, text: string) => ({ name, mimeType: 'application/octet-stream', buffer: Buffer.from(text, 'utf8') });
 
 async function downloadFrom(page: Page, link: RegExp) {
@@ -110,7 +110,7 @@ describe('the holder on the privacy page', () => {
 
     // The request file from a stick: a licence file to download, with its expiry.
     const firstRequest = activationRequest(secureLab, world.key, world.productCode);
-    await page.getByLabel('Request file').setInputFiles(asFile('nomina-activation-request.json', JSON.stringify(firstRequest, null, 2)));
+    await page.getByLabel('Request file', { exact: true }).setInputFiles(asFile('nomina-activation-request.json', JSON.stringify(firstRequest, null, 2)));
     await page.getByRole('button', { name: 'Make the licence file' }).click();
     await page.getByText(/^The licence file is ready\. The PC now has a place on your licence, and the file works until \d{1,2} \w+ \d{4}\.$/).waitFor();
     expect(await focused(page)).toBe('A'); // the download is the next thing to do
@@ -138,7 +138,7 @@ describe('the holder on the privacy page', () => {
     // The release file the PC wrote frees the seat — once.
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'PC without internet' }).click();
     const release = await releaseFile(secureLab, { lic: world.licenceId, dev: claims.dev, act: claims.jti, product: world.productCode });
-    await page.getByLabel('Release file').setInputFiles(asFile('nomina-release.jws', release));
+    await page.getByLabel('Release file', { exact: true }).setInputFiles(asFile('nomina-release.jws', release));
     await page.getByRole('button', { name: 'Release the PC' }).click();
     await page.getByText(/^The PC was released from your licence at .+\. Its place is free for another computer\.$/).waitFor();
     await check(page, 'privacy-offline-released');
@@ -155,8 +155,8 @@ describe('the holder on the privacy page', () => {
     expect(await page.getByText('Activate a PC without internet').count()).toBe(0);
     await check(page, 'privacy-offline-nl');
 
-    const old = activationRequest(vault, world.key, world.productCode, new Date(Date.now() - 31 * 86_400_000));
-    await page.getByLabel('Aanvraagbestand').setInputFiles(asFile('nomina-activation-request.json', JSON.stringify(old)));
+    const old = activationRequest(vault, world.key, world.productCode, { createdAt: new Date(Date.now() - 31 * 86_400_000).toISOString() });
+    await page.getByLabel('Aanvraagbestand', { exact: true }).setInputFiles(asFile('nomina-activation-request.json', JSON.stringify(old)));
     await page.getByRole('button', { name: 'Het licentiebestand maken' }).click();
     await page.getByText('Deze aanvraag is meer dan 30 dagen oud.', { exact: false }).waitFor();
     await check(page, 'privacy-offline-refused-nl');
@@ -199,7 +199,7 @@ describe('support in the console', () => {
 
     const issue = page.getByRole('region', { name: 'Issue a licence file' });
     const archiveRequest = activationRequest(archive, world.key, world.productCode);
-    await issue.getByLabel('Request file').setInputFiles(asFile('nomina-activation-request.json', JSON.stringify(archiveRequest)));
+    await issue.getByLabel('Request file', { exact: true }).setInputFiles(asFile('nomina-activation-request.json', JSON.stringify(archiveRequest)));
     // The reason is required.
     await issue.getByRole('button', { name: 'Issue licence file' }).click();
     await issue.getByText('Give a reason of 8 to 500 characters.').waitFor();
@@ -219,7 +219,7 @@ describe('support in the console', () => {
     await release.getByRole('status').getByText(/^The PC was released .+; its seat is free\./).waitFor();
 
     // Now the archive PC gets its licence file.
-    await issue.getByLabel('Request file').setInputFiles(asFile('nomina-activation-request.json', JSON.stringify(archiveRequest)));
+    await issue.getByLabel('Request file', { exact: true }).setInputFiles(asFile('nomina-activation-request.json', JSON.stringify(archiveRequest)));
     await issue.getByLabel('Reason (recorded in the audit trail)').fill('SUP-5120 holder works at a secure site');
     await issue.getByRole('button', { name: 'Issue licence file' }).click();
     await issue.getByRole('status').getByText(/^Licence file issued for a new PC on this licence\. It works until .+\.$/).waitFor();
