@@ -147,7 +147,7 @@ describe('the holder on the privacy page', () => {
     await page.getByText('This release file was already used', { exact: false }).waitFor();
   });
 
-  it('speaks Dutch: the steps, a refusal for a request that is too old, and a licence file for the next PC', async () => {
+  it('speaks Dutch: the steps, a refusal for a request that is too old, and a licence file for the next PC, with the keyboard alone', async () => {
     const page = await newPage('nl-BE');
     await holderSignIn(page, 'nl');
     await page.getByRole('navigation', { name: 'Onderdelen' }).getByRole('button', { name: 'Pc zonder internet' }).click();
@@ -163,11 +163,17 @@ describe('the holder on the privacy page', () => {
 
     // The seat freed by the release above takes the next PC.
     const vaultRequest = activationRequest(vault, world.key, world.productCode);
+    // With the keyboard alone: paste, Tab to the button, Enter; the focus lands on the download, Enter saves it.
     await page.getByLabel('Of plak de tekst van de aanvraag').fill(requestText(vaultRequest));
-    await page.getByRole('button', { name: 'Het licentiebestand maken' }).click();
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toBe('BUTTON');
+    await page.keyboard.press('Enter');
     await page.getByText(/^Het licentiebestand is klaar\./).waitFor();
+    expect(await focused(page)).toBe('A');
     await check(page, 'privacy-offline-issued-nl');
-    const licenceFile = await downloadFrom(page, /^Het licentiebestand downloaden \(nomina-licence\.lic\)$/);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
+    expect(download.suggestedFilename()).toBe('nomina-licence.lic');
+    const licenceFile = { text: readFileSync((await download.path())!, 'utf8') };
     vaultFile = await verifyLicenceFile(licenceFile.text.trim(), jwks, vaultRequest, OFFLINE_DAYS);
   });
 });
@@ -227,7 +233,14 @@ describe('support in the console', () => {
     await check(page, 'console-offline-issued');
     const licenceFile = await downloadFrom(page, /^Download the licence file \(nomina-licence\.lic\)$/);
     expect(licenceFile.name).toBe('nomina-licence.lic');
-    expect((await verifyLicenceFile(licenceFile.text.trim(), jwks, archiveRequest, OFFLINE_DAYS)).sub).toBe(world.licenceId);
+    const archiveFile = await verifyLicenceFile(licenceFile.text.trim(), jwks, archiveRequest, OFFLINE_DAYS);
+    expect(archiveFile.sub).toBe(world.licenceId);
+
+    // Two releases in 30 days is this policy's budget (the holder's and the one above): a third is refused, in words.
+    await release.getByLabel('Or paste the release file’s text').fill(await releaseFile(archive, { lic: world.licenceId, dev: archiveFile.dev, act: archiveFile.jti, product: world.productCode }));
+    await release.getByLabel('Reason (recorded in the audit trail)').fill('SUP-5121 archive PC handed back');
+    await release.getByRole('button', { name: 'Accept release file' }).click();
+    await release.getByRole('alert').getByText('The licence has used its transfers for these 30 days.', { exact: false }).waitFor();
 
     // The same screen in Dutch.
     await page.getByLabel('Language').selectOption('nl');

@@ -20,7 +20,7 @@ export async function verifyLicenceFile(jws: string, jwks: JSONWebKeySet, reques
     idh: {
       user: identityHash(request.nonce, `${d.ntDomain.toLowerCase()}\\${d.ntUsername.toLowerCase()}`),
       pc: identityHash(request.nonce, d.pcName.toUpperCase()),
-      macs: d.macAddresses.map((m) => identityHash(request.nonce, m.toUpperCase())),
+      macs: [...new Set(d.macAddresses.map((m) => m.toUpperCase()))].sort().map((m) => identityHash(request.nonce, m)), // sorted, without duplicates
     },
   });
   const vu = payload.vu as string | null;

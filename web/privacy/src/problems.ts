@@ -34,6 +34,7 @@ export function offlineProblemText(problem: Problem, file: 'request' | 'release'
   if (problem.code === 'NO_FILE') return t(`offline.problem.NO_FILE.${file}` as MessageKey);
   if (problem.status === 404 || problem.code === 'NOT_FOUND') return t(`offline.problem.NOT_FOUND.${file}` as MessageKey);
   if (problem.status === 400) return t(`offline.problem.unreadable.${file}` as MessageKey);
+  if (problem.code === 'TRANSFER_BUDGET_EXHAUSTED') return problemText(problem, i18n); // with the day the next release is possible
   if (OFFLINE_REFUSALS.has(problem.code)) return t(`offline.problem.${problem.code}` as MessageKey);
   if (problem.status === 422 || problem.status === 409) return t(`offline.problem.refused.${file}` as MessageKey, { ref: problem.requestId ?? problem.code });
   return problemText(problem, i18n);

@@ -101,6 +101,7 @@ export const en = {
   'refusal.OFFLINE_NOT_ALLOWED': 'The licence’s policy does not allow offline activation (its offline licence days are 0).',
   'refusal.REQUEST_TOO_OLD': 'The request is more than 30 days old. Ask the holder for a new request from the offline PC.',
   'refusal.RELEASE_INVALID': 'This release file does not verify against the key of the PC it names: it was changed, or made on another PC.',
+  'refusal.PROCESSING_RESTRICTED': 'The holder has restricted the processing of their data, so this cannot be done now. A privacy officer decides when the restriction is lifted.',
   'refusal.RELEASE_ALREADY_USED': 'This release file was already used, or the PC was activated again after it was written. Nothing changed.',
   'refusal.TRANSFER_BUDGET_EXHAUSTED': 'The licence has used its transfers for these 30 days. Release the device from the licence page with “Override the transfer budget” if that is justified.',
   'refusal.unreadable': 'This file cannot be read. Use the file the app wrote, or paste all of its text (with the BEGIN and END lines for a request).',

@@ -103,6 +103,7 @@ export const nl: Record<keyof typeof en, string> = {
   'refusal.OFFLINE_NOT_ALLOWED': 'Het beleid van de licentie staat offline activeren niet toe (het aantal offline licentiedagen is 0).',
   'refusal.REQUEST_TOO_OLD': 'De aanvraag is meer dan 30 dagen oud. Vraag de houder om een nieuwe aanvraag van de offline pc.',
   'refusal.RELEASE_INVALID': 'Dit vrijgavebestand klopt niet met de sleutel van de pc die het noemt: het werd gewijzigd, of op een andere pc gemaakt.',
+  'refusal.PROCESSING_RESTRICTED': 'De houder heeft de verwerking van de eigen gegevens beperkt; dit kan nu dus niet. Een privacyverantwoordelijke beslist wanneer de beperking wordt opgeheven.',
   'refusal.RELEASE_ALREADY_USED': 'Dit vrijgavebestand werd al gebruikt, of de pc werd opnieuw geactiveerd nadat het geschreven werd. Er is niets gewijzigd.',
   'refusal.TRANSFER_BUDGET_EXHAUSTED': 'De licentie heeft haar overdrachten voor deze 30 dagen opgebruikt. Geef het toestel vrij op de licentiepagina met “Overdrachtslimiet negeren” als dat gerechtvaardigd is.',
   'refusal.unreadable': 'Dit bestand kan niet gelezen worden. Gebruik het bestand dat de app schreef, of plak de volledige tekst (bij een aanvraag met de regels BEGIN en END).',
