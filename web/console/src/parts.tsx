@@ -54,8 +54,8 @@ export function problemMessage(error: unknown, t: (id: MessageId) => string): st
   if (!(error instanceof ApiError)) return t('error.network');
   const { status, code, detail } = error.problem;
   if (code === 'INVALID_CREDENTIALS') return t('error.credentials');
-  // The refusals of an offline activation or release: the validation's codes, in words.
-  if (code && (status === 409 || status === 422 || status === 429) && `refusal.${code}` in en) return t(`refusal.${code}` as MessageId);
+  // Refusals with a code of their own (an offline activation's validation codes, the transfer budget, …), in words.
+  if (code && (status === 409 || status === 422) && `refusal.${code}` in en) return t(`refusal.${code}` as MessageId);
   if (status === 400 && error.problem.errors?.some((e) => /^\/(request|release)\b/.test(e.pointer))) return t('refusal.unreadable');
   if (status === 429) return t('error.rateLimited');
   if (status === 403) return t('error.forbidden');

@@ -11,7 +11,7 @@ export interface LicenceItem { id: string; organisation: string | null; product:
 export interface LicenceUserItem { licenceId: string; ntAccount: string | null; boundAt: string | null }
 export interface DeviceItem { id: string; licenceId: string; pcName: string | null; lastNtAccount: string | null; firstSeenAt: string | null; lastSeenAt: string | null; releasedAt: string | null; releasedBy: string | null;
   /** docs/offline-activation.md §6: `offline` for a PC activated with a licence file, until when that file works */
-  activationMode?: 'online' | 'offline'; offlineExpiresAt?: string | null;
+  activationMode: 'online' | 'offline'; offlineExpiresAt: string | null;
 }
 export interface TelemetryItem { month: string; at: string; type: string; name: string }
 export interface SignalExplanation { title: string; what: string; why: string; innocentCauses: string }

@@ -10,7 +10,7 @@ interface Licence extends LicenceRow { validFrom: string; statusReason: string |
 interface Device {
   id: string; pcName: string | null; lastNtAccount: string | null; macAddresses: { mac: string }[]; lastSeenAt: string; releasedAt: string | null;
   /** docs/offline-activation.md §6 */
-  activationMode?: 'online' | 'offline'; offlineExpiresAt?: string | null;
+  activationMode: 'online' | 'offline'; offlineExpiresAt: string | null;
 }
 interface Validation { id: string; at: string; code: string; appVersion: string | null }
 interface AlertSummary { id: string; title: string; status: string; severity: string }
