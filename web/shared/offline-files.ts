@@ -11,20 +11,13 @@ export const REQUEST_ACCEPT = '.json,.txt,application/json,text/plain';
 export const RELEASE_ACCEPT = '.jws,.txt,text/plain';
 
 /**
- * The `request` member of the activation body: the JSON object itself when the text is JSON,
- * otherwise the text form as it is (the server ignores white space inside the armour and answers
- * 400 at `/request` when it does not decode). Null when there is nothing to send.
+ * The `request` member of the activation body: the request file's text, JSON or armoured text form
+ * alike (the server reads both, ignores white space inside the armour and answers 400 at the field
+ * that is wrong). Null when there is nothing to send.
  */
-export function requestFromText(text: string): Record<string, unknown> | string | null {
+export function requestFromText(text: string): string | null {
   const trimmed = text.replace(/^\uFEFF/, '').trim();
-  if (trimmed === '') return null;
-  if (trimmed.startsWith('{')) {
-    try {
-      const parsed: unknown = JSON.parse(trimmed);
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
-    } catch { /* not JSON after all: let the server say what is wrong with it */ }
-  }
-  return trimmed;
+  return trimmed === '' ? null : trimmed;
 }
 
 /** The release file's compact JWS (a file may end with a line break, or be pasted with spaces). */
