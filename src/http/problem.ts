@@ -18,6 +18,7 @@ export const PROBLEMS = {
   ALREADY_EXISTS: { status: 409, title: 'Already exists' },
   PROCESSING_RESTRICTED: { status: 409, title: "Processing of this person's data is restricted" },
   TRANSFER_BUDGET_EXHAUSTED: { status: 409, title: "The licence's device transfers for the last 30 days are used up" },
+  OFFLINE_RELEASE_NEEDS_FILE: { status: 409, title: "This PC runs on a licence file: release it with the release file its app writes, or ask the licence's administrator" },
   RELEASE_ALREADY_USED: { status: 409, title: 'This release file was already used, or its licence file was since renewed' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Send application/json' },

@@ -109,8 +109,8 @@ export const selfServiceRoutes = [
   }),
   defineRoute({
     method: 'post', path: '/v1/privacy/me/devices/:deviceId/release', tag: 'privacy', access: subjectAccess, params: DeviceParams,
-    summary: "Release one of my computers from my licence, within the licence's transfer budget (409 TRANSFER_BUDGET_EXHAUSTED beyond it)",
-    response: { status: 200, description: 'released (or already released)', schema: ReleasedDevice },
+    summary: "Release one of my computers from my licence, within the licence's transfer budget (409 TRANSFER_BUDGET_EXHAUSTED beyond it; 409 OFFLINE_RELEASE_NEEDS_FILE for a PC whose licence file still runs)",
+    response: { status: 200, description: 'released (or already released)', schema: ReleasedDevice }, problems: ['TRANSFER_BUDGET_EXHAUSTED', 'OFFLINE_RELEASE_NEEDS_FILE'],
     async handler({ services, subject, params, requestId }) {
       return { body: await releaseOwnDevice(services, subject.contactId, params.deviceId, requestId) };
     },

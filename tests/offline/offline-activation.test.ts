@@ -329,6 +329,21 @@ describe('release files', () => {
     expect(replay.body.code).toBe('RELEASE_ALREADY_USED');
   });
 
+  it('refuses the holder\'s release button for a PC whose licence file still runs (409 OFFLINE_RELEASE_NEEDS_FILE); staff can still release a lost PC', async () => {
+    const { licence, deviceId } = await activated();
+    const button = await h.api.post(`/v1/privacy/me/devices/${deviceId}/release`).set(h.auth(await holderToken(licence.holderId)));
+    expect(button.status).toBe(409);
+    expect(button.body.code).toBe('OFFLINE_RELEASE_NEEDS_FILE');
+    expect(await h.services.prisma.device.findUniqueOrThrow({ where: { id: deviceId } })).toMatchObject({ releasedAt: null });
+    // A lost PC: the licence's administrator releases it, as for any device.
+    const staff = await h.api.post(`/v1/licences/${licence.licence.id}/devices/${deviceId}/actions/release`).set(h.auth(support)).send({});
+    expect(staff.status).toBe(200);
+    // Once its file has expired the PC stops by itself: the holder's button works again.
+    const later = await activated();
+    await h.services.prisma.device.update({ where: { id: later.deviceId }, data: { offlineExpiresAt: new Date(Date.now() - 1000) } });
+    expect((await h.api.post(`/v1/privacy/me/devices/${later.deviceId}/release`).set(h.auth(await holderToken(later.licence.holderId)))).status).toBe(200);
+  });
+
   it('frees the seat once when the same release file is uploaded several times at once', async () => {
     const { licence, pc, claims } = await activated({ transfersPer30Days: 10 });
     const release = await releaseFile(pc, claims);

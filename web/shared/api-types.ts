@@ -437,7 +437,7 @@ export type paths = {
   };
   "/v1/privacy/me/devices/{deviceId}/release": {
     /**
-     * Release one of my computers from my licence, within the licence's transfer budget (409 TRANSFER_BUDGET_EXHAUSTED beyond it)
+     * Release one of my computers from my licence, within the licence's transfer budget (409 TRANSFER_BUDGET_EXHAUSTED beyond it; 409 OFFLINE_RELEASE_NEEDS_FILE for a PC whose licence file still runs)
      * @description Access: subject.
      */
     post: operations["postV1PrivacyMeDevicesDeviceIdRelease"];
@@ -706,7 +706,7 @@ export type components = {
       status: number;
       detail: string;
       /** @enum {string} */
-      code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "INVALID_CODE" | "FORBIDDEN" | "LICENCE_NOT_USABLE" | "PURPOSE_REQUIRED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "CONFLICT" | "ALREADY_EXISTS" | "PROCESSING_RESTRICTED" | "TRANSFER_BUDGET_EXHAUSTED" | "RELEASE_ALREADY_USED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNPROCESSABLE" | "OFFLINE_NOT_ALLOWED" | "REQUEST_TOO_OLD" | "RELEASE_INVALID" | "RATE_LIMITED" | "INTERNAL" | "UNAVAILABLE";
+      code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "INVALID_CODE" | "FORBIDDEN" | "LICENCE_NOT_USABLE" | "PURPOSE_REQUIRED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "CONFLICT" | "ALREADY_EXISTS" | "PROCESSING_RESTRICTED" | "TRANSFER_BUDGET_EXHAUSTED" | "OFFLINE_RELEASE_NEEDS_FILE" | "RELEASE_ALREADY_USED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNPROCESSABLE" | "OFFLINE_NOT_ALLOWED" | "REQUEST_TOO_OLD" | "RELEASE_INVALID" | "RATE_LIMITED" | "INTERNAL" | "UNAVAILABLE";
       requestId: string;
       /** @description the bad fields, as JSON pointers into the request (/query and /params for those parts) */
       errors?: {
@@ -4645,7 +4645,7 @@ export type operations = {
     };
   };
   /**
-   * Release one of my computers from my licence, within the licence's transfer budget (409 TRANSFER_BUDGET_EXHAUSTED beyond it)
+   * Release one of my computers from my licence, within the licence's transfer budget (409 TRANSFER_BUDGET_EXHAUSTED beyond it; 409 OFFLINE_RELEASE_NEEDS_FILE for a PC whose licence file still runs)
    * @description Access: subject.
    */
   postV1PrivacyMeDevicesDeviceIdRelease: {
@@ -4667,6 +4667,7 @@ export type operations = {
       400: components["responses"]["Problem400"];
       401: components["responses"]["Problem401"];
       404: components["responses"]["Problem404"];
+      409: components["responses"]["Problem409"];
       500: components["responses"]["Problem500"];
       503: components["responses"]["Problem503"];
     };

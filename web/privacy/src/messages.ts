@@ -234,6 +234,7 @@ const en = {
   'problem.UNAUTHENTICATED': 'Your session has ended. Please sign in again.',
   'problem.VALIDATION_FAILED': 'Please check the fields marked below.',
   'problem.TRANSFER_BUDGET_EXHAUSTED': 'You have released as many computers as your licence allows in 30 days. You can release another one from {date}.',
+  'problem.OFFLINE_RELEASE_NEEDS_FILE': 'This PC runs on a licence file that is still valid. Release it with the release file its software writes (see “PC without internet”), or ask your licence administrator if the PC is lost.',
   'problem.NOT_FOUND': 'This item no longer exists. Reload the page.',
   'problem.generic': 'Something went wrong on our side. Please try again later (reference {ref}).',
 };
@@ -471,6 +472,7 @@ const nl: Record<MessageKey, string> = {
   'problem.UNAUTHENTICATED': 'Uw sessie is afgelopen. Meld u opnieuw aan.',
   'problem.VALIDATION_FAILED': 'Controleer de gemarkeerde velden hieronder.',
   'problem.TRANSFER_BUDGET_EXHAUSTED': 'U hebt zoveel computers losgekoppeld als uw licentie in 30 dagen toestaat. Vanaf {date} kunt u er weer een loskoppelen.',
+  'problem.OFFLINE_RELEASE_NEEDS_FILE': 'Deze pc werkt met een licentiebestand dat nog geldig is. Koppel hem los met het loskoppelbestand dat de software schrijft (zie “Pc zonder internet”), of vraag uw licentiebeheerder als de pc verloren is.',
   'problem.NOT_FOUND': 'Dit bestaat niet meer. Laad de pagina opnieuw.',
   'problem.generic': 'Er ging bij ons iets mis. Probeer het later opnieuw (referentie {ref}).',
 };

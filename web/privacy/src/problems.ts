@@ -3,7 +3,7 @@ import type { Problem } from '../../shared/api';
 import type { I18n } from '../../shared/i18n';
 import type { MessageKey } from './messages';
 
-const KNOWN = new Set(['NETWORK', 'RATE_LIMITED', 'INVALID_CODE', 'UNAUTHENTICATED', 'VALIDATION_FAILED', 'TRANSFER_BUDGET_EXHAUSTED', 'NOT_FOUND']);
+const KNOWN = new Set(['NETWORK', 'RATE_LIMITED', 'INVALID_CODE', 'UNAUTHENTICATED', 'VALIDATION_FAILED', 'TRANSFER_BUDGET_EXHAUSTED', 'OFFLINE_RELEASE_NEEDS_FILE', 'NOT_FOUND']);
 
 export function problemText(problem: Problem, { t, date }: I18n<MessageKey>): string {
   if (KNOWN.has(problem.code)) {

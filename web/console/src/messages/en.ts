@@ -59,6 +59,7 @@ export const en = {
   'policy.maxUsers': 'Windows accounts per licence', 'policy.maxUsers.hint': 'Default 1. The named person’s account(s); another account is refused (USER_MISMATCH).',
   'policy.durationDays': 'Duration in days', 'policy.durationDays.hint': 'Empty: no end date. Otherwise a licence ends this many days after it starts.',
   'policy.offlineGraceHours': 'Offline grace (hours)', 'policy.offlineGraceHours.hint': 'Default 72. How long the application keeps working without reaching the service.',
+  'policy.offlineLicenceDays': 'Licence file validity (days)', 'policy.offlineLicenceDays.hint': 'Default 30, at most 366; 0 turns offline activation off. How long a licence file keeps a PC without internet working.',
   'policy.transfersPer30Days': 'Device transfers per 30 days', 'policy.transfersPer30Days.hint': 'Default 3. Releases of a computer allowed in any 30 days; staff can override.',
   'audit.title': 'Audit trail', 'audit.verifyTitle': 'Integrity of the chain', 'audit.verify': 'Verify the chain', 'audit.intact': 'The chain is intact: {count} entries checked.',
   'audit.broken': 'The chain is broken at entry {seq}: {reason}', 'audit.action': 'Action', 'audit.actionHint': 'e.g. licence.read', 'audit.actor': 'Staff id', 'audit.subject': 'Subject id',

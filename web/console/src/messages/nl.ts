@@ -61,6 +61,7 @@ export const nl: Record<keyof typeof en, string> = {
   'policy.maxUsers': 'Windows-accounts per licentie', 'policy.maxUsers.hint': 'Standaard 1. De account(s) van de benoemde persoon; een andere account wordt geweigerd (USER_MISMATCH).',
   'policy.durationDays': 'Looptijd in dagen', 'policy.durationDays.hint': 'Leeg: geen einddatum. Anders eindigt een licentie zoveel dagen na de start.',
   'policy.offlineGraceHours': 'Offline-marge (uren)', 'policy.offlineGraceHours.hint': 'Standaard 72. Hoe lang de toepassing werkt zonder de dienst te bereiken.',
+  'policy.offlineLicenceDays': 'Geldigheid licentiebestand (dagen)', 'policy.offlineLicenceDays.hint': 'Standaard 30, hoogstens 366; 0 schakelt offline activering uit. Hoe lang een licentiebestand een pc zonder internet laat werken.',
   'policy.transfersPer30Days': 'Toestelwissels per 30 dagen', 'policy.transfersPer30Days.hint': 'Standaard 3. Toegestane vrijgaven van een computer per 30 dagen; medewerkers kunnen dit negeren.',
   'audit.title': 'Auditspoor', 'audit.verifyTitle': 'Integriteit van de keten', 'audit.verify': 'Keten controleren', 'audit.intact': 'De keten is intact: {count} items gecontroleerd.',
   'audit.broken': 'De keten is verbroken bij item {seq}: {reason}', 'audit.action': 'Actie', 'audit.actionHint': 'bv. licence.read', 'audit.actor': 'Medewerker-id', 'audit.subject': 'Betrokkene-id',

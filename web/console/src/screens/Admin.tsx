@@ -6,13 +6,13 @@ import { linkProps } from '../router';
 import { ErrorNotice, Field, Page, Select, useLoad } from '../parts';
 
 interface Product { id: string; code: string; name: string }
-interface Policy { id: string; productId: string; name: string; maxMachines: number; maxUsers: number; durationDays: number | null; offlineGraceHours: number; transfersPer30Days: number }
+interface Policy { id: string; productId: string; name: string; maxMachines: number; maxUsers: number; durationDays: number | null; offlineGraceHours: number; transfersPer30Days: number; offlineLicenceDays: number }
 interface Staff { id: string; email: string; roles: Role[]; disabled: boolean }
 
 /** Policy fields with their defaults (as the API applies them) and what each means. */
 const POLICY_FIELDS = [
   { name: 'maxMachines', def: '2' }, { name: 'maxUsers', def: '1' }, { name: 'durationDays', def: '' },
-  { name: 'offlineGraceHours', def: '72' }, { name: 'transfersPer30Days', def: '3' },
+  { name: 'offlineGraceHours', def: '72' }, { name: 'transfersPer30Days', def: '3' }, { name: 'offlineLicenceDays', def: '30' },
 ] as const;
 
 function useSubmit() {
