@@ -1,8 +1,19 @@
-// Medians for the two numbers the desktop app feels (issue 7): start() with a cached token while
-// the server is down (target ≤ 5 ms) and track() per event (target ≤ 20 µs).
-// Run: npm run bench (builds dist/ first). The "server down" is a fetch that fails at once, as a
-// refused connection does; DNS or TCP timeouts are bounded by timeoutMs instead.
+// The numbers the desktop app feels (issues 7 and 15), all measured in one run so that they can be
+// compared with each other on a busy machine:
+//  - cold start(): a fresh `node` process per run (as an app is started) loads the SDK, reads
+//    storageDir, verifies the saved token and answers offline because the server refuses the
+//    connection. Timed from just before `require()` of the SDK to the verdict (target ≤ 20 ms),
+//    with Node's own boot (process start → first line of the app, not the SDK's) shown beside it;
+//    once with an http:// and once with an https:// server URL (https loads Node's TLS module);
+//  - warm start(): start() again in a process that has already run one (target ≤ 5 ms);
+//  - track() per event (target ≤ 20 µs).
+// The server is "down" as a refused connection is (a closed port on 127.0.0.1, the SDK's default
+// transport); DNS or TCP timeouts are bounded by timeoutMs instead.
+// Run: npm run bench (builds dist/ first). COLD_RUNS=n sets the number of fresh processes (default 30);
+// SDK_DIST=dir measures another build of the SDK (e.g. an older one) with the same harness.
+const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
+const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
@@ -10,7 +21,27 @@ const { exportJWK, generateKeyPair, SignJWT } = require('jose');
 const { NominaClient } = require('../dist/index.js');
 const { generateKey } = require('../dist/key-format.js');
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const sdkDist = path.resolve(process.env.SDK_DIST ?? path.join(__dirname, '..', 'dist'));
+const coldRuns = Number(process.env.COLD_RUNS ?? 30);
+const sorted = (values) => [...values].sort((a, b) => a - b);
+const median = (values) => sorted(values)[Math.floor(values.length / 2)];
+const p95 = (values) => sorted(values)[Math.ceil(values.length * 0.95) - 1];
+const ms = (value) => `${value.toFixed(1).padStart(5)} ms`;
+
+async function closedPort() {
+  const server = net.createServer().listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function coldStart(optionsFile) {
+  const output = execFileSync(process.execPath, [path.join(__dirname, 'cold-start.child.js'), optionsFile, sdkDist], { encoding: 'utf8', timeout: 30_000 });
+  const run = JSON.parse(output);
+  if (!run.offline || !run.valid) throw new Error(`unexpected cold verdict ${run.code}`);
+  return run;
+}
 
 async function main() {
   const { privateKey, publicKey } = await generateKeyPair('Ed25519');
@@ -24,20 +55,34 @@ async function main() {
       .setIssuedAt().setExpirationTime('7d').sign(privateKey);
     return Response.json({ valid: true, code: 'VALID', warnings: [], token, nonce: body.nonce, telemetry: 'on' });
   };
-  const down = async () => { throw new TypeError('fetch failed: ECONNREFUSED'); };
-  const options = { serverUrl: 'http://127.0.0.1:9', key, product: 'ACME', appVersion: '1.0.0', publicKeys: [publicJwk], storageDir, hookProcessExit: false, env: {}, policyFile: path.join(storageDir, 'none') };
-  await new NominaClient({ ...options, fetch: up }).start();
+  const port = await closedPort();
+  // As an app passes them: no fetch (the SDK's default transport), telemetry on, the exit hook on.
+  const options = { serverUrl: `http://127.0.0.1:${port}`, key, product: 'ACME', appVersion: '1.0.0', publicKeys: [publicJwk], storageDir, env: {}, policyFile: path.join(storageDir, 'none') };
+  const online = new NominaClient({ ...options, hookProcessExit: false, fetch: up });
+  await online.start(); // saves the token the offline starts answer from
+  await online.shutdown(0);
+
+  const httpFile = path.join(storageDir, 'options-http.json');
+  const httpsFile = path.join(storageDir, 'options-https.json');
+  fs.writeFileSync(httpFile, JSON.stringify(options));
+  fs.writeFileSync(httpsFile, JSON.stringify({ ...options, serverUrl: `https://127.0.0.1:${port}` }));
+  coldStart(httpFile); // the first run after a build also fills the OS's file cache
+  const cold = { http: [], https: [] };
+  for (let i = 0; i < coldRuns; i++) {
+    cold.http.push(coldStart(httpFile));
+    cold.https.push(coldStart(httpsFile));
+  }
 
   const startTimes = [];
   let client;
   for (let i = 0; i < 60; i++) {
-    client = new NominaClient({ ...options, fetch: down, telemetry: 'off' });
+    client = new NominaClient({ ...options, hookProcessExit: false, telemetry: 'off' });
     const began = performance.now();
     const verdict = await client.start();
     startTimes.push(performance.now() - began);
     if (!verdict.offline || !verdict.valid) throw new Error(`unexpected verdict ${verdict.code}`);
   }
-  client = new NominaClient({ ...options, fetch: down });
+  client = new NominaClient({ ...options, hookProcessExit: false });
   await client.start();
   const trackTimes = [];
   for (let i = 0; i < 20_000; i++) {
@@ -47,8 +92,19 @@ async function main() {
   }
   await client.shutdown(0);
   fs.rmSync(storageDir, { recursive: true, force: true });
-  console.log(`start() offline with cached token: median ${median(startTimes.slice(10)).toFixed(2)} ms (target ≤ 5 ms)`);
-  console.log(`track() per event:                 median ${median(trackTimes).toFixed(1)} µs (target ≤ 20 µs)`);
+
+  const [load1] = os.loadavg();
+  console.log(`SDK: ${sdkDist}; ${os.cpus().length} cores, load average ${load1.toFixed(2)}; Node ${process.version}`);
+  console.log(`cold start(), a fresh process per run (${coldRuns} runs each), offline with the saved licence, server refusing connections:`);
+  for (const [scheme, runs] of Object.entries(cold)) {
+    const pick = (field) => runs.map((run) => run[field]);
+    console.log(`  ${scheme.padEnd(5)} require() of the SDK → verdict: median ${ms(median(pick('sdkMs')))}, p95 ${ms(p95(pick('sdkMs')))} (target ≤ 20 ms)` +
+      ` [import ${ms(median(pick('importMs')))} + start() ${ms(median(pick('startMs')))}; CPU ${ms(median(pick('sdkCpuMs')))}]`);
+    console.log(`        process start → verdict:         median ${ms(median(pick('sinceProcessStartMs')))}, p95 ${ms(p95(pick('sinceProcessStartMs')))}` +
+      ` (of which Node's own boot, before the app's first line: median ${ms(median(pick('nodeBootMs')))})`);
+  }
+  console.log(`warm start() in the same process, offline with the saved licence: median ${ms(median(startTimes.slice(10)))}, p95 ${ms(p95(startTimes.slice(10)))} (target ≤ 5 ms)`);
+  console.log(`track() per event:                                              median ${median(trackTimes).toFixed(1)} µs (target ≤ 20 µs)`);
 }
 
 main().catch((error) => {

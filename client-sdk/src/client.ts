@@ -5,6 +5,7 @@ import { exchangeJson, joinUrl, type FetchFunction } from './http.js';
 import { collectDeviceIdentity, describeOperatingSystem, type DeviceIdentity } from './identity.js';
 import { normaliseKey } from './key-format.js';
 import { checkLicence } from './licence-check.js';
+import { nodeTransport } from './node-transport.js';
 import { ensureDirectory } from './storage.js';
 import { defaultPolicyFile, readAdminLock } from './telemetry/levels.js';
 import { createScrubber } from './telemetry/scrub.js';
@@ -33,7 +34,7 @@ export class NominaClient {
     }
     this.cache = new TokenCache(options.storageDir);
     this.now = options.now ?? (() => new Date());
-    this.fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
+    this.fetchFn = options.fetch ?? nodeTransport;
   }
 
   /** Throws InvalidKeyError for a mistyped key (before any network call); otherwise a verdict value. */

@@ -3,7 +3,7 @@ export type FetchFunction = (input: string, init?: RequestInit) => Promise<Respo
 
 export interface JsonResponse {
   status: number;
-  headers: Headers;
+  headers: Pick<Headers, 'get'>;
   /** Parsed JSON body, or undefined when there is none or it is not JSON. */
   body: unknown;
 }

@@ -1,5 +1,5 @@
-import { decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
-import { SIGNATURE_ALGORITHMS, type TrustedKeyStore } from './trusted-keys.js';
+import { checkJwtClaims, verifyCompactJws, type ProtectedHeader } from './jws.js';
+import type { TrustedKeyStore } from './trusted-keys.js';
 
 export const TOKEN_ISSUER = 'nomina';
 
@@ -38,7 +38,7 @@ export interface TokenExpectations {
 const isString = (value: unknown): value is string => typeof value === 'string';
 const isStringOrNull = (value: unknown): value is string | null => value === null || typeof value === 'string';
 
-function asLicenceClaims(payload: JWTPayload): LicenceClaims | null {
+function asLicenceClaims(payload: Record<string, unknown>): LicenceClaims | null {
   const p = payload as Record<string, unknown>;
   const wellTyped =
     isString(p.sub) && isString(p.lic) && isStringOrNull(p.dev) && isString(p.code) && typeof p.valid === 'boolean' &&
@@ -47,47 +47,24 @@ function asLicenceClaims(payload: JWTPayload): LicenceClaims | null {
   return wellTyped ? (payload as unknown as LicenceClaims) : null;
 }
 
-function rejectionFor(error: unknown): TokenRejection {
-  if (error instanceof errors.JWTExpired) return 'EXPIRED';
-  if (error instanceof errors.JWTClaimValidationFailed) {
-    if (error.claim === 'iss') return 'WRONG_ISSUER';
-    if (error.claim === 'aud') return 'WRONG_AUDIENCE';
-    return 'BAD_CLAIMS';
-  }
-  if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JOSEAlgNotAllowed) return 'BAD_SIGNATURE';
-  return 'MALFORMED';
-}
-
 /**
  * Trust comes from the signature by a trusted key, the echoed nonce (this answer was made for this
  * request, not replayed) and `exp` (the end of the offline grace) — never from the transport.
  */
 export async function verifyLicenceToken(token: string, expect: TokenExpectations): Promise<TokenVerification> {
-  let kid: string | null = null;
-  try {
-    const header = decodeProtectedHeader(token);
-    kid = header.kid ?? null;
-    // A licence file (or anything else signed with the same keys) must not pass for a token: it
-    // is bound to one PC, and only importLicenceFile() checks that binding.
-    if (header.typ !== undefined && header.typ !== 'JWT') return { ok: false, reason: 'MALFORMED', kid };
-  } catch {
-    return { ok: false, reason: 'MALFORMED', kid };
-  }
-  const key = expect.keys.getKey(kid ?? undefined);
-  if (!key) return { ok: false, reason: 'UNKNOWN_KEY', kid };
-  try {
-    const { payload } = await jwtVerify(token, key, {
-      issuer: TOKEN_ISSUER,
-      audience: expect.product,
-      algorithms: SIGNATURE_ALGORITHMS,
-      currentDate: expect.now,
-      requiredClaims: ['iat', 'exp', 'nonce'],
-    });
-    const claims = asLicenceClaims(payload);
-    if (!claims) return { ok: false, reason: 'BAD_CLAIMS', kid };
-    if (expect.nonce !== undefined && claims.nonce !== expect.nonce) return { ok: false, reason: 'WRONG_NONCE', kid };
-    return { ok: true, claims, kid: kid! };
-  } catch (error) {
-    return { ok: false, reason: rejectionFor(error), kid };
-  }
+  // A licence file (or anything else signed with the same keys) must not pass for a token: it is
+  // bound to one PC, and only importLicenceFile() checks that binding. No key is offered for
+  // another typ, so its signature is not even checked.
+  const isTokenType = (header: ProtectedHeader) => header.typ === undefined || header.typ === 'JWT';
+  const signed = verifyCompactJws(token, (header) => (isTokenType(header) && typeof header.kid === 'string' ? expect.keys.getKey(header.kid) : undefined));
+  const kid = typeof signed.header?.kid === 'string' ? signed.header.kid : null;
+  if (signed.header && !isTokenType(signed.header)) return { ok: false, reason: 'MALFORMED', kid };
+  if (!signed.ok) return { ok: false, reason: signed.reason, kid };
+  // Only now, with the signature verified, is anything in the payload believed.
+  const checked = checkJwtClaims(signed.payload, { issuer: TOKEN_ISSUER, audience: expect.product, now: expect.now, requiredClaims: ['iat', 'exp', 'nonce'] });
+  if (!checked.ok) return { ok: false, reason: checked.reason, kid };
+  const claims = asLicenceClaims(checked.payload);
+  if (!claims) return { ok: false, reason: 'BAD_CLAIMS', kid };
+  if (expect.nonce !== undefined && claims.nonce !== expect.nonce) return { ok: false, reason: 'WRONG_NONCE', kid };
+  return { ok: true, claims, kid: kid! };
 }

@@ -70,7 +70,7 @@ export class BatchSender {
       return 'NEXT';
     }
     let status: number;
-    let headers: Headers | null = null;
+    let headers: Pick<Headers, 'get'> | null = null;
     let answer: unknown;
     try {
       const response = await exchangeJson(this.options.fetch, joinUrl(this.options.serverUrl, '/v1/telemetry'), {

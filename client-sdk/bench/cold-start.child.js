@@ -1,0 +1,20 @@
+// One app start in a fresh process, for sdk.bench.js: `node cold-start.child.js <options.json> <sdk dist dir>`.
+// The first line runs once Node has booted; from here on is what the SDK costs the app: loading it,
+// reading storageDir, verifying the saved token and answering (the server refuses connections).
+const beforeImport = performance.now(); // ms since this process started (performance.timeOrigin)
+const cpuBeforeImport = process.cpuUsage();
+const options = JSON.parse(require('node:fs').readFileSync(process.argv[2], 'utf8'));
+const sdk = require(require('node:path').join(process.argv[3], 'index.js'));
+const imported = performance.now();
+sdk.start(options).then((verdict) => {
+  const answered = performance.now();
+  const cpu = process.cpuUsage(cpuBeforeImport);
+  process.stdout.write(`${JSON.stringify({
+    code: verdict.code, valid: verdict.valid, offline: verdict.offline,
+    nodeBootMs: beforeImport, importMs: imported - beforeImport, startMs: answered - imported,
+    sdkMs: answered - beforeImport, sdkCpuMs: (cpu.user + cpu.system) / 1000, sinceProcessStartMs: answered,
+  })}\n`);
+}, (error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
