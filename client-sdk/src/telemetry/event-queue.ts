@@ -49,6 +49,7 @@ export class DurableEventQueue {
   private openBytes = 0;
   private openedAt = 0;
   private sealed: SealedBatch[] = [];
+  private recovered = false;
   droppedBatches = 0;
 
   constructor({ directory, now, ...limits }: EventQueueOptions) {
@@ -56,7 +57,8 @@ export class DurableEventQueue {
     this.limits = { maxBatchEvents: MAX_BATCH_EVENTS, maxBatchBytes: MAX_BATCH_BYTES, maxQueueBytes: DEFAULT_MAX_QUEUE_BYTES, maxEventAgeMs: MAX_EVENT_AGE_MS, ...definedOnly(limits) };
     this.now = now ?? (() => new Date());
     ensureDirectory(this.directory);
-    this.recover();
+    // The directory is scanned (a stat per batch) when the queue is first sealed, sent or measured,
+    // not here: an app's start() must not wait for it (issue 15), and append() does not need it.
   }
 
   /** Synchronous and cheap (one write syscall): see the header for what this guarantees. */
@@ -72,6 +74,7 @@ export class DurableEventQueue {
   /** Freezes the open segment into a batch with its id; a no-op when nothing is open. */
   seal(): SealedBatch | null {
     if (this.fd === null) return null;
+    this.ensureRecovered();
     fs.fsyncSync(this.fd);
     fs.closeSync(this.fd);
     this.fd = null;
@@ -88,6 +91,7 @@ export class DurableEventQueue {
   }
 
   oldestBatch(): SealedBatch | undefined {
+    this.ensureRecovered();
     this.enforceBounds();
     return this.sealed[0];
   }
@@ -98,17 +102,20 @@ export class DurableEventQueue {
   }
 
   remove(batch: SealedBatch): void {
+    this.ensureRecovered();
     removeFile(path.join(this.directory, batch.file));
     this.sealed = this.sealed.filter((candidate) => candidate !== batch);
   }
 
   stats(): { sealedBatches: number; queuedBytes: number; droppedBatches: number; openEvents: number } {
+    this.ensureRecovered();
     const queuedBytes = sumBytes(this.sealed) + this.openBytes;
     return { sealedBatches: this.sealed.length, queuedBytes, droppedBatches: this.droppedBatches, openEvents: this.openEvents };
   }
 
   /** Deletes everything queued (telemetry turned off). */
   clear(): void {
+    this.ensureRecovered();
     if (this.fd !== null) fs.closeSync(this.fd);
     this.fd = null;
     segmentsInUse.delete(this.openName);
@@ -136,6 +143,12 @@ export class DurableEventQueue {
     this.sealed.push(batch);
     this.sealed.sort(compareBatches);
     return batch;
+  }
+
+  private ensureRecovered(): void {
+    if (this.recovered) return;
+    this.recovered = true;
+    this.recover();
   }
 
   /** Seals segments left open by a process that crashed, and indexes the sealed batches. */
