@@ -18,10 +18,11 @@ const os = require('node:os');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 const { exportJWK, generateKeyPair, SignJWT } = require('jose');
-const { NominaClient } = require('..'); // the package's main, as an app requires it
 const { generateKey } = require('../dist/key-format.js');
 
+// The package's main, as an app requires it (or another build, to compare): used for every number.
 const sdkModule = path.resolve(process.env.SDK_MODULE ?? require.resolve('..'));
+const { NominaClient } = require(sdkModule);
 const coldRuns = Number(process.env.COLD_RUNS ?? 30);
 const sorted = (values) => [...values].sort((a, b) => a - b);
 const median = (values) => sorted(values)[Math.floor(values.length / 2)];

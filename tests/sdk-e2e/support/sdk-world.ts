@@ -3,8 +3,8 @@
  * tests/support/harness.ts) listening on a random port, an edge proxy in front of it, licences
  * issued through the real use case, and SDK clients with their own storage directories.
  *
- * The SDK uses the real global fetch. Only the clock is injected (an offset from the real time),
- * so grace periods and clock rollback are tested without waiting.
+ * The SDK uses its default transport (node:net and node:http), as an app does. Only the clock is
+ * injected (an offset from the real time), so grace periods and clock rollback are tested without waiting.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
