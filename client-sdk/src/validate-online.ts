@@ -35,8 +35,12 @@ export interface OnlineValidation {
 
 const asStrings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
 
+// A monotonic clock in ms; process.hrtime rather than the global `performance`, whose first use
+// loads a module during the app's start (issue 15).
+const monotonicMs = () => Number(process.hrtime.bigint()) / 1e6;
+
 export async function validateOnline(input: OnlineValidation): Promise<OnlineOutcome> {
-  const deadline = performance.now() + input.timeoutMs;
+  const deadline = monotonicMs() + input.timeoutMs;
   let response;
   try {
     response = await exchangeJson(input.fetch, joinUrl(input.serverUrl, '/v1/validate'), {
@@ -61,7 +65,7 @@ export async function validateOnline(input: OnlineValidation): Promise<OnlineOut
   let verification = await verifyLicenceToken(answer.token, expectations);
   if (!verification.ok && verification.reason === 'UNKNOWN_KEY') {
     // A rotated server key: learn it, but only from a key set signed by a key already trusted.
-    if (await learnSignedKeySet(input, deadline - performance.now())) verification = await verifyLicenceToken(answer.token, expectations);
+    if (await learnSignedKeySet(input, deadline - monotonicMs())) verification = await verifyLicenceToken(answer.token, expectations);
   }
   if (!verification.ok) return { kind: 'untrusted', reason: verification.reason };
   return { kind: 'verdict', claims: verification.claims, token: answer.token, detail, warnings };
