@@ -10,7 +10,9 @@
 // The server is "down" as a refused connection is (a closed port on 127.0.0.1, the SDK's default
 // transport); DNS or TCP timeouts are bounded by timeoutMs instead.
 // Run: npm run bench (builds dist/ first). COLD_RUNS=n sets the number of fresh processes (default 30);
-// SDK_MODULE=file measures another build of the SDK (e.g. an older dist/index.js) with the same harness.
+// SDK_MODULE=file measures another build of the SDK (e.g. an older dist/index.js) with the same harness;
+// COMPARE_WITH=file runs that build's cold starts interleaved with this one's, for a ratio that holds
+// on a busy machine (the load changes between two separate runs).
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
@@ -37,8 +39,10 @@ async function closedPort() {
   return port;
 }
 
-function coldStart(optionsFile) {
-  const output = execFileSync(process.execPath, [path.join(__dirname, 'cold-start.child.js'), optionsFile, sdkModule], { encoding: 'utf8', timeout: 30_000 });
+const compareWith = process.env.COMPARE_WITH ? path.resolve(process.env.COMPARE_WITH) : null;
+
+function coldStart(optionsFile, module = sdkModule) {
+  const output = execFileSync(process.execPath, [path.join(__dirname, 'cold-start.child.js'), optionsFile, module], { encoding: 'utf8', timeout: 30_000 });
   const run = JSON.parse(output);
   if (!run.offline || !run.valid) throw new Error(`unexpected cold verdict ${run.code}`);
   return run;
@@ -69,9 +73,12 @@ async function main() {
   fs.writeFileSync(httpsFile, JSON.stringify({ ...options, serverUrl: `https://127.0.0.1:${port}` }));
   coldStart(httpFile); // the first run after a build also fills the OS's file cache
   const cold = { http: [], https: [] };
+  const compared = { http: [], https: [] };
   for (let i = 0; i < coldRuns; i++) {
     cold.http.push(coldStart(httpFile));
+    if (compareWith) compared.http.push(coldStart(httpFile, compareWith));
     cold.https.push(coldStart(httpsFile));
+    if (compareWith) compared.https.push(coldStart(httpsFile, compareWith));
   }
 
   const startTimes = [];
@@ -97,12 +104,19 @@ async function main() {
   const [load1] = os.loadavg();
   console.log(`SDK: ${sdkModule}; ${os.cpus().length} cores, load average ${load1.toFixed(2)}; Node ${process.version}`);
   console.log(`cold start(), a fresh process per run (${coldRuns} runs each), offline with the saved licence, server refusing connections:`);
-  for (const [scheme, runs] of Object.entries(cold)) {
+  const report = (label, scheme, runs) => {
     const pick = (field) => runs.map((run) => run[field]);
-    console.log(`  ${scheme.padEnd(5)} require() of the SDK → verdict: median ${ms(median(pick('sdkMs')))}, p95 ${ms(p95(pick('sdkMs')))} (target ≤ 20 ms)` +
+    console.log(`  ${scheme.padEnd(5)} require() of ${label} → verdict: median ${ms(median(pick('sdkMs')))}, p95 ${ms(p95(pick('sdkMs')))} (target ≤ 20 ms)` +
       ` [require ${ms(median(pick('importMs')))}, start() ${ms(median(pick('startMs')))}; main thread on CPU ${ms(median(pick('sdkMainThreadCpuMs')))}]`);
     console.log(`        process start → verdict:         median ${ms(median(pick('sinceProcessStartMs')))}, p95 ${ms(p95(pick('sinceProcessStartMs')))}` +
       ` (of which Node's own boot, before the app's first line: median ${ms(median(pick('nodeBootMs')))})`);
+  };
+  for (const scheme of Object.keys(cold)) {
+    report('the SDK', scheme, cold[scheme]);
+    if (!compareWith) continue;
+    report('COMPARE_WITH', scheme, compared[scheme]);
+    const ratio = (field) => (median(cold[scheme].map((run) => run[field])) / median(compared[scheme].map((run) => run[field]))).toFixed(2);
+    console.log(`        the SDK ÷ COMPARE_WITH (${compareWith}): wall ${ratio('sdkMs')}, main-thread CPU ${ratio('sdkMainThreadCpuMs')}`);
   }
   console.log(`warm start() in the same process, offline with the saved licence: median ${ms(median(startTimes.slice(10)))}, p95 ${ms(p95(startTimes.slice(10)))} (target ≤ 5 ms)`);
   console.log(`track() per event:                                              median ${median(trackTimes).toFixed(1)} µs (target ≤ 20 µs)`);
