@@ -1,10 +1,10 @@
-import { decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { DeviceIdentity } from '../identity.js';
+import { checkJwtClaims, verifyCompactJws, type ClaimRejection, type JwsRejection } from '../jws.js';
 import { TOKEN_ISSUER, type LicenceClaims } from '../token.js';
-import { SIGNATURE_ALGORITHMS, type TrustedKeyStore } from '../trusted-keys.js';
+import type { TrustedKeyStore } from '../trusted-keys.js';
 import { sameDevicePublicKey, type DeviceKey, type DevicePublicJwk } from './device-key.js';
 import { identityMatches, type IdentityHashes } from './identity-hash.js';
-import { LicenceFileError } from './licence-file-error.js';
+import { LicenceFileError, type LicenceFileErrorCode } from './licence-file-error.js';
 
 /** Protected-header `typ` of a licence file; a licence token (`JWT`) is never accepted as one, nor the reverse. */
 export const LICENCE_FILE_TYPE = 'nomina-licence-file+jwt';
@@ -28,8 +28,7 @@ export function licenceFileText(contents: string | Uint8Array): string {
   return text.replace(/\s+/g, '');
 }
 
-function asLicenceFileClaims(payload: JWTPayload): LicenceFileClaims | null {
-  const p = payload as Record<string, unknown>;
+function asLicenceFileClaims(p: Record<string, unknown>): LicenceFileClaims | null {
   const cnf = p.cnf as { jwk?: Record<string, unknown> } | undefined;
   const idh = p.idh as Partial<IdentityHashes> | undefined;
   const wellTyped =
@@ -38,45 +37,36 @@ function asLicenceFileClaims(payload: JWTPayload): LicenceFileClaims | null {
     isString(p.nonce) && isString(p.jti) && typeof p.iat === 'number' && typeof p.exp === 'number' &&
     typeof cnf?.jwk === 'object' && cnf.jwk !== null && isString(cnf.jwk.x) &&
     isString(idh?.user) && isString(idh.pc) && Array.isArray(idh.macs) && idh.macs.every(isString);
-  return wellTyped ? (payload as unknown as LicenceFileClaims) : null;
+  return wellTyped ? (p as unknown as LicenceFileClaims) : null;
 }
 
-function refusalFor(error: unknown): LicenceFileError {
-  if (error instanceof errors.JWTExpired) return new LicenceFileError('LICENCE_FILE_EXPIRED');
-  if (error instanceof errors.JWTClaimValidationFailed) {
-    if (error.claim === 'aud') return new LicenceFileError('LICENCE_FILE_WRONG_PRODUCT');
-    if (error.claim === 'iss') return new LicenceFileError('LICENCE_FILE_UNTRUSTED');
-    return new LicenceFileError('LICENCE_FILE_MALFORMED');
-  }
-  if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JOSEAlgNotAllowed) return new LicenceFileError('LICENCE_FILE_UNTRUSTED');
-  return new LicenceFileError('LICENCE_FILE_MALFORMED');
-}
+/** How the verifier's refusals read for a licence file (a wrong issuer is not the service's file). */
+const REFUSALS: Record<JwsRejection | ClaimRejection, LicenceFileErrorCode> = {
+  MALFORMED: 'LICENCE_FILE_MALFORMED',
+  UNKNOWN_KEY: 'LICENCE_FILE_UNTRUSTED',
+  BAD_SIGNATURE: 'LICENCE_FILE_UNTRUSTED',
+  WRONG_ISSUER: 'LICENCE_FILE_UNTRUSTED',
+  WRONG_AUDIENCE: 'LICENCE_FILE_WRONG_PRODUCT',
+  EXPIRED: 'LICENCE_FILE_EXPIRED',
+  BAD_CLAIMS: 'LICENCE_FILE_MALFORMED',
+};
 
 /**
  * Signed by a trusted service key, of the licence-file type, for this product and still valid.
  * Throws LicenceFileError. Says nothing yet about which PC it belongs to: see checkBinding().
+ * Verified on node:crypto (src/jws.ts), as tokens are: start() reads this file, and jose would
+ * cost its load time on every start of an air-gapped PC (issue 15).
  */
 export async function verifyLicenceFile(file: string, expect: { keys: TrustedKeyStore; product: string; now: Date }): Promise<LicenceFileClaims> {
   if (!COMPACT_JWS.test(file)) throw new LicenceFileError('LICENCE_FILE_MALFORMED');
-  let header;
-  try {
-    header = decodeProtectedHeader(file);
-  } catch {
-    throw new LicenceFileError('LICENCE_FILE_MALFORMED');
-  }
-  if (header.typ !== LICENCE_FILE_TYPE) throw new LicenceFileError('LICENCE_FILE_UNTRUSTED');
-  const key = expect.keys.getKey(header.kid);
-  if (!key) throw new LicenceFileError('LICENCE_FILE_UNTRUSTED');
-  let payload: JWTPayload;
-  try {
-    ({ payload } = await jwtVerify(file, key, {
-      issuer: TOKEN_ISSUER, audience: expect.product, algorithms: SIGNATURE_ALGORITHMS, currentDate: expect.now,
-      typ: LICENCE_FILE_TYPE, requiredClaims: ['iat', 'exp', 'nonce', 'jti'],
-    }));
-  } catch (error) {
-    throw refusalFor(error);
-  }
-  const claims = asLicenceFileClaims(payload);
+  // A key is offered only for the licence-file type, so a token never has its signature checked as one.
+  const signed = verifyCompactJws(file, (header) => (header.typ === LICENCE_FILE_TYPE && typeof header.kid === 'string' ? expect.keys.getKey(header.kid) : undefined));
+  if (!signed.header) throw new LicenceFileError('LICENCE_FILE_MALFORMED');
+  if (signed.header.typ !== LICENCE_FILE_TYPE) throw new LicenceFileError('LICENCE_FILE_UNTRUSTED');
+  if (!signed.ok) throw new LicenceFileError(REFUSALS[signed.reason]);
+  const checked = checkJwtClaims(signed.payload, { issuer: TOKEN_ISSUER, audience: expect.product, now: expect.now, requiredClaims: ['iat', 'exp', 'nonce', 'jti'] });
+  if (!checked.ok) throw new LicenceFileError(REFUSALS[checked.reason]);
+  const claims = asLicenceFileClaims(checked.payload);
   if (!claims) throw new LicenceFileError('LICENCE_FILE_MALFORMED');
   if (claims.mode !== 'offline' || claims.code !== 'VALID' || claims.valid !== true) throw new LicenceFileError('LICENCE_FILE_UNTRUSTED');
   return claims;
