@@ -29,7 +29,7 @@ sdk.start(options).then((verdict) => {
   const cpu = process.cpuUsage(cpuBeforeImport);
   const mainThreadMs = mainThreadCpuMs() - mainCpuBeforeImport;
   process.stdout.write(`${JSON.stringify({
-    code: verdict.code, valid: verdict.valid, offline: verdict.offline,
+    code: verdict.code, valid: verdict.valid, offline: verdict.offline, source: verdict.source,
     nodeBootMs: beforeImport, importMs, startMs: sdkMs - importMs, sdkMs, sinceProcessStartMs: beforeImport + sdkMs,
     sdkCpuMs: (cpu.user + cpu.system) / 1000, sdkMainThreadCpuMs: mainThreadMs,
   })}\n`);

@@ -5,6 +5,8 @@
 //    connection. Timed from just before `require()` of the SDK to the verdict (target ≤ 20 ms),
 //    with Node's own boot (process start → first line of the app, not the SDK's) shown beside it;
 //    once with an http:// and once with an https:// server URL (https loads Node's TLS module);
+//  - the same cold start on an air-gapped PC: no saved token, an imported licence file (checked
+//    again at every start: signature, device key, this PC's identity hashes, expiry);
 //  - warm start(): start() again in a process that has already run one (target ≤ 5 ms);
 //  - track() per event (target ≤ 20 µs).
 // The server is "down" as a refused connection is (a closed port on 127.0.0.1, the SDK's default
@@ -21,10 +23,11 @@ const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 const { exportJWK, generateKeyPair, SignJWT } = require('jose');
 const { generateKey } = require('../dist/key-format.js');
+const { hashIdentity } = require('../dist/offline/identity-hash.js');
 
 // The package's main, as an app requires it (or another build, to compare): used for every number.
 const sdkModule = path.resolve(process.env.SDK_MODULE ?? require.resolve('..'));
-const { NominaClient } = require(sdkModule);
+const { NominaClient, createActivationRequest, importLicenceFile } = require(sdkModule);
 const coldRuns = Number(process.env.COLD_RUNS ?? 30);
 const sorted = (values) => [...values].sort((a, b) => a - b);
 const median = (values) => sorted(values)[Math.floor(values.length / 2)];
@@ -41,11 +44,27 @@ async function closedPort() {
 
 const compareWith = process.env.COMPARE_WITH ? path.resolve(process.env.COMPARE_WITH) : null;
 
-function coldStart(optionsFile, module = sdkModule) {
+function coldStart(optionsFile, module = sdkModule, source = 'cache') {
   const output = execFileSync(process.execPath, [path.join(__dirname, 'cold-start.child.js'), optionsFile, module], { encoding: 'utf8', timeout: 30_000 });
   const run = JSON.parse(output);
-  if (!run.offline || !run.valid) throw new Error(`unexpected cold verdict ${run.code}`);
+  // An older build (COMPARE_WITH) names no source.
+  if (!run.offline || !run.valid || (run.source !== undefined && run.source !== source)) throw new Error(`unexpected cold verdict ${run.code} from ${run.source}`);
   return run;
+}
+
+/**
+ * An air-gapped PC's storage: a request made here, answered by a licence file as the service signs
+ * it (docs/offline-activation.md §3) and imported. No token is ever saved in it.
+ */
+async function importedLicenceFile(options, privateKey) {
+  const { request } = createActivationRequest(options);
+  const file = await new SignJWT({
+    sub: 'l', lic: 'l', dev: 'd', code: 'VALID', valid: true, ent: [], vu: null, tel: 'on', nonce: request.nonce,
+    jti: require('node:crypto').randomUUID(), mode: 'offline', cnf: { jwk: request.devicePublicKey }, idh: hashIdentity(request.nonce, request.device),
+  }).setProtectedHeader({ alg: 'EdDSA', kid: 'bench', typ: 'nomina-licence-file+jwt' }).setIssuer('nomina').setAudience('ACME')
+    .setIssuedAt().setExpirationTime('30d').sign(privateKey);
+  const verdict = await importLicenceFile(options, file);
+  if (!verdict.valid) throw new Error(`licence file refused: ${verdict.code}`);
 }
 
 async function main() {
@@ -67,18 +86,27 @@ async function main() {
   await online.start(); // saves the token the offline starts answer from
   await online.shutdown(0);
 
+  const airGappedDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nomina-bench-air-gapped-'));
+  const airGapped = { ...options, storageDir: airGappedDir, policyFile: path.join(airGappedDir, 'none') };
+  await importedLicenceFile(airGapped, privateKey);
+
   const httpFile = path.join(storageDir, 'options-http.json');
   const httpsFile = path.join(storageDir, 'options-https.json');
+  const licenceFileOptions = path.join(airGappedDir, 'options-licence-file.json');
   fs.writeFileSync(httpFile, JSON.stringify(options));
   fs.writeFileSync(httpsFile, JSON.stringify({ ...options, serverUrl: `https://127.0.0.1:${port}` }));
+  fs.writeFileSync(licenceFileOptions, JSON.stringify(airGapped));
   coldStart(httpFile); // the first run after a build also fills the OS's file cache
-  const cold = { http: [], https: [] };
+  coldStart(licenceFileOptions, sdkModule, 'licence-file');
+  const cold = { http: [], https: [], 'licence file': [] };
   const compared = { http: [], https: [] };
   for (let i = 0; i < coldRuns; i++) {
     cold.http.push(coldStart(httpFile));
     if (compareWith) compared.http.push(coldStart(httpFile, compareWith));
     cold.https.push(coldStart(httpsFile));
     if (compareWith) compared.https.push(coldStart(httpsFile, compareWith));
+    // Older builds cannot read licence files: no comparison for this one.
+    cold['licence file'].push(coldStart(licenceFileOptions, sdkModule, 'licence-file'));
   }
 
   const startTimes = [];
@@ -100,23 +128,24 @@ async function main() {
   }
   await client.shutdown(0);
   fs.rmSync(storageDir, { recursive: true, force: true });
+  fs.rmSync(airGappedDir, { recursive: true, force: true });
 
   const [load1] = os.loadavg();
   console.log(`SDK: ${sdkModule}; ${os.cpus().length} cores, load average ${load1.toFixed(2)}; Node ${process.version}`);
-  console.log(`cold start(), a fresh process per run (${coldRuns} runs each), offline with the saved licence, server refusing connections:`);
+  console.log(`cold start(), a fresh process per run (${coldRuns} runs each), server refusing connections; http and https answer from the saved token, 'licence file' from an imported licence file (http):`);
   const report = (label, scheme, runs) => {
     const pick = (field) => runs.map((run) => run[field]);
-    console.log(`  ${scheme.padEnd(5)} require() of ${label} → verdict: median ${ms(median(pick('sdkMs')))}, p95 ${ms(p95(pick('sdkMs')))} (target ≤ 20 ms)` +
+    console.log(`  ${scheme.padEnd(12)} require() of ${label} → verdict: median ${ms(median(pick('sdkMs')))}, p95 ${ms(p95(pick('sdkMs')))} (target ≤ 20 ms)` +
       ` [require ${ms(median(pick('importMs')))}, start() ${ms(median(pick('startMs')))}; main thread on CPU ${ms(median(pick('sdkMainThreadCpuMs')))}]`);
-    console.log(`        process start → verdict:         median ${ms(median(pick('sinceProcessStartMs')))}, p95 ${ms(p95(pick('sinceProcessStartMs')))}` +
+    console.log(`               process start → verdict:         median ${ms(median(pick('sinceProcessStartMs')))}, p95 ${ms(p95(pick('sinceProcessStartMs')))}` +
       ` (of which Node's own boot, before the app's first line: median ${ms(median(pick('nodeBootMs')))})`);
   };
   for (const scheme of Object.keys(cold)) {
     report('the SDK', scheme, cold[scheme]);
-    if (!compareWith) continue;
+    if (!compareWith || !compared[scheme]) continue;
     report('COMPARE_WITH', scheme, compared[scheme]);
     const ratio = (field) => (median(cold[scheme].map((run) => run[field])) / median(compared[scheme].map((run) => run[field]))).toFixed(2);
-    console.log(`        the SDK ÷ COMPARE_WITH (${compareWith}): wall ${ratio('sdkMs')}, main-thread CPU ${ratio('sdkMainThreadCpuMs')}`);
+    console.log(`               the SDK ÷ COMPARE_WITH (${compareWith}): wall ${ratio('sdkMs')}, main-thread CPU ${ratio('sdkMainThreadCpuMs')}`);
   }
   console.log(`warm start() in the same process, offline with the saved licence: median ${ms(median(startTimes.slice(10)))}, p95 ${ms(p95(startTimes.slice(10)))} (target ≤ 5 ms)`);
   console.log(`track() per event:                                              median ${median(trackTimes).toFixed(1)} µs (target ≤ 20 µs)`);
