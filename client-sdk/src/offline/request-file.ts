@@ -1,4 +1,3 @@
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { DeviceIdentity } from '../identity.js';
 import type { DevicePublicJwk } from './device-key.js';
 
@@ -21,10 +20,14 @@ export interface ActivationRequest {
   devicePublicKey: DevicePublicJwk;
 }
 
+// node:zlib is loaded when a request is made or read, not with the SDK: every app start would pay
+// for it (issue 15), and only an air-gapped activation needs it. require() keeps the package CommonJS.
+const zlib = (): typeof import('node:zlib') => require('node:zlib');
+
 /** The JSON file and the short text form for an e-mail (raw DEFLATE, base64url, 64-character lines, armour). */
 export function encodeActivationRequest(request: ActivationRequest): { json: string; text: string } {
   const json = JSON.stringify(request, null, 2);
-  const packed = deflateRawSync(Buffer.from(JSON.stringify(request), 'utf8')).toString('base64url');
+  const packed = zlib().deflateRawSync(Buffer.from(JSON.stringify(request), 'utf8')).toString('base64url');
   const lines = packed.match(new RegExp(`.{1,${LINE_LENGTH}}`, 'g')) ?? [];
   return { json, text: [ARMOUR_BEGIN, ...lines, ARMOUR_END].join('\n') + '\n' };
 }
@@ -36,5 +39,5 @@ export function decodeActivationRequestText(text: string): unknown {
   if (start < 0 || end < start) throw new SyntaxError('not an armoured Nomina activation request');
   const body = text.slice(start + ARMOUR_BEGIN.length, end).replace(/\s+/g, '');
   if (!/^[A-Za-z0-9_-]+$/.test(body)) throw new SyntaxError('the request text contains characters outside base64url');
-  return JSON.parse(inflateRawSync(Buffer.from(body, 'base64url')).toString('utf8'));
+  return JSON.parse(zlib().inflateRawSync(Buffer.from(body, 'base64url')).toString('utf8'));
 }
