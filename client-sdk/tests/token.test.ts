@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { SignJWT } from 'jose';
 import { verifyLicenceToken } from '../src/token';
 import { TrustedKeyStore } from '../src/trusted-keys';
 import { createSigningKey, signKeySet, signLicenceToken, type SigningKey } from './helpers/signing';
@@ -46,6 +47,16 @@ describe('verifyLicenceToken', () => {
 
   it('reports an unknown kid so the client can fetch the signed key set', async () => {
     expect(await verify(await signLicenceToken(stranger, { iat: now }))).toMatchObject({ ok: false, reason: 'UNKNOWN_KEY', kid: 'evil' });
+  });
+
+  it('refuses a licence file (another typ) as MALFORMED, from a trusted key or an unknown one, so it never sets off a key-set fetch', async () => {
+    const asLicenceFile = async (key: SigningKey) => {
+      const token = await signLicenceToken(key, { iat: now });
+      const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
+      return new SignJWT(claims).setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: 'nomina-licence-file+jwt' }).sign(key.privateKey);
+    };
+    expect(await verify(await asLicenceFile(pinned))).toMatchObject({ ok: false, reason: 'MALFORMED', kid: 'k1' });
+    expect(await verify(await asLicenceFile(stranger))).toMatchObject({ ok: false, reason: 'MALFORMED', kid: 'evil' });
   });
 
   it('rejects a replayed answer whose nonce is not the one sent', async () => {
