@@ -10,7 +10,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createActivationRequest, importLicenceFile, NominaClient, type StartOptions } from '../src/index';
@@ -40,13 +39,12 @@ function buildBundle(file: string): void {
   execFileSync(process.execPath, [cli, ...args], { cwd: sdkRoot, stdio: 'pipe', timeout: 60_000 });
 }
 
-async function closedPort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+/**
+ * A port where nothing listens, so the app's connection is refused. Not a port the system just handed
+ * out and took back: a test running beside this one may be given it next (this test failed once that
+ * way). Port 1 (tcpmux) is privileged and nothing here serves it.
+ */
+const CLOSED_PORT = 1;
 
 interface AppRun {
   verdict: { valid: boolean; offline: boolean; source?: string; code: string };
@@ -105,7 +103,7 @@ describe('the built SDK bundle', () => {
     expect(await online.start()).toMatchObject({ valid: true, source: 'online' });
     await online.shutdown(0);
 
-    const run = startApp({ ...base, serverUrl: `http://127.0.0.1:${await closedPort()}` });
+    const run = startApp({ ...base, serverUrl: `http://127.0.0.1:${CLOSED_PORT}` });
     expect(run.verdict).toMatchObject({ valid: true, offline: true, source: 'cache', code: 'VALID' });
     expectOnlyNodeModules(run);
   });
@@ -117,7 +115,7 @@ describe('the built SDK bundle', () => {
     const file = await signLicenceFile(service, request);
     expect(await importLicenceFile(base, file)).toMatchObject({ valid: true, source: 'licence-file' });
 
-    const run = startApp({ ...base, serverUrl: `http://127.0.0.1:${await closedPort()}` });
+    const run = startApp({ ...base, serverUrl: `http://127.0.0.1:${CLOSED_PORT}` });
     expect(run.verdict).toMatchObject({ valid: true, offline: true, source: 'licence-file', code: 'VALID' });
     expectOnlyNodeModules(run);
   });
