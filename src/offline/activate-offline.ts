@@ -86,11 +86,15 @@ export async function activateOffline(services: Services, request: ActivationReq
 
   const expiresAt = outcome.extra;
   const telemetry: 'on' | 'off' = facts.policy.telemetry === 'off' || facts.holderOptedOut ? 'off' : 'on';
-  const licenceFile = await licenceSigner(services).sign(licenceFileClaims({
+  const signer = licenceSigner(services);
+  const licenceJws = await signer.sign(licenceFileClaims({
     activationId, licenceId: facts.id, deviceId: device.id, productCode: facts.productCode, entitlements: facts.entitlements,
     validUntil: facts.validUntil, telemetry, nonce: request.nonce, offlineLicenceDays: facts.policy.offlineLicenceDays,
     device: request.device, devicePublicKey: request.devicePublicKey,
   }, now), LICENCE_FILE_TYPE);
+  // The key set rides along (§3): an air-gapped PC never fetches /.well-known/jwks.signed, and would
+  // otherwise refuse every file signed by a key rotated in after its app was built.
+  const licenceFile = [licenceJws, ...await signer.signedKeySetLines()].join('\n');
   return {
     licenceFile, fileName: LICENCE_FILE_NAME, licenceId: facts.id, deviceId: device.id, newDevice: device.isNew,
     expiresAt: expiresAt.toISOString(), validUntil: facts.validUntil?.toISOString() ?? null, entitlements: facts.entitlements,

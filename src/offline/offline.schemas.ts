@@ -58,7 +58,7 @@ export const StaffReleaseFileBody = z.object({ release: CompactJws.describe('the
 export const HolderReleaseFileBody = z.object({ release: CompactJws.describe('the release file (nomina-release.jws)') });
 
 export const LicenceFileView = z.object({
-  licenceFile: z.string().describe('compact JWS (EdDSA, typ nomina-licence-file+jwt); verify with /.well-known/jwks.json'),
+  licenceFile: z.string().describe('the file to save as nomina-licence.lic, text: line 1 the licence (compact JWS, EdDSA, typ nomina-licence-file+jwt); each further line the signed key set of /.well-known/jwks.signed as a compact JWS, one per published key (typ nomina-jwks+jwt); verify with /.well-known/jwks.json'),
   fileName: z.literal('nomina-licence.lic'),
   licenceId: z.uuid(),
   deviceId: z.uuid(),
@@ -79,7 +79,8 @@ export const REQUEST_EXAMPLE = {
 };
 
 export const LICENCE_FILE_EXAMPLE = {
-  licenceFile: 'eyJhbGciOiJFZERTQSIsImtpZCI6IjIwMjYtMTIiLCJ0eXAiOiJub21pbmEtbGljZW5jZS1maWxlK2p3dCJ9.eyJtb2RlIjoib2ZmbGluZSJ9.c2lnbmF0dXJl',
+  licenceFile: 'eyJhbGciOiJFZERTQSIsImtpZCI6IjIwMjYtMTIiLCJ0eXAiOiJub21pbmEtbGljZW5jZS1maWxlK2p3dCJ9.eyJtb2RlIjoib2ZmbGluZSJ9.c2lnbmF0dXJl\n'
+    + 'eyJhbGciOiJFZERTQSIsImtpZCI6IjIwMjYtMTIiLCJ0eXAiOiJub21pbmEtandrcytqd3QifQ.eyJpc3MiOiJub21pbmEiLCJpYXQiOjE3OTY1NDQwMDAsImtleXMiOltdfQ.c2lnbmF0dXJl',
   fileName: 'nomina-licence.lic', licenceId: '6a5b4c3d-2e1f-4a0b-9c8d-7e6f5a4b3c2d', deviceId: '9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b',
   newDevice: true, expiresAt: '2026-12-31T09:00:00.000Z', validUntil: '2027-12-01T09:00:00.000Z', entitlements: ['export-pdf'],
 };

@@ -94,6 +94,16 @@ export class LicenceSigner {
     return document;
   }
 
+  /**
+   * The same signed key set, each signature as a compact JWS (`protected.payload.signature`): the
+   * lines a licence file carries after the licence (docs/offline-activation.md §3), so a PC that
+   * never goes online learns a rotated key from a set signed by a key it already trusts.
+   */
+  async signedKeySetLines(): Promise<string[]> {
+    const document = await this.signedKeySet();
+    return document.signatures.map((s) => `${s.protected!}.${document.payload}.${s.signature}`);
+  }
+
   /** Creates a new signing key and retires the others; returns the new and the retired kids. */
   async rotate(): Promise<{ kid: string; retired: string[] }> {
     const result = await this.prisma.$transaction(async (tx) => {

@@ -8,7 +8,7 @@ import { drainFraudEvaluations } from '../../src/fraud/fraud-runtime';
 import { licenceSigner } from '../../src/signing/licence-signer';
 import { buildContact, buildLicence } from '../support/factories';
 import { createHarness, type Harness } from '../support/harness';
-import { activationRequest, anOfflinePc, identityHash, releaseFile, requestText, verifyLicenceFile, type OfflinePc } from '../support/offline-files';
+import { activationRequest, anOfflinePc, identityHash, releaseFile, requestText, verifyKeySetLines, verifyLicenceFile, type OfflinePc } from '../support/offline-files';
 import { aDevice, validate, validateBody } from '../validation/validate-helpers';
 
 let h: Harness;
@@ -187,6 +187,30 @@ describe('POST /v1/privacy/me/offline-activations (the holder)', () => {
     await h.services.prisma.signingKey.update({ where: { kid: protectedHeader.kid }, data: { retiredAt: new Date(Date.now() - 250 * 86_400_000) } });
     signer.loadedAt = 0;
     await expect(verifyLicenceFile(h.api, res.body.licenceFile, licence.product.code)).rejects.toThrow();
+  });
+
+  it('carries the service\'s key set after the licence: one line per published key, each signed by that key, so an air-gapped PC learns a rotated key', async () => {
+    await h.api.get('/.well-known/jwks.json').expect(200); // the first key exists before it is rotated
+    await h.api.post('/v1/signing-keys/actions/rotate').set(h.auth(admin)).send({}).expect(200);
+    const jwks = (await h.api.get('/.well-known/jwks.json').expect(200)).body as { keys: Array<{ kid: string }> };
+    expect(jwks.keys.length).toBeGreaterThanOrEqual(2);
+    const licence = await buildLicence(h);
+    const { res } = await activate(licence);
+    expect(res.status).toBe(201);
+    const { protectedHeader } = await verifyLicenceFile(h.api, res.body.licenceFile, licence.product.code);
+    expect(protectedHeader.kid).toBe(jwks.keys[0]!.kid); // the newest key signs
+
+    const lines = await verifyKeySetLines(h.api, res.body.licenceFile);
+    expect(lines.map((l) => l.header.kid).sort()).toEqual(jwks.keys.map((k) => k.kid).sort());
+    for (const { header, payload } of lines) {
+      expect(header).toEqual({ alg: 'EdDSA', kid: expect.any(String), typ: 'nomina-jwks+jwt' });
+      expect(payload).toEqual({ iss: 'nomina', iat: expect.any(Number), keys: jwks.keys });
+    }
+    expect(new Set(lines.map((l) => l.payload.iat)).size).toBe(1); // one key set, signed once per key
+    // Each line is one signature of the General JWS served at /.well-known/jwks.signed, in compact form: same protected headers.
+    const general = (await h.api.get('/.well-known/jwks.signed').expect(200)).body as { signatures: Array<{ protected: string }> };
+    const protectedHeaders = (res.body.licenceFile as string).split('\n').slice(1).map((line) => line.split('.')[0]);
+    expect(protectedHeaders.sort()).toEqual(general.signatures.map((s) => s.protected).sort());
   });
 
   it('renews for a known PC: same seat, newDevice false, a new licence file', async () => {

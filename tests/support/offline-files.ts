@@ -5,7 +5,7 @@
  */
 import { createHash, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
-import { createLocalJWKSet, jwtVerify, SignJWT, type JSONWebKeySet } from 'jose';
+import { compactVerify, createLocalJWKSet, jwtVerify, SignJWT, type JSONWebKeySet } from 'jose';
 import type TestAgent from 'supertest/lib/agent';
 import { aDevice, type DeviceInput } from '../validation/validate-helpers';
 
@@ -45,8 +45,23 @@ export function releaseFile(pc: OfflinePc, claims: { lic: string; dev: string; a
 /** `base64url(SHA-256(nonce + "\n" + value))`, as the licence file's `idh` holds them. */
 export const identityHash = (nonce: string, value: string) => createHash('sha256').update(`${nonce}\n${value}`).digest('base64url');
 
-/** Verifies a licence file as the SDK does: the service's published keys, its typ, issuer and audience. */
+/** The licence file's lines (docs/offline-activation.md §3): the licence JWS, then the service's key set, one compact JWS per published key. */
+export function licenceFileLines(licenceFile: string): { licence: string; keySet: string[] } {
+  const [licence = '', ...keySet] = licenceFile.split('\n');
+  return { licence, keySet };
+}
+
+/** Verifies a licence file's first line as the SDK does: the service's published keys, its typ, issuer and audience. */
 export async function verifyLicenceFile(api: TestAgent, licenceFile: string, product: string) {
   const jwks = (await api.get('/.well-known/jwks.json').expect(200)).body as JSONWebKeySet;
-  return jwtVerify(licenceFile, createLocalJWKSet(jwks), { issuer: 'nomina', audience: product, algorithms: ['EdDSA'], typ: 'nomina-licence-file+jwt' });
+  return jwtVerify(licenceFileLines(licenceFile).licence, createLocalJWKSet(jwks), { issuer: 'nomina', audience: product, algorithms: ['EdDSA'], typ: 'nomina-licence-file+jwt' });
+}
+
+/** Verifies each key-set line of a licence file with the published keys; returns each line's signing kid and payload. */
+export async function verifyKeySetLines(api: TestAgent, licenceFile: string) {
+  const jwks = (await api.get('/.well-known/jwks.json').expect(200)).body as JSONWebKeySet;
+  return Promise.all(licenceFileLines(licenceFile).keySet.map(async (line) => {
+    const { payload, protectedHeader } = await compactVerify(line, createLocalJWKSet(jwks), { algorithms: ['EdDSA'] });
+    return { header: protectedHeader, payload: JSON.parse(new TextDecoder().decode(payload)) as { iss: string; iat: number; keys: JSONWebKeySet['keys'] } };
+  }));
 }

@@ -3969,7 +3969,7 @@ export type operations = {
       201: {
         content: {
           "application/json": {
-            /** @description compact JWS (EdDSA, typ nomina-licence-file+jwt); verify with /.well-known/jwks.json */
+            /** @description the file to save as nomina-licence.lic, text: line 1 the licence (compact JWS, EdDSA, typ nomina-licence-file+jwt); each further line the signed key set of /.well-known/jwks.signed as a compact JWS, one per published key (typ nomina-jwks+jwt); verify with /.well-known/jwks.json */
             licenceFile: string;
             /** @constant */
             fileName: "nomina-licence.lic";
@@ -4120,7 +4120,7 @@ export type operations = {
       201: {
         content: {
           "application/json": {
-            /** @description compact JWS (EdDSA, typ nomina-licence-file+jwt); verify with /.well-known/jwks.json */
+            /** @description the file to save as nomina-licence.lic, text: line 1 the licence (compact JWS, EdDSA, typ nomina-licence-file+jwt); each further line the signed key set of /.well-known/jwks.signed as a compact JWS, one per published key (typ nomina-jwks+jwt); verify with /.well-known/jwks.json */
             licenceFile: string;
             /** @constant */
             fileName: "nomina-licence.lic";
