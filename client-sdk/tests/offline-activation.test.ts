@@ -11,7 +11,7 @@ import { keyDigestOf } from '../src/offline/offline-activation';
 import { decodeActivationRequestText, encodeActivationRequest, hashIdentity, MAX_PENDING_REQUESTS_FOR_TESTS } from './helpers/offline-internals';
 import { createFakeServer } from './helpers/fake-server';
 import { contractHash, signLicenceFile } from './helpers/licence-files';
-import { createSigningKey, signLicenceToken, type SigningKey } from './helpers/signing';
+import { createSigningKey, signKeySetLines, signLicenceToken, type SigningKey } from './helpers/signing';
 
 const DAY = 86_400_000;
 const identity = { ntUsername: 'JDoe', ntDomain: 'Contoso', pcName: 'laptop-42', macAddresses: ['3C:7C:3F:1A:2B:3C', '3C:7C:3F:1A:2B:3D'] };
@@ -39,6 +39,23 @@ async function refusalOf(promise: Promise<unknown>): Promise<string> {
   expect(error).toBeInstanceOf(LicenceFileError);
   return (error as LicenceFileError).code;
 }
+
+/** An app starting with the service as `server` answers (fake, in-process). */
+function startOptions(server: ReturnType<typeof createFakeServer>, overrides: Partial<StartOptions> = {}): StartOptions {
+  return {
+    ...options(), serverUrl: 'https://licences.example', timeoutMs: 300, fetch: server.fetch, env: {}, hookProcessExit: false,
+    policyFile: path.join(storageDir, 'no-policy.json'), flushIntervalMs: 60_000, ...overrides,
+  } as StartOptions;
+}
+const start = async (server: ReturnType<typeof createFakeServer>, overrides: Partial<StartOptions> = {}) => {
+  const client = new NominaClient(startOptions(server, overrides));
+  try {
+    return { verdict: await client.start(), client };
+  } finally {
+    await client.shutdown(0);
+  }
+};
+const down = () => createFakeServer({ signingKey: service, mode: 'down', now: () => clock });
 
 describe('createActivationRequest()', () => {
   it('writes a request with the identity start() sends, a fresh nonce and the device public key', () => {
@@ -173,28 +190,68 @@ describe('importLicenceFile()', () => {
   });
 });
 
-describe('start() with an imported licence file', () => {
-  function startOptions(server: ReturnType<typeof createFakeServer>, overrides: Partial<StartOptions> = {}): StartOptions {
-    return {
-      ...options(), serverUrl: 'https://licences.example', timeoutMs: 300, fetch: server.fetch, env: {}, hookProcessExit: false,
-      policyFile: path.join(storageDir, 'no-policy.json'), flushIntervalMs: 60_000, ...overrides,
-    } as StartOptions;
+describe('importLicenceFile() after the service rotated its signing key', () => {
+  // The app pins only `service` (the key of its build); the service now signs with `rotated`.
+  let rotated: SigningKey;
+  beforeAll(async () => { rotated = await createSigningKey('k2'); });
+  const bothKeys = () => [rotated.publicJwk, service.publicJwk];
+  const trustedKeysFile = () => path.join(storageDir, 'trusted-keys.json');
+  /** A licence file as the service writes it: the licence line, then one key-set line per published key (newest first). */
+  async function fileWithKeySet(keySetLines: string[], signer = rotated) {
+    const licence = await signLicenceFile(signer, createActivationRequest(options()).request);
+    return { licence, file: [licence, ...keySetLines].join('\n') };
   }
-  const start = async (server: ReturnType<typeof createFakeServer>, overrides: Partial<StartOptions> = {}) => {
-    const client = new NominaClient(startOptions(server, overrides));
-    try {
-      return { verdict: await client.start(), client };
-    } finally {
-      await client.shutdown(0);
-    }
-  };
+
+  it('learns the new key from the key set the file carries, signed by the pinned key, and start() answers from it offline', async () => {
+    const { licence, file } = await fileWithKeySet(await signKeySetLines([rotated, service], bothKeys(), clock));
+    expect(await refusalOf(importLicenceFile(options(), licence))).toBe('LICENCE_FILE_UNTRUSTED'); // the licence line alone
+    expect(await importLicenceFile(options(), file)).toMatchObject({ valid: true, source: 'licence-file' });
+    expect(JSON.parse(fs.readFileSync(path.join(storageDir, 'licence-file.json'), 'utf8')).licenceFile).toBe(licence);
+    // Kept as a key set learnt online is: a new process re-verifies it from the pinned key.
+    expect(fs.existsSync(trustedKeysFile())).toBe(true);
+    expect((await start(down())).verdict).toMatchObject({ valid: true, offline: true, source: 'licence-file' });
+  });
+
+  it('reads the key set of a file re-wrapped by a mail program', async () => {
+    const { file } = await fileWithKeySet(await signKeySetLines([rotated, service], bothKeys(), clock));
+    const wrapped = file.split('\n').flatMap((line) => line.match(/.{1,76}/g)!).join('\r\n') + '\r\n';
+    await expect(importLicenceFile(options(), Buffer.from(wrapped))).resolves.toMatchObject({ valid: true });
+  });
+
+  it('does not learn from a key set signed only by a key the app does not trust', async () => {
+    const { file } = await fileWithKeySet(await signKeySetLines([stranger], [stranger.publicJwk, ...bothKeys()], clock), stranger);
+    expect(await refusalOf(importLicenceFile(options(), file))).toBe('LICENCE_FILE_UNTRUSTED');
+    expect(fs.existsSync(trustedKeysFile())).toBe(false);
+  });
+
+  it('does not learn from an edited key-set line: keys swapped in the signed payload, or a byte of its signature changed', async () => {
+    const [line] = await signKeySetLines([service], bothKeys(), clock);
+    const [header, payload, signature] = line!.split('.') as [string, string, string];
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
+    const swapped = [header, Buffer.from(JSON.stringify({ ...claims, keys: [stranger.publicJwk] })).toString('base64url'), signature].join('.');
+    expect(await refusalOf(importLicenceFile(options(), (await fileWithKeySet([swapped], stranger)).file))).toBe('LICENCE_FILE_UNTRUSTED');
+    const i = line!.length - 10;
+    const flipped = line!.slice(0, i) + (line![i] === 'A' ? 'B' : 'A') + line!.slice(i + 1);
+    expect(await refusalOf(importLicenceFile(options(), (await fileWithKeySet([flipped])).file))).toBe('LICENCE_FILE_UNTRUSTED');
+    expect(fs.existsSync(trustedKeysFile())).toBe(false);
+  });
+
+  it('does not let an older key set replace a newer one: a retired key stays retired', async () => {
+    await importLicenceFile(options(), (await fileWithKeySet(await signKeySetLines([rotated, service], bothKeys(), clock))).file);
+    // A set from before, signed by the pinned key, that listed a key since dropped (here: the stranger's).
+    const older = await signKeySetLines([service], [service.publicJwk, stranger.publicJwk], new Date(clock.getTime() - DAY));
+    expect(await refusalOf(importLicenceFile(options(), (await fileWithKeySet(older, stranger)).file))).toBe('LICENCE_FILE_UNTRUSTED');
+    await expect(importLicenceFile(options(), (await fileWithKeySet([])).file)).resolves.toMatchObject({ valid: true });
+  });
+});
+
+describe('start() with an imported licence file', () => {
   async function imported(overrides: Parameters<typeof signLicenceFile>[2] = {}) {
     const { request } = createActivationRequest(options());
     const file = await signLicenceFile(service, request, overrides);
     await importLicenceFile(options(), file);
     return file;
   }
-  const down = () => createFakeServer({ signingKey: service, mode: 'down', now: () => clock });
 
   it('answers VALID offline from the file until it expires, then LICENCE_FILE_EXPIRED', async () => {
     await imported({ claims: { ent: ['export'] } });

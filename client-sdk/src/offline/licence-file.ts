@@ -22,10 +22,41 @@ export interface LicenceFileClaims extends LicenceClaims {
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const isString = (value: unknown): value is string => typeof value === 'string';
 
-/** The file as carried: bytes or text, possibly wrapped by a mail program. */
-export function licenceFileText(contents: string | Uint8Array): string {
+/** An Ed25519 signature is 64 bytes: 86 base64url characters. */
+const SIGNATURE_LENGTH = 86;
+
+export interface LicenceFileParts {
+  /** the licence (compact JWS), the file's first line */
+  licence: string;
+  /** the service's signed key set, one compact JWS per published key (none in a file of one line) */
+  keySets: string[];
+}
+
+/**
+ * The file as carried (§3): bytes or text, the licence on its first line, the key set on the
+ * following ones. A mail program may have re-wrapped the lines; then they are not whole JWSs, and
+ * the text is read again without its white space, each JWS ending with its Ed25519 signature.
+ */
+export function licenceFileParts(contents: string | Uint8Array): LicenceFileParts {
   const text = typeof contents === 'string' ? contents : new TextDecoder().decode(contents);
-  return text.replace(/\s+/g, '');
+  const lines = text.split(/[\r\n]+/).map((line) => line.replace(/\s+/g, '')).filter((line) => line.length > 0);
+  const [licence = '', ...keySets] = lines.every((line) => COMPACT_JWS.test(line)) ? lines : unwrap(lines.join(''));
+  return { licence, keySets };
+}
+
+/** `h.p.s` JWSs run together: between two payloads is one's signature followed by the next one's header. */
+function unwrap(text: string): string[] {
+  const segments = text.split('.');
+  if (segments.length % 2 === 0) return [text]; // not a run of JWSs: refused as malformed
+  const jwss: string[] = [];
+  let header = segments[0]!;
+  for (let i = 1; i + 1 < segments.length; i += 2) {
+    const rest = segments[i + 1]!;
+    const last = i + 2 === segments.length;
+    jwss.push(`${header}.${segments[i]!}.${last ? rest : rest.slice(0, SIGNATURE_LENGTH)}`);
+    header = rest.slice(SIGNATURE_LENGTH);
+  }
+  return jwss;
 }
 
 function asLicenceFileClaims(p: Record<string, unknown>): LicenceFileClaims | null {

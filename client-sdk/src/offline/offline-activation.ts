@@ -14,7 +14,7 @@ import { TrustedKeyStore } from '../trusted-keys.js';
 import { verdictFromClaims, type LicenceVerdict } from '../verdict.js';
 import { loadDeviceKey, loadOrCreateDeviceKey } from './device-key.js';
 import { LicenceFileError } from './licence-file-error.js';
-import { checkBinding, licenceFileText, verifyLicenceFile } from './licence-file.js';
+import { checkBinding, licenceFileParts, verifyLicenceFile } from './licence-file.js';
 import { LicenceFileStore } from './licence-file-store.js';
 import { PendingRequests } from './pending-requests.js';
 import { encodeActivationRequest, REQUEST_FILE_NAME, REQUEST_FORMAT, type ActivationRequest } from './request-file.js';
@@ -75,13 +75,17 @@ export function createActivationRequest(options: OfflineOptions): ActivationRequ
   return { ...encodeActivationRequest(request), fileName: REQUEST_FILE_NAME, request };
 }
 
-/** Verifies the licence file (§3), stores it and consumes its request; throws LicenceFileError when refused. */
+/** Learns the file's key set, verifies its licence (§3), stores it and consumes its request; throws LicenceFileError when refused. */
 export async function importLicenceFile(options: OfflineOptions, contents: string | Uint8Array): Promise<LicenceFileVerdict> {
   const { canonical, product } = checkedKey(options);
   const now = (options.now ?? (() => new Date()))();
   ensureDirectory(options.storageDir);
-  const file = licenceFileText(contents);
+  const { licence: file, keySets } = licenceFileParts(contents);
   const keys = await TrustedKeyStore.open(options.publicKeys, options.storageDir);
+  // The key set first: a PC that never goes online learns a rotated key only from the file. As
+  // online, a set counts only if signed by a pinned or learnt key, replaces only an older one, and
+  // is kept (signed) in storage, where start() re-verifies it from the pinned keys.
+  for (const keySet of keySets) await keys.learnFromSignedJwks(keySet);
   const claims = await verifyLicenceFile(file, { keys, product, now });
   // The binding first: a file copied to another PC is told so, not merely "unknown request".
   checkBinding(claims, loadDeviceKey(options.storageDir), resolveIdentity(options.identity));

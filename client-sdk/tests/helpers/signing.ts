@@ -43,3 +43,12 @@ export async function signKeySet(signers: SigningKey[], keys: PublicJwk[], iat: 
   for (const signer of signers) jws.addSignature(signer.privateKey).setProtectedHeader({ alg: 'EdDSA', kid: signer.kid, typ: 'nomina-jwks+jwt' });
   return jws.sign();
 }
+
+/**
+ * The key set as a licence file carries it (docs/offline-activation.md §3): each signature of the
+ * General JWS in compact form, `protected.payload.signature`, one line per signer.
+ */
+export async function signKeySetLines(signers: SigningKey[], keys: PublicJwk[], iat: Date = new Date()): Promise<string[]> {
+  const general = await signKeySet(signers, keys, iat);
+  return general.signatures.map((s) => `${s.protected!}.${String(general.payload)}.${s.signature}`);
+}
