@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { decodeProtectedHeader } from 'jose';
 import {
   createActivationRequest, createReleaseFile, importLicenceFile, LicenceFileError, type LicenceVerdict, type StartOptions,
 } from '../../client-sdk/src/index';
@@ -138,12 +139,15 @@ describe.each(DATABASES)('air-gapped activation on %s', (_label, database) => {
     const licence = await world.issue({ offlineLicenceDays: 30 });
     const pc = aPc(licence);
     const { licenceFile } = await licenceFileFor(pc, licence);
-    const [header, payload, signature] = licenceFile.split('.') as [string, string, string];
+    // The licence is the first line; the service's key set follows it (docs/offline-activation.md §3).
+    const [licenceLine, ...keySet] = licenceFile.split('\n') as [string, ...string[]];
+    expect(keySet.length).toBeGreaterThanOrEqual(1);
+    const [header, payload, signature] = licenceLine.split('.') as [string, string, string];
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
     const longer = [header, Buffer.from(JSON.stringify({ ...claims, exp: claims.exp + 365 * 86_400 })).toString('base64url'), signature].join('.');
-    expect(await refusalOf(importLicenceFile(pc.options, longer))).toBe('LICENCE_FILE_UNTRUSTED');
-    const flipped = licenceFile.slice(0, -5) + (licenceFile.at(-5) === 'A' ? 'B' : 'A') + licenceFile.slice(-4);
-    expect(await refusalOf(importLicenceFile(pc.options, flipped))).toBe('LICENCE_FILE_UNTRUSTED');
+    expect(await refusalOf(importLicenceFile(pc.options, [longer, ...keySet].join('\n')))).toBe('LICENCE_FILE_UNTRUSTED');
+    const flipped = licenceLine.slice(0, -5) + (licenceLine.at(-5) === 'A' ? 'B' : 'A') + licenceLine.slice(-4);
+    expect(await refusalOf(importLicenceFile(pc.options, [flipped, ...keySet].join('\n')))).toBe('LICENCE_FILE_UNTRUSTED');
 
     // A real licence token for this very PC (it went online once) is not a licence file.
     const online = aPc(licence, pc.identity, pc.storageDir);
@@ -256,5 +260,21 @@ describe.each(DATABASES)('air-gapped activation on %s', (_label, database) => {
     const request = createActivationRequest(aPc(theirs).options);
     const res = await upload('holder', mine, 'offline-activations', { request: JSON.parse(request.json) });
     expect(res.status).toBe(404);
+  });
+
+  // Last in this world: it rotates the service's signing key.
+  it('activates a PC whose app pins only the key since rotated out: the file carries the key set, signed by the old key too', async () => {
+    const admin = await world.h.login('admin');
+    const rotation = await world.h.api.post('/v1/signing-keys/actions/rotate').set(world.h.auth(admin)).expect(200);
+    expect(rotation.body.retired).toEqual(world.pinnedKeys.map((k) => k.kid));
+    const licence = await world.issue({ offlineLicenceDays: 30 });
+    const pc = aPc(licence); // publicKeys: world.pinnedKeys, the old key only
+    expect(pc.options.publicKeys.map((k) => k.kid)).not.toContain(rotation.body.kid);
+    const { licenceFile, deviceId } = await licenceFileFor(pc, licence, 'api-key');
+    expect(decodeProtectedHeader(licenceFile.split('\n')[0]!).kid).toBe(rotation.body.kid);
+
+    expect(await importLicenceFile(pc.options, licenceFile)).toMatchObject({ valid: true, source: 'licence-file', licenceId: licence.licenceId, deviceId });
+    // A later start: a new client with nothing but its storage, the network still unreachable.
+    expect(await pc.start()).toMatchObject({ valid: true, code: 'VALID', offline: true, source: 'licence-file', deviceId });
   });
 });

@@ -3,14 +3,25 @@
  * (made as the SDK makes them, per docs/offline-activation.md). What they add: a check of a
  * downloaded licence file against the contract's claims, with the published keys only.
  */
-import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
-import { activationRequest, identityHash } from '../../support/offline-files';
+import { compactVerify, createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
+import { activationRequest, identityHash, licenceFileLines } from '../../support/offline-files';
 
 export { activationRequest, anOfflinePc, releaseFile, requestText } from '../../support/offline-files';
 export type ActivationRequest = ReturnType<typeof activationRequest>;
 
-/** Verifies a licence file as the SDK would and checks every claim of the contract's table; returns the claims. */
-export async function verifyLicenceFile(jws: string, jwks: JSONWebKeySet, request: ActivationRequest, offlineLicenceDays: number) {
+/**
+ * Verifies a downloaded licence file as the SDK would — its first line the licence, each further
+ * line the service's key set signed by one published key — and checks every claim of the
+ * contract's table; returns the licence's claims.
+ */
+export async function verifyLicenceFile(file: string, jwks: JSONWebKeySet, request: ActivationRequest, offlineLicenceDays: number) {
+  const { licence: jws, keySet } = licenceFileLines(file.trim());
+  expect(keySet).toHaveLength(jwks.keys.length);
+  for (const line of keySet) {
+    const { protectedHeader, payload } = await compactVerify(line, createLocalJWKSet(jwks), { algorithms: ['EdDSA'] });
+    expect(protectedHeader.typ).toBe('nomina-jwks+jwt');
+    expect(JSON.parse(new TextDecoder().decode(payload))).toMatchObject({ iss: 'nomina', keys: jwks.keys });
+  }
   expect(decodeProtectedHeader(jws)).toMatchObject({ alg: 'EdDSA', typ: 'nomina-licence-file+jwt', kid: expect.any(String) });
   const { payload } = await jwtVerify(jws, createLocalJWKSet(jwks), { algorithms: ['EdDSA'], audience: request.product, typ: 'nomina-licence-file+jwt' });
   const d = request.device;
