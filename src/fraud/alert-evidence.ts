@@ -3,6 +3,13 @@
  * the licence holder, so it is sealed with the holder's data key (erasure shreds it with the rest)
  * and shown in three views: in full to deciding staff, masked to support without a purpose, and
  * to the holder without the identifiers of other licences.
+ *
+ * Growing it costs no read: the alert keeps the evidence it opened with (`evidenceEnc`), and each
+ * later firing appends one small sealed entry (fraud_alert_evidence) and counts itself in
+ * `evidenceCount` — the same statement, no decrypt–merge–encrypt of what is already there
+ * (record-fraud-signal.ts). The entries are bounded: the first EVIDENCE_HEAD firings are kept,
+ * then a ring of the latest EVIDENCE_TAIL; the count covers all of them. Only a reader (staff,
+ * the holder's export) merges them, by the same rules as before (`mergeEvidence`).
  */
 import type { Tx } from '../audit/audit-trail';
 import { SubjectKeyDestroyedError } from '../crypto/subject-keys';
@@ -14,9 +21,58 @@ export interface AlertEvidence extends Evidence {
   occurrences: number;
   firstAt: string;
   lastAt: string;
+  /** firings counted in `occurrences` whose details were not kept (between the first and the latest ones kept) */
+  firingsWithoutDetail?: number;
 }
 
 const FIELD = 'fraud_alert.evidence';
+const ENTRY_FIELD = 'fraud_alert.evidence_entry';
+/** Entries kept per alert: the first firings after the opening, then a ring of the latest. */
+export const EVIDENCE_HEAD = 50;
+export const EVIDENCE_TAIL = 50;
+
+/**
+ * The slot of the `index`-th entry (0-based, in firing order): the first EVIDENCE_HEAD each have
+ * their own; later ones take turns in the ring, so the latest EVIDENCE_TAIL are always there.
+ */
+export function entrySlot(index: number): number {
+  return index < EVIDENCE_HEAD + EVIDENCE_TAIL ? index : EVIDENCE_HEAD + ((index - EVIDENCE_HEAD) % EVIDENCE_TAIL);
+}
+
+/** One firing's evidence, sealed with the holder's key, ready to append (throws SubjectKeyDestroyedError once erased). */
+export async function sealEvidenceEntry(services: Services, holderId: string, evidence: Evidence, now: Date): Promise<string> {
+  return services.subjects.encrypt(holderId, ENTRY_FIELD, JSON.stringify({ at: now.toISOString(), summary: evidence.summary, items: evidence.items }));
+}
+
+export interface StoredAlertEvidence {
+  evidenceEnc: string;
+  evidenceCount: number;
+  evidence: { at: Date; entryEnc: string }[];
+}
+
+/**
+ * The alert's evidence as a reviewer reads it: the opening merged with every kept entry in time
+ * order; null once erased. Needs the entries loaded with the alert (`include: { evidence: … }`),
+ * so it runs no query of its own and may be used inside a transaction.
+ */
+export async function readAlertEvidence(services: Services, holderId: string, alert: StoredAlertEvidence): Promise<AlertEvidence | null> {
+  const opening = await openEvidence(services, holderId, alert.evidenceEnc);
+  if (!opening) return null;
+  const key = await services.subjects.loadKey(holderId);
+  if (!key) return null;
+  let evidence = opening;
+  for (const row of [...alert.evidence].sort((a, b) => a.at.getTime() - b.at.getTime())) {
+    const entry = JSON.parse(services.subjects.decryptWith(key, holderId, ENTRY_FIELD, row.entryEnc)) as Evidence & { at: string };
+    evidence = mergeEvidence(evidence, entry, new Date(entry.at));
+  }
+  // An alert opened before entries existed carries its earlier firings in the opening's own count.
+  const occurrences = opening.occurrences + alert.evidenceCount - 1;
+  const kept = opening.occurrences + alert.evidence.length;
+  return { ...evidence, occurrences, ...(occurrences > kept ? { firingsWithoutDetail: occurrences - kept } : {}) };
+}
+
+/** What to load with an alert for readAlertEvidence. */
+export const EVIDENCE_ENTRIES = { select: { at: true, entryEnc: true } } as const;
 const MAX_ITEMS = 100;
 /** items whose count adds up (each firing is a new event) rather than being a fresh snapshot */
 const ADDITIVE: ReadonlySet<EvidenceItem['kind']> = new Set(['drift']);
@@ -48,6 +104,12 @@ export function mergeEvidence(existing: AlertEvidence | null, incoming: Evidence
     firstAt: existing?.firstAt ?? now.toISOString(),
     lastAt: now.toISOString(),
   };
+}
+
+/** Two firings of one signal as one (the later one's summary, items merged by key): a coalesced evaluation records once. */
+export function combineEvidence(earlier: Evidence, later: Evidence): Evidence {
+  const merged = mergeEvidence({ ...earlier, occurrences: 0, firstAt: '', lastAt: '' }, later, new Date(0));
+  return { summary: merged.summary, items: merged.items };
 }
 
 export async function sealEvidence(services: Services, holderId: string, evidence: AlertEvidence): Promise<string> {

@@ -1,15 +1,16 @@
 /**
  * The fraud hook of validation: `observeValidation` is called once per validation and returns
- * at once; the evaluation runs just after the response is sent (fraud-runtime.ts). Steady state
+ * at once; the evaluation runs after the response is sent, coalesced per licence and bounded
+ * (fraud-runtime.ts). Steady state
  * — the same machine, account and network again — costs no query: only what is new (or whose
  * `lastAt` has gone stale) is written, and only then are the counters read back, each by one
  * query bounded to the licence. Nothing here changes a licence: signals open alerts, staff decide.
  */
 import type { ValidationCode } from '../generated/prisma/enums';
 import type { Services } from '../services';
-import { fraudMetrics } from './fraud-metrics';
+import { combineEvidence } from './alert-evidence';
 import { fraudRuntime, type LicenceMemory } from './fraud-runtime';
-import { clockDrift, overlap, type SignalName, type SignalVerdict } from './fraud-signals';
+import { clockDrift, maxSeverity, overlap, type Evidence, type Severity, type SignalName, type SignalVerdict } from './fraud-signals';
 import { recordFraudSignal } from './record-fraud-signal';
 import { evaluateStoredSignals } from './stored-signals';
 import { coolDownMs, thresholdsOf, type FraudPolicy, type Thresholds } from './thresholds';
@@ -44,34 +45,49 @@ export function fraudSignalsEnabled(services: Services): boolean {
   return services.config.fraudSignals !== 'off';
 }
 
-/** The hook: queue the evaluation of this validation. Never throws, never waits. */
+/** The hook: queue the evaluation of this validation. Never throws, never waits (shedding is counted and logged by the queue). */
 export function observeValidation(services: Services, observation: ValidationObservation): void {
   // Not profiled: nothing is observed or kept about their validations (contractual limits
   // still apply in validation itself).
   if (!fraudSignalsEnabled(services) || !OBSERVED.has(observation.code) || observation.profilingStopped) return;
-  const queued = fraudRuntime(services).enqueue(observation.licence.id, () => evaluateValidation(services, observation), (error) => {
-    fraudMetrics(services).evaluationErrors.inc();
-    services.logger.warn({ err: error instanceof Error ? error.name : 'unknown', licenceId: observation.licence.id }, 'fraud evaluation failed');
-  });
-  if (!queued) fraudMetrics(services).dropped.inc();
+  fraudRuntime(services).queue.enqueue(observation.licence.id, observation, (batch) => evaluateValidations(services, batch as ValidationObservation[]));
 }
 
 /** How long a persisted sighting counts as fresh: a quarter of the window, at most 15 minutes. */
 export const refreshMs = (t: Thresholds) => Math.min(t.windowMs / 4, 15 * 60_000);
 
 export async function evaluateValidation(services: Services, o: ValidationObservation): Promise<void> {
-  const t = thresholdsOf(o.policy);
-  const memory = fraudRuntime(services).memory(o.licence.id);
-  const verdicts: [SignalName, SignalVerdict][] = [['clock_drift', clockDrift({ clientTime: o.clientTime }, t, o.at)]];
-  if (o.device && o.networkHash) verdicts.push(['overlap', overlap(rememberNetwork(memory, o.device.id, o.networkHash, t, o.at), t, o.at)]);
-  verdicts.push(...await evaluateStoredSignals(services, o, memory, t, refreshMs(t)));
+  return evaluateValidations(services, [o]);
+}
 
-  for (const [signal, verdict] of verdicts) {
-    if (!verdict.fire || recentlyRecorded(memory, signal, verdict, o.at, refreshMs(t))) continue;
+/**
+ * Evaluates the validations of one licence that waited together (oldest first): each one's
+ * signals in order, as if evaluated one by one, but each signal that fired is recorded once,
+ * with the evidence of all of them — one append per signal however many validations came in.
+ */
+export async function evaluateValidations(services: Services, batch: ValidationObservation[]): Promise<void> {
+  if (batch.length === 0) return;
+  const memory = fraudRuntime(services).memory(batch[0].licence.id);
+  const firings = new Map<SignalName, { severity: Severity; evidence: Evidence; t: Thresholds }>();
+  for (const o of batch) {
+    const t = thresholdsOf(o.policy);
+    const verdicts: [SignalName, SignalVerdict][] = [['clock_drift', clockDrift({ clientTime: o.clientTime }, t, o.at)]];
+    if (o.device && o.networkHash) verdicts.push(['overlap', overlap(rememberNetwork(memory, o.device.id, o.networkHash, t, o.at), t, o.at)]);
+    verdicts.push(...await evaluateStoredSignals(services, o, memory, t, refreshMs(t)));
+    for (const [signal, verdict] of verdicts) {
+      if (!verdict.fire || recentlyRecorded(memory, signal, verdict, o.at, refreshMs(t))) continue;
+      const earlier = firings.get(signal);
+      firings.set(signal, earlier
+        ? { severity: maxSeverity(earlier.severity, verdict.severity), evidence: combineEvidence(earlier.evidence, verdict.evidence), t }
+        : { severity: verdict.severity, evidence: verdict.evidence, t });
+    }
+  }
+  const last = batch[batch.length - 1];
+  for (const [signal, firing] of firings) {
     await recordFraudSignal(services, {
-      licenceId: o.licence.id, customerId: o.licence.customerId, holderId: o.licence.holderId,
-      signal, severity: verdict.severity, evidence: verdict.evidence, coolDownMs: coolDownMs(signal, t),
-    }, o.at);
+      licenceId: last.licence.id, customerId: last.licence.customerId, holderId: last.licence.holderId,
+      signal, severity: firing.severity, evidence: firing.evidence, coolDownMs: coolDownMs(signal, firing.t),
+    }, last.at);
   }
 }
 

@@ -15,6 +15,7 @@ export function fraudMetrics(services: Services) {
       [60, 600, 3600, 4 * 3600, 24 * 3600, 3 * 24 * 3600, 7 * 24 * 3600, 30 * 24 * 3600]),
     suppressed: m.counter<'reason'>('nomina_fraud_signals_suppressed_total', 'Signals that fired but opened nothing, by reason', ['reason']),
     evaluationErrors: m.counter('nomina_fraud_evaluation_errors_total', 'Fraud evaluations that failed (validation itself was not affected)'),
-    dropped: m.counter('nomina_fraud_evaluations_dropped_total', 'Fraud evaluations dropped because the queue was full'),
+    shed: m.counter('nomina_fraud_evaluations_shed_total', 'Validations not evaluated for fraud because the evaluation backlog was at its bound'),
+    coalesced: m.counter('nomina_fraud_observations_coalesced_total', 'Validations evaluated together with others of the same licence (one evaluation per licence per interval)'),
   };
 }

@@ -3,10 +3,10 @@
  * reasons, no comments); one alert carries its evidence and comments in the view the reader may
  * see (full, or masked for support without a purpose).
  */
-import type { FraudAlert, FraudAlertComment } from '../generated/prisma/client';
+import type { FraudAlert, FraudAlertComment, FraudAlertEvidence } from '../generated/prisma/client';
 import type { Services } from '../services';
 import type { View } from '../staff/personal-data-view';
-import { maskEvidence, openEvidence } from './alert-evidence';
+import { maskEvidence, readAlertEvidence } from './alert-evidence';
 import { SIGNAL_EXPLANATIONS } from './signal-explanations';
 import { openText } from '../crypto/sealed-text';
 import { z } from 'zod';
@@ -44,8 +44,8 @@ export function presentComment(comment: FraudAlertComment, body: string | null, 
   return { id: comment.id, staffId: comment.staffId, at: comment.at.toISOString(), body: view === 'full' ? body : body === null ? null : '•••' };
 }
 
-export async function presentAlert(services: Services, alert: FraudAlert & { comments: FraudAlertComment[] }, holderId: string, view: View) {
-  const evidence = await openEvidence(services, holderId, alert.evidenceEnc);
+export async function presentAlert(services: Services, alert: FraudAlert & { comments: FraudAlertComment[]; evidence: Pick<FraudAlertEvidence, 'at' | 'entryEnc'>[] }, holderId: string, view: View) {
+  const evidence = await readAlertEvidence(services, holderId, alert);
   const comments = await Promise.all(alert.comments.map(async (c) => presentComment(c, await openComment(services, holderId, c.body), view)));
   return {
     ...presentAlertSummary(alert),

@@ -2,6 +2,7 @@ import { notFound } from '../http/problem';
 import type { StaffPrincipal } from '../http/route';
 import type { Services } from '../services';
 import { viewFor } from '../staff/personal-data-view';
+import { EVIDENCE_ENTRIES } from './alert-evidence';
 import { presentAlert } from './present-fraud-alert';
 import { assertViewAllowed } from '../privacy/restriction/processing-restriction';
 
@@ -12,7 +13,7 @@ import { assertViewAllowed } from '../privacy/restriction/processing-restriction
 export async function readFraudAlert(services: Services, alertId: string, staff: StaffPrincipal, ctx: { purpose: string | null; requestId: string }) {
   const alert = await services.prisma.fraudAlert.findUnique({
     where: { id: alertId },
-    include: { comments: { orderBy: { at: 'asc' } }, licence: { select: { holderId: true } } },
+    include: { comments: { orderBy: { at: 'asc' } }, evidence: EVIDENCE_ENTRIES, licence: { select: { holderId: true } } },
   });
   if (!alert) throw notFound('fraud alert');
   const view = viewFor(staff, ctx.purpose, 'one');

@@ -7,7 +7,7 @@
 import type { Tx } from '../audit/audit-trail';
 import { fromArray, type SubjectDataStore } from '../privacy/subject-data';
 import type { Services } from '../services';
-import { evidenceForSubject, openEvidence } from './alert-evidence';
+import { EVIDENCE_ENTRIES, evidenceForSubject, readAlertEvidence } from './alert-evidence';
 import { openComment } from './present-fraud-alert';
 import { DECISION_EXPLANATIONS, SIGNAL_EXPLANATIONS } from './signal-explanations';
 import { openText } from '../crypto/sealed-text';
@@ -22,12 +22,12 @@ export async function listSubjectFraudAlerts(services: Services, contactId: stri
   const ids = await licenceIdsOf(services, contactId, licenceIds);
   if (ids.length === 0) return [];
   const [alerts, contests] = await Promise.all([
-    services.prisma.fraudAlert.findMany({ where: { licenceId: { in: ids } }, include: { comments: { orderBy: { at: 'asc' } } }, orderBy: { openedAt: 'asc' } }),
+    services.prisma.fraudAlert.findMany({ where: { licenceId: { in: ids } }, include: { comments: { orderBy: { at: 'asc' } }, evidence: EVIDENCE_ENTRIES }, orderBy: { openedAt: 'asc' } }),
     services.prisma.privacyRequest.findMany({ where: { contactId, fraudAlertId: { not: null } }, select: { id: true, fraudAlertId: true, status: true, receivedAt: true, dueAt: true, outcome: true } }),
   ]);
   const openedOutcomes = new Map(await Promise.all(contests.map(async (r) => [r.id, await openText(services, contactId, 'privacy_request.outcome', r.outcome)] as const)));
   return Promise.all(alerts.map(async (a) => {
-    const evidence = await openEvidence(services, contactId, a.evidenceEnc);
+    const evidence = await readAlertEvidence(services, contactId, a);
     return {
       id: a.id,
       licenceId: a.licenceId,
@@ -65,8 +65,9 @@ export async function eraseSubjectFraudAlerts(services: Services, contactId: str
   const ids = await licenceIdsOf(services, contactId, options.licenceIds);
   return inTx(services, options.tx, async (tx) => {
     const comments = await tx.fraudAlertComment.deleteMany({ where: { alert: { licenceId: { in: ids } } } });
+    const entries = await tx.fraudAlertEvidence.deleteMany({ where: { alert: { licenceId: { in: ids } } } });
     const alerts = await tx.fraudAlert.deleteMany({ where: { licenceId: { in: ids } } });
-    return { alerts: alerts.count, comments: comments.count };
+    return { alerts: alerts.count, comments: comments.count, evidenceEntries: entries.count };
   });
 }
 
@@ -86,20 +87,21 @@ export async function eraseSubjectFraudObservations(services: Services, contactI
 export async function eraseSubjectFraudEvidence(services: Services, contactId: string, options: EraseOptions = {}) {
   const ids = await licenceIdsOf(services, contactId, options.licenceIds);
   return inTx(services, options.tx, async (tx) => {
-    const { alerts, comments } = await eraseSubjectFraudAlerts(services, contactId, { tx, licenceIds: ids });
+    const { alerts, comments, evidenceEntries } = await eraseSubjectFraudAlerts(services, contactId, { tx, licenceIds: ids });
     const observations = await eraseSubjectFraudObservations(services, contactId, { tx, licenceIds: ids });
-    return { alerts, comments, observations, total: alerts + comments + observations };
+    return { alerts, comments, evidenceEntries, observations, total: alerts + comments + evidenceEntries + observations };
   });
 }
 
-/** What is left of the holder's alerts and comments: 0 after a successful erasure. */
+/** What is left of the holder's alerts, their evidence entries and comments: 0 after a successful erasure. */
 export async function countSubjectFraudAlerts(services: Services, contactId: string, licenceIds?: string[]): Promise<number> {
   const ids = await licenceIdsOf(services, contactId, licenceIds);
-  const [alerts, comments] = await Promise.all([
+  const [alerts, comments, entries] = await Promise.all([
     services.prisma.fraudAlert.count({ where: { licenceId: { in: ids } } }),
     services.prisma.fraudAlertComment.count({ where: { alert: { licenceId: { in: ids } } } }),
+    services.prisma.fraudAlertEvidence.count({ where: { alert: { licenceId: { in: ids } } } }),
   ]);
-  return alerts + comments;
+  return alerts + comments + entries;
 }
 
 export async function countSubjectFraudObservations(services: Services, contactId: string, licenceIds?: string[]): Promise<number> {
@@ -116,11 +118,11 @@ export async function countSubjectFraudData(services: Services, contactId: strin
 
 /** The fraud module's stores for the privacy export and erasure (registered in src/privacy/stores/index.ts). */
 export const fraudAlertsStore: SubjectDataStore = {
-  name: 'fraud_alerts', category: 'fraud_evidence', models: ['FraudAlert', 'FraudAlertComment'],
+  name: 'fraud_alerts', category: 'fraud_evidence', models: ['FraudAlert', 'FraudAlertEvidence', 'FraudAlertComment'],
   export: (services, scope) => fromArray(() => listSubjectFraudAlerts(services, scope.contactId, scope.licenceIds)),
   async erase(services, scope, tx) {
-    const { alerts, comments } = await eraseSubjectFraudAlerts(services, scope.contactId, { tx, licenceIds: scope.licenceIds });
-    return alerts + comments;
+    const { alerts, comments, evidenceEntries } = await eraseSubjectFraudAlerts(services, scope.contactId, { tx, licenceIds: scope.licenceIds });
+    return alerts + comments + evidenceEntries;
   },
   count: (services, scope) => countSubjectFraudAlerts(services, scope.contactId, scope.licenceIds),
 };
