@@ -71,7 +71,10 @@ export async function seed(client: Client, services: Services, licences: number,
       seeded.push({ key, ntUsername, ntDomain, pcName, mac: address });
     }
   }
-  await insert(client, 'subject_keys', [['subjectId', 'uuid'], ['wrappedKey', 'bytea'], ['masterKeyId', 'text'], ['createdAt', 'timestamp']], keys);
+  // Data keys live in the key vault (its own database since issue 11), not in the main database.
+  for (let start = 0; start < keys.length; start += 50) {
+    await Promise.all(keys.slice(start, start + 50).map(([id, wrapped, keyId]) => services.subjects.vault.insertIfAbsent(id as string, wrapped as Buffer, keyId as string)));
+  }
   await insert(client, 'contacts', [['id', 'uuid'], ['customerId', 'uuid'], ['firstNameEnc', 'text'], ['lastNameEnc', 'text'], ['emailEnc', 'text'], ['emailIndex', 'text'], ['createdAt', 'timestamp'], ['updatedAt', 'timestamp']], contacts);
   await insert(client, 'licences', [['id', 'uuid'], ['customerId', 'uuid'], ['holderId', 'uuid'], ['policyId', 'uuid'], ['productId', 'uuid'], ['keyDigest', 'text'], ['keyLast4', 'text'], ['validFrom', 'timestamp'], ['createdAt', 'timestamp'], ['updatedAt', 'timestamp']], rows);
   await insert(client, 'licence_users', [['id', 'uuid'], ['licenceId', 'uuid'], ['ntAccountIndex', 'text'], ['ntAccountEnc', 'text'], ['boundAt', 'timestamp']], users);
