@@ -21,8 +21,13 @@ import type { NetworkSighting } from './fraud-signals';
 const MAX_LICENCES = 20_000;
 /** a licence is evaluated at most once per this interval; what arrives meanwhile waits and is coalesced */
 export const EVALUATION_INTERVAL_MS = 2_000;
-/** evaluations running at once (each holds at most one database connection at a time) */
-export const EVALUATION_CONCURRENCY = 2;
+/**
+ * evaluations running at once, each holding at most one connection of the service's pool (10) at
+ * a time — validation has a pool of its own: enough to overlap the round trips of first sightings
+ * (after a restart every licence is one, three queries each), and to leave the pool's last two to
+ * the other routes
+ */
+export const EVALUATION_CONCURRENCY = 8;
 /** licences waiting for evaluation beyond which a new one is shed */
 export const MAX_WAITING_LICENCES = 5_000;
 /** observations kept per waiting licence (the latest); older ones are counted as coalesced away */

@@ -1,7 +1,7 @@
 import { Prisma } from '../generated/prisma/client';
 import { randomUUID } from 'node:crypto';
 import type { Services } from '../services';
-import { emitWebhookEvent } from '../webhooks/emit-event';
+import { webhookEventPerRowOf } from '../webhooks/emit-event';
 import { EVIDENCE_HEAD, EVIDENCE_TAIL, sealEvidence, sealEvidenceEntry, startEvidence } from './alert-evidence';
 import { fraudMetrics } from './fraud-metrics';
 import type { Evidence, Severity, SignalName } from './fraud-signals';
@@ -29,9 +29,12 @@ export const openKeyOf = (licenceId: string, signal: SignalName) => `${licenceId
  * Adding evidence is one statement that reads nothing back (appendEvidence), so firings into the
  * same alert — from this instance or another — queue only for that row's lock for the length of
  * one UPDATE, never behind a transaction that decrypts and re-encrypts the whole evidence. Only
- * when there is no open alert are the preconditions read and one opened (INSERT … ON CONFLICT DO
- * NOTHING; a concurrent opener wins and this firing is appended to its alert). Nothing here
- * touches the licence: staff decide.
+ * when there is no open alert are the preconditions read (one query) and one opened, with its
+ * webhook event, in one statement (INSERT … ON CONFLICT DO NOTHING; a concurrent opener wins and
+ * this firing is appended to its alert). No interactive transaction anywhere: nothing holds a
+ * pooled connection while JavaScript runs, so a busy event loop cannot make a transaction wait
+ * for a connection or outlive its timeout (Prisma's P2028, what failed evaluations under a storm
+ * were). Nothing here touches the licence: staff decide.
  */
 export async function recordFraudSignal(services: Services, firing: SignalFiring, now: Date): Promise<RecordOutcome> {
   const { licenceId, signal, holderId } = firing;
@@ -46,19 +49,7 @@ export async function recordFraudSignal(services: Services, firing: SignalFiring
       metrics.suppressed.inc({ reason: outcome });
       return outcome;
     }
-    const sealed = await sealEvidence(services, holderId, startEvidence(firing.evidence, now));
-    const opened = await services.prisma.$transaction(async (tx) => {
-      const alertId = randomUUID();
-      const created = await tx.fraudAlert.createMany({
-        data: [{ id: alertId, licenceId, customerId: firing.customerId, signal, severity: firing.severity, openKey, evidenceEnc: sealed, openedAt: now, lastEvidenceAt: now }],
-        skipDuplicates: true,
-      });
-      if (created.count === 1) {
-        await emitWebhookEvent(tx, 'fraud.alert.opened', { alertId, licenceId, customerId: firing.customerId, signal, severity: firing.severity, status: 'open' }, now);
-      }
-      return created.count === 1;
-    });
-    if (opened) {
+    if (await openAlert(services, openKey, firing, now)) {
       metrics.opened.inc({ signal });
       return 'opened';
     }
@@ -97,18 +88,36 @@ async function appendEvidence(services: Services, openKey: string, firing: Signa
   return rows.length === 1;
 }
 
-/** Why this firing must open nothing, if it must not. */
+/** Opens the alert and its webhook event in one statement; false when one is already open (a concurrent opener). */
+async function openAlert(services: Services, openKey: string, firing: SignalFiring, now: Date): Promise<boolean> {
+  const { licenceId, customerId, signal, severity, holderId } = firing;
+  const sealed = await sealEvidence(services, holderId, startEvidence(firing.evidence, now));
+  const alertId = randomUUID();
+  const event = webhookEventPerRowOf('opened', 'fraud.alert.opened', { alertId, licenceId, customerId, signal, severity, status: 'open' }, now);
+  const [row] = await services.prisma.$queryRaw<{ opened: number }[]>(Prisma.sql`
+    WITH opened AS (
+      INSERT INTO fraud_alerts (id, "licenceId", "customerId", signal, severity, status, "openKey", "evidenceEnc", "evidenceCount", "openedAt", "lastEvidenceAt", "updatedAt")
+      VALUES (${alertId}::uuid, ${licenceId}::uuid, ${customerId}::uuid, ${signal}::"FraudSignal", ${severity}::"AlertSeverity", 'open', ${openKey}, ${sealed}, 1, ${now}, ${now}, ${now})
+      ON CONFLICT DO NOTHING
+      RETURNING id
+    ), event AS (${event})
+    SELECT count(*)::int AS opened FROM opened`);
+  return row.opened === 1;
+}
+
+/** Why this firing must open nothing, if it must not: one query for the holder's choices and a recent dismissal. */
 async function precondition(services: Services, firing: SignalFiring, now: Date): Promise<RecordOutcome | null> {
+  const [holder] = await services.prisma.$queryRaw<{ objected: boolean; coolingDown: boolean }[]>(Prisma.sql`
+    SELECT (c."profilingObjectedAt" IS NOT NULL OR c."restrictedAt" IS NOT NULL) AS objected,
+           EXISTS (SELECT 1 FROM fraud_alerts a
+                    WHERE a."licenceId" = ${firing.licenceId}::uuid AND a.signal = ${firing.signal}::"FraudSignal"
+                      AND a.status = 'dismissed' AND a."decidedAt" >= ${new Date(now.getTime() - firing.coolDownMs)}) AS "coolingDown"
+      FROM contacts c WHERE c.id = ${firing.holderId}::uuid`);
+  if (!holder) return 'erased';
   // Art. 21 objection to fraud profiling, or Art. 18 restriction: contractual limits still
   // apply in validation, but no profiling alert is kept about this holder.
-  const holder = await services.prisma.contact.findUnique({ where: { id: firing.holderId }, select: { profilingObjectedAt: true, restrictedAt: true } });
-  if (!holder) return 'erased';
-  if (holder.profilingObjectedAt || holder.restrictedAt) return 'objected';
+  if (holder.objected) return 'objected';
   // A dismissal keeps the signal quiet for its window, so the evidence staff already judged
   // innocent cannot reopen the alert on its own.
-  const dismissed = await services.prisma.fraudAlert.findFirst({
-    where: { licenceId: firing.licenceId, signal: firing.signal, status: 'dismissed', decidedAt: { gte: new Date(now.getTime() - firing.coolDownMs) } },
-    select: { id: true },
-  });
-  return dismissed ? 'cooling_down' : null;
+  return holder.coolingDown ? 'cooling_down' : null;
 }

@@ -94,6 +94,10 @@ describe.each([['PostgreSQL', onPostgres], ['the embedded database', onEmbedded]
 
     const alerts = await w.services.prisma.fraudAlert.findMany({ where: { licenceId: { in: licences.map((l) => l.licence.id) } } });
     expect(alerts.map((a) => a.signal)).toEqual(licences.map(() => 'overlap'));
+    // Each opening wrote its webhook event in the same statement (the outbox).
+    const events = await w.services.prisma.webhookEvent.findMany({ where: { type: 'fraud.alert.opened' }, select: { data: true } });
+    const announced = new Set(events.map((e) => (e.data as { alertId: string }).alertId));
+    expect(alerts.filter((a) => !announced.has(a.id))).toEqual([]);
     const token = await w.staffToken();
     for (const alert of alerts.slice(0, 3)) {
       const read = await w.api.get(`/v1/fraud/alerts/${alert.id}`).set({ Authorization: `Bearer ${token}` }).expect(200);
