@@ -69,10 +69,18 @@ export async function evaluateValidations(services: Services, batch: ValidationO
   if (batch.length === 0) return;
   const memory = fraudRuntime(services).memory(batch[0].licence.id);
   const firings = new Map<SignalName, { severity: Severity; evidence: Evidence; t: Thresholds }>();
+  // Overlap looks at each device's recent networks as a whole: remember every sighting of the
+  // batch, then judge each device once, on its last one (its verdict covers the earlier ones).
+  const lastSighting = new Map<string, ValidationObservation>();
+  for (const o of batch) {
+    if (!o.device || !o.networkHash) continue;
+    rememberNetwork(memory, o.device.id, o.networkHash, thresholdsOf(o.policy), o.at);
+    lastSighting.set(o.device.id, o);
+  }
   for (const o of batch) {
     const t = thresholdsOf(o.policy);
     const verdicts: [SignalName, SignalVerdict][] = [['clock_drift', clockDrift({ clientTime: o.clientTime }, t, o.at)]];
-    if (o.device && o.networkHash) verdicts.push(['overlap', overlap(rememberNetwork(memory, o.device.id, o.networkHash, t, o.at), t, o.at)]);
+    if (o.device && lastSighting.get(o.device.id) === o) verdicts.push(['overlap', overlap(memory.networks.get(o.device.id) ?? [], t, o.at)]);
     verdicts.push(...await evaluateStoredSignals(services, o, memory, t, refreshMs(t)));
     for (const [signal, verdict] of verdicts) {
       if (!verdict.fire || recentlyRecorded(memory, signal, verdict, o.at, refreshMs(t))) continue;

@@ -3,7 +3,7 @@
  *
  * - an evaluation queue bounded by construction (EvaluationQueue below): observations of one
  *   licence waiting together are coalesced into one evaluation, a licence is evaluated at most
- *   once per EVALUATION_INTERVAL_MS, at most EVALUATION_CONCURRENCY evaluations run at a time
+ *   once per EVALUATION_INTERVAL_MS (5 s), at most EVALUATION_CONCURRENCY evaluations run at a time
  *   (so fraud never holds more than that many database connections), and when more licences
  *   wait than MAX_WAITING_LICENCES the newcomer is shed — counted and logged, never queued
  *   without limit. A storm therefore costs at most one evaluation per licence per interval, and
@@ -20,7 +20,7 @@ import type { NetworkSighting } from './fraud-signals';
 
 const MAX_LICENCES = 20_000;
 /** a licence is evaluated at most once per this interval; what arrives meanwhile waits and is coalesced */
-export const EVALUATION_INTERVAL_MS = 2_000;
+export const EVALUATION_INTERVAL_MS = 5_000;
 /**
  * evaluations running at once, each holding at most one connection of the service's pool (10) at
  * a time — validation has a pool of its own: enough to overlap the round trips of first sightings
