@@ -38,7 +38,7 @@ export interface StormOptions {
   log?: (line: string) => void;
 }
 
-interface LoadResult { rps: number; total: number; p50: number; p99: number; non2xx: number; errors: number; timeouts: number }
+interface LoadResult { rps: number; total: number; p50: number; p99: number; non2xx: number; errors: number; timeouts: number; /** CPU the service used, in cores */ cpuShare: number }
 
 export interface StormResult {
   honest: LoadResult;
@@ -47,6 +47,8 @@ export interface StormResult {
   /** per run, ms from the end of the load until the service used < 10 % of a core (null: not within 10 s) */
   idleAfterStormMs: (number | null)[];
   idleAfterHonestMs: (number | null)[];
+  /** the evaluation backlog when each storm run ended (from /metrics) */
+  backlogAtStormEnd: string[];
   failedEvaluations: number;
   failedEvaluationLogLines: number;
   /** error codes seen in `fraud evaluation failed` lines */
@@ -62,10 +64,13 @@ export interface StormResult {
 const IDLE_SHARE = 0.1;
 const IDLE_WINDOW_MS = 500;
 
-async function load(url: string, requestsFile: string, seconds: number, connections: number): Promise<LoadResult> {
+async function load(url: string, requestsFile: string, seconds: number, connections: number, service?: SpawnedService): Promise<LoadResult> {
   const job = { url, path: '/v1/validate', requestsFile, seconds, connections };
+  const cpuBefore = service?.cpuSeconds() ?? 0;
+  const started = Date.now();
   const { stdout } = await promisify(execFile)(process.execPath, [path.join(__dirname, 'load-generator.js'), JSON.stringify(job)], { encoding: 'utf8', maxBuffer: 1 << 20 });
-  return JSON.parse(stdout) as LoadResult;
+  const cpuShare = service ? (service.cpuSeconds() - cpuBefore) / ((Date.now() - started) / 1000) : 0;
+  return { ...(JSON.parse(stdout) as LoadResult), cpuShare };
 }
 
 /** Milliseconds until the process's CPU over the next IDLE_WINDOW_MS falls below IDLE_SHARE of a core. */
@@ -134,7 +139,7 @@ async function staffToken(url: string, admin: { email: string; password: string 
 
 function mean(all: LoadResult[]): LoadResult {
   const avg = (f: (r: LoadResult) => number) => all.reduce((s, r) => s + f(r), 0) / all.length;
-  return { rps: avg((r) => r.rps), total: avg((r) => r.total), p50: Math.round(avg((r) => r.p50)), p99: Math.round(avg((r) => r.p99)), non2xx: avg((r) => r.non2xx), errors: avg((r) => r.errors), timeouts: avg((r) => r.timeouts) };
+  return { rps: avg((r) => r.rps), total: avg((r) => r.total), p50: Math.round(avg((r) => r.p50)), p99: Math.round(avg((r) => r.p99)), non2xx: avg((r) => r.non2xx), errors: avg((r) => r.errors), timeouts: avg((r) => r.timeouts), cpuShare: avg((r) => r.cpuShare) };
 }
 
 export async function runStormScenario(options: StormOptions = {}): Promise<StormResult> {
@@ -172,16 +177,21 @@ export async function runStormScenario(options: StormOptions = {}): Promise<Stor
     });
     log(`fraud storm: ${stormCount} licences, each PC from a new address on every request (4 networks each), vs ${honestCount} honest licences; service pid ${service.pid} (dist/src/main.js, NODE_ENV=production, LOG_LEVEL=warn); load: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 
-    await load(service.url, honestFile, 2, connections); // warm-up (JIT, pools)
-    await idleAfter(service);
+    // Warm-up (JIT, pools) that also lets fraud detection see every honest licence once, as a
+    // running service has: honest traffic is measured in its steady state, the storm cold.
+    await load(service.url, honestFile, 5, connections);
+    await idleAfter(service, 30_000);
     const honestRuns: LoadResult[] = [];
     const stormRuns: LoadResult[] = [];
     const idleAfterHonestMs: (number | null)[] = [];
     const idleAfterStormMs: (number | null)[] = [];
+    const backlogAtStormEnd: string[] = [];
     for (let i = 0; i < rounds; i++) {
-      honestRuns.push(await load(service.url, honestFile, seconds, connections));
+      honestRuns.push(await load(service.url, honestFile, seconds, connections, service));
       idleAfterHonestMs.push(await idleAfter(service));
-      stormRuns.push(await load(service.url, stormFile, seconds, connections));
+      stormRuns.push(await load(service.url, stormFile, seconds, connections, service));
+      const at = await scrape(service.url);
+      backlogAtStormEnd.push(`${at.nomina_fraud_evaluation_backlog ?? '?'} licences, oldest ${(at.nomina_fraud_evaluation_backlog_oldest_seconds ?? 0).toFixed(1)} s`);
       idleAfterStormMs.push(await idleAfter(service));
     }
     const metrics = await scrape(service.url);
@@ -217,7 +227,7 @@ export async function runStormScenario(options: StormOptions = {}): Promise<Stor
     const ratio = stormMean.rps / honestMean.rps;
     const failedEvaluations = metrics.nomina_fraud_evaluation_errors_total ?? 0;
     const result: StormResult = {
-      honest: honestMean, storm: stormMean, ratio, idleAfterStormMs, idleAfterHonestMs,
+      honest: honestMean, storm: stormMean, ratio, idleAfterStormMs, idleAfterHonestMs, backlogAtStormEnd,
       failedEvaluations, failedEvaluationLogLines: failedLines.length, failureCodes,
       shedEvaluations: (metrics.nomina_fraud_evaluations_shed_total ?? 0) + (metrics.nomina_fraud_evaluations_dropped_total ?? 0),
       stormLicences: stormCount, licencesWithOverlapAlert: withAlert.rows[0].n, honestLicencesWithAlerts: honestAlerts.rows[0].n,
@@ -239,13 +249,14 @@ export async function runStormScenario(options: StormOptions = {}): Promise<Stor
   }
 }
 
-const fmt = (r: LoadResult) => `${r.rps.toFixed(0).padStart(6)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(5)} ms${r.non2xx || r.errors ? `   (non-2xx ${r.non2xx.toFixed(0)}, errors ${r.errors.toFixed(0)})` : ''}`;
+const fmt = (r: LoadResult) => `${r.rps.toFixed(0).padStart(6)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(5)} ms   service CPU ${(r.cpuShare * 100).toFixed(0)} % of a core${r.non2xx || r.errors ? `   (non-2xx ${r.non2xx.toFixed(0)}, errors ${r.errors.toFixed(0)})` : ''}`;
 const ms = (v: number | null) => (v === null ? '> 10 s' : `${(v / 1000).toFixed(1)} s`);
 
 function printStorm(r: StormResult, run: { seconds: number; rounds: number; connections: number }, log: (line: string) => void) {
   log(`\nfraud storm (own process, ${run.connections} connections, ${run.rounds} × ${run.seconds} s interleaved; load now ${os.loadavg()[0].toFixed(2)})`);
   log(`honest  ${fmt(r.honest)}   idle again after ${r.idleAfterHonestMs.map(ms).join(', ')}`);
   log(`storm   ${fmt(r.storm)}   idle again after ${r.idleAfterStormMs.map(ms).join(', ')}`);
+  log(`fraud evaluation backlog when the storm stopped: ${r.backlogAtStormEnd.join('; ')}`);
   log(`storm/honest throughput ratio: ${r.ratio.toFixed(2)} (target ≥ 0.8)`);
   log(`failed evaluations: ${r.failedEvaluations} (metric), ${r.failedEvaluationLogLines} log lines${r.failureCodes.length ? ` — codes ${r.failureCodes.join(', ')}` : ''}; shed: ${r.shedEvaluations}`);
   log(`overlap alerts: ${r.licencesWithOverlapAlert} of ${r.stormLicences} storm licences; honest licences with an alert: ${r.honestLicencesWithAlerts}`);
