@@ -61,7 +61,9 @@ export async function spawnService(options: { databaseUrl: string; dataDir: stri
     ...secretsEnv(options.secrets),
     ...options.env,
   };
-  const child = spawn(process.execPath, ['--enable-source-maps', MAIN_JS], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_SERVICE_NODE_ARGS: extra Node flags for the service (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+  const extra = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...extra, '--enable-source-maps', MAIN_JS], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   child.stdout?.on('data', (c: Buffer) => output.push(String(c)));
   child.stderr?.on('data', (c: Buffer) => output.push(String(c)));

@@ -173,7 +173,8 @@ export async function runStormScenario(options: StormOptions = {}): Promise<Stor
     const admin = { email: 'storm.admin@bench.invalid', password: `pw-${randomBytes(12).toString('base64url')}` };
     service = await spawnService({
       databaseUrl: bench.url, dataDir: scratch, secrets: config.secrets,
-      env: { NOMINA_BOOTSTRAP_ADMIN_EMAIL: admin.email, NOMINA_BOOTSTRAP_ADMIN_PASSWORD: admin.password },
+      // BENCH_STORM_FRAUD=off: the same traffic with fraud signals off — what the storm costs validation alone (diagnosis).
+      env: { NOMINA_BOOTSTRAP_ADMIN_EMAIL: admin.email, NOMINA_BOOTSTRAP_ADMIN_PASSWORD: admin.password, NOMINA_FRAUD_SIGNALS: process.env.BENCH_STORM_FRAUD === 'off' ? 'off' : 'on' },
     });
     log(`fraud storm: ${stormCount} licences, each PC from a new address on every request (4 networks each), vs ${honestCount} honest licences; service pid ${service.pid} (dist/src/main.js, NODE_ENV=production, LOG_LEVEL=warn); load: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 

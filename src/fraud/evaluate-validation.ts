@@ -92,10 +92,12 @@ export async function evaluateValidations(services: Services, batch: ValidationO
   }
   const last = batch[batch.length - 1];
   for (const [signal, firing] of firings) {
-    await recordFraudSignal(services, {
+    const outcome = await recordFraudSignal(services, {
       licenceId: last.licence.id, customerId: last.licence.customerId, holderId: last.licence.holderId,
       signal, severity: firing.severity, evidence: firing.evidence, coolDownMs: coolDownMs(signal, firing.t),
-    }, last.at);
+    }, last.at, memory.open.has(signal));
+    if (outcome === 'opened' || outcome === 'updated') memory.open.add(signal);
+    else memory.open.delete(signal);
   }
 }
 

@@ -41,6 +41,8 @@ export interface LicenceMemory {
   networks: Map<string, NetworkSighting[]>;
   /** signal + evidence keys → when it was last recorded into an alert */
   recorded: Map<string, number>;
+  /** signals with an alert this instance saw open (a hint: appending tells for sure) */
+  open: Set<string>;
 }
 
 interface Waiting<T> { items: T[]; queuedAt: number; evaluate: (items: T[]) => Promise<void> }
@@ -216,7 +218,7 @@ export class FraudRuntime {
       // Re-insert: Map order is recency, so the oldest licence is evicted first.
       this.memories.delete(licenceId);
     } else {
-      memory = { persisted: new Map(), networks: new Map(), recorded: new Map() };
+      memory = { persisted: new Map(), networks: new Map(), recorded: new Map(), open: new Set() };
       if (this.memories.size >= MAX_LICENCES) this.memories.delete(this.memories.keys().next().value as string);
     }
     this.memories.set(licenceId, memory);

@@ -1,5 +1,6 @@
 import { Prisma } from '../generated/prisma/client';
 import { randomUUID } from 'node:crypto';
+import { SubjectKeyDestroyedError } from '../crypto/subject-keys';
 import type { Services } from '../services';
 import { webhookEventPerRowOf } from '../webhooks/emit-event';
 import { EVIDENCE_HEAD, EVIDENCE_TAIL, sealEvidence, sealEvidenceEntry, startEvidence } from './alert-evidence';
@@ -29,35 +30,35 @@ export const openKeyOf = (licenceId: string, signal: SignalName) => `${licenceId
  * Adding evidence is one statement that reads nothing back (appendEvidence), so firings into the
  * same alert — from this instance or another — queue only for that row's lock for the length of
  * one UPDATE, never behind a transaction that decrypts and re-encrypts the whole evidence. Only
- * when there is no open alert are the preconditions read (one query) and one opened, with its
- * webhook event, in one statement (INSERT … ON CONFLICT DO NOTHING; a concurrent opener wins and
- * this firing is appended to its alert). No interactive transaction anywhere: nothing holds a
+ * when there is no open alert is one opened — preconditions, alert and webhook event in one
+ * statement (INSERT … ON CONFLICT DO NOTHING; a concurrent opener wins and this firing is
+ * appended to its alert). No interactive transaction anywhere: nothing holds a
  * pooled connection while JavaScript runs, so a busy event loop cannot make a transaction wait
  * for a connection or outlive its timeout (Prisma's P2028, what failed evaluations under a storm
  * were). Nothing here touches the licence: staff decide.
  */
-export async function recordFraudSignal(services: Services, firing: SignalFiring, now: Date): Promise<RecordOutcome> {
-  const { licenceId, signal, holderId } = firing;
+export async function recordFraudSignal(services: Services, firing: SignalFiring, now: Date, likelyOpen = true): Promise<RecordOutcome> {
+  const { licenceId, signal } = firing;
   const metrics = fraudMetrics(services);
   const openKey = openKeyOf(licenceId, signal);
   try {
     // Objection and restriction were read by the validation itself (observation.profilingStopped);
-    // an open alert needs no cool-down check: it is not being opened.
-    if (await appendEvidence(services, openKey, firing, now)) return 'updated';
-    const outcome = await precondition(services, firing, now);
-    if (outcome) {
-      metrics.suppressed.inc({ reason: outcome });
+    // an open alert needs no cool-down check: it is not being opened. `likelyOpen` false (this
+    // instance has seen no alert of this licence and signal yet) skips an append that would find none.
+    if (likelyOpen && await appendEvidence(services, openKey, firing, now)) return 'updated';
+    const outcome = await openAlert(services, openKey, firing, now);
+    if (outcome === 'opened') metrics.opened.inc({ signal });
+    if (outcome === 'opened' || outcome === 'erased' || outcome === 'objected' || outcome === 'cooling_down') {
+      if (outcome !== 'opened') metrics.suppressed.inc({ reason: outcome });
       return outcome;
     }
-    if (await openAlert(services, openKey, firing, now)) {
-      metrics.opened.inc({ signal });
-      return 'opened';
-    }
-    // Opened by someone else in the meantime: add to theirs. Decided in between too: the decision stands.
+    // Already open (opened by someone else meanwhile, or before this instance knew): add to it.
+    // Decided in between too: the decision stands.
     await appendEvidence(services, openKey, firing, now);
     return 'updated';
   } catch (error) {
-    if (error instanceof Error && error.name === 'SubjectKeyDestroyedError') return 'erased';
+    // (Its name is plain "Error": matching on the name, as before, never caught it.)
+    if (error instanceof SubjectKeyDestroyedError) return 'erased';
     throw error;
   }
 }
@@ -88,36 +89,34 @@ async function appendEvidence(services: Services, openKey: string, firing: Signa
   return rows.length === 1;
 }
 
-/** Opens the alert and its webhook event in one statement; false when one is already open (a concurrent opener). */
-async function openAlert(services: Services, openKey: string, firing: SignalFiring, now: Date): Promise<boolean> {
+/**
+ * Opens the alert with its webhook event in one statement, unless the holder objected or is
+ * restricted (Art. 21, Art. 18: contractual limits still apply in validation, but no profiling
+ * alert is kept) or the signal was dismissed within its cool-down (evidence staff judged innocent
+ * cannot reopen the alert on its own). 'exists' when an alert is already open.
+ */
+async function openAlert(services: Services, openKey: string, firing: SignalFiring, now: Date): Promise<RecordOutcome | 'exists'> {
   const { licenceId, customerId, signal, severity, holderId } = firing;
   const sealed = await sealEvidence(services, holderId, startEvidence(firing.evidence, now));
   const alertId = randomUUID();
   const event = webhookEventPerRowOf('opened', 'fraud.alert.opened', { alertId, licenceId, customerId, signal, severity, status: 'open' }, now);
-  const [row] = await services.prisma.$queryRaw<{ opened: number }[]>(Prisma.sql`
-    WITH opened AS (
+  const [row] = await services.prisma.$queryRaw<{ objected: boolean; coolingDown: boolean; opened: number }[]>(Prisma.sql`
+    WITH pre AS (
+      SELECT (c."profilingObjectedAt" IS NOT NULL OR c."restrictedAt" IS NOT NULL) AS objected,
+             EXISTS (SELECT 1 FROM fraud_alerts a
+                      WHERE a."licenceId" = ${licenceId}::uuid AND a.signal = ${signal}::"FraudSignal"
+                        AND a.status = 'dismissed' AND a."decidedAt" >= ${new Date(now.getTime() - firing.coolDownMs)}) AS "coolingDown"
+        FROM contacts c WHERE c.id = ${holderId}::uuid
+    ), opened AS (
       INSERT INTO fraud_alerts (id, "licenceId", "customerId", signal, severity, status, "openKey", "evidenceEnc", "evidenceCount", "openedAt", "lastEvidenceAt", "updatedAt")
-      VALUES (${alertId}::uuid, ${licenceId}::uuid, ${customerId}::uuid, ${signal}::"FraudSignal", ${severity}::"AlertSeverity", 'open', ${openKey}, ${sealed}, 1, ${now}, ${now}, ${now})
+      SELECT ${alertId}::uuid, ${licenceId}::uuid, ${customerId}::uuid, ${signal}::"FraudSignal", ${severity}::"AlertSeverity", 'open', ${openKey}, ${sealed}, 1, ${now}, ${now}, ${now}
+        FROM pre WHERE NOT pre.objected AND NOT pre."coolingDown"
       ON CONFLICT DO NOTHING
       RETURNING id
     ), event AS (${event})
-    SELECT count(*)::int AS opened FROM opened`);
-  return row.opened === 1;
-}
-
-/** Why this firing must open nothing, if it must not: one query for the holder's choices and a recent dismissal. */
-async function precondition(services: Services, firing: SignalFiring, now: Date): Promise<RecordOutcome | null> {
-  const [holder] = await services.prisma.$queryRaw<{ objected: boolean; coolingDown: boolean }[]>(Prisma.sql`
-    SELECT (c."profilingObjectedAt" IS NOT NULL OR c."restrictedAt" IS NOT NULL) AS objected,
-           EXISTS (SELECT 1 FROM fraud_alerts a
-                    WHERE a."licenceId" = ${firing.licenceId}::uuid AND a.signal = ${firing.signal}::"FraudSignal"
-                      AND a.status = 'dismissed' AND a."decidedAt" >= ${new Date(now.getTime() - firing.coolDownMs)}) AS "coolingDown"
-      FROM contacts c WHERE c.id = ${firing.holderId}::uuid`);
-  if (!holder) return 'erased';
-  // Art. 21 objection to fraud profiling, or Art. 18 restriction: contractual limits still
-  // apply in validation, but no profiling alert is kept about this holder.
-  if (holder.objected) return 'objected';
-  // A dismissal keeps the signal quiet for its window, so the evidence staff already judged
-  // innocent cannot reopen the alert on its own.
-  return holder.coolingDown ? 'cooling_down' : null;
+    SELECT pre.objected, pre."coolingDown", (SELECT count(*) FROM opened)::int AS opened FROM pre`);
+  if (!row) return 'erased';
+  if (row.objected) return 'objected';
+  if (row.coolingDown) return 'cooling_down';
+  return row.opened === 1 ? 'opened' : 'exists';
 }

@@ -206,6 +206,35 @@ describe('one open alert per licence and signal', () => {
   });
 });
 
+describe('recording a signal that must open nothing', () => {
+  const firingOf = (w: World, severity: 'low' | 'high' = 'low') => {
+    const now = new Date().toISOString();
+    return { licenceId: w.licence.id, customerId: w.licence.customerId, holderId: w.holderId, signal: 'clock_drift' as const, severity, coolDownMs: 3600_000,
+      evidence: { summary: { driftMinutes: -90 }, items: [{ key: `drift:${now}`, kind: 'drift' as const, firstAt: now, lastAt: now, count: 1 }] } };
+  };
+
+  it('stays quiet after a dismissal for the cool-down, and appends to the open alert otherwise (raising its severity)', async () => {
+    const w = await world();
+    expect(await recordFraudSignal(h.services, firingOf(w), new Date(), false)).toBe('opened');
+    expect(await recordFraudSignal(h.services, firingOf(w, 'high'), new Date(), false)).toBe('updated');
+    const [alert] = await alertsOf(w.licence.id);
+    expect(alert).toMatchObject({ severity: 'high', evidenceCount: 2 });
+    await h.api.post(`/v1/fraud/alerts/${alert.id}/decision`).set(h.auth(await h.login('privacy_officer'))).send({ decision: 'dismissed', reason: 'clock fixed' }).expect(200);
+    expect(await recordFraudSignal(h.services, firingOf(w), new Date())).toBe('cooling_down');
+    expect(await alertsOf(w.licence.id)).toHaveLength(1);
+  });
+
+  it('keeps no alert about a holder who objected to profiling, and none once the holder\u2019s key is destroyed', async () => {
+    const objecting = await world();
+    await h.services.prisma.contact.update({ where: { id: objecting.holderId }, data: { profilingObjectedAt: new Date() } });
+    expect(await recordFraudSignal(h.services, firingOf(objecting), new Date(), false)).toBe('objected');
+    const erased = await world();
+    await h.services.subjects.destroyKey(erased.holderId);
+    expect(await recordFraudSignal(h.services, firingOf(erased), new Date())).toBe('erased');
+    expect([...await alertsOf(objecting.licence.id), ...await alertsOf(erased.licence.id)]).toEqual([]);
+  });
+});
+
 describe('with signals off', () => {
   it('opens nothing (NOMINA_FRAUD_SIGNALS=off)', async () => {
     const off = await createHarness({ fraudSignals: 'off' });
