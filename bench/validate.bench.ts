@@ -32,6 +32,7 @@ import { createLogger } from '../src/logger';
 import { buildServices } from '../src/services';
 import { benchConfig, createBenchDatabase } from './support/bench-database';
 import { seed } from './support/seed';
+import { runStormScenario } from './support/storm-scenario';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
@@ -171,7 +172,8 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(() => process.exit(0), (error) => {
+// The fraud storm beside honest traffic, against the service in its own process (support/storm-scenario.ts).
+main().then(async () => { await runStormScenario(); }).then(() => process.exit(0), (error) => {
   console.error('benchmark failed:', error);
   process.exit(1);
 });
