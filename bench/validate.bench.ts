@@ -12,8 +12,17 @@
  *   BENCH_ROUNDS (3) interleaved rounds, then at half the rate each reached, evenly paced
  *   (support/paced-load.ts) and, for comparison, with autocannon's bursty overallRate; prints
  *   req/s, p50, p99; last the throughput ratio.
- * Every request is a known device of a bound account (the hot path), from rotating client
- * addresses (X-Forwarded-For; the app trusts the loopback proxy) so rate limits stay realistic.
+ * - Then the same comparison as users run the service (issue 15): the production build
+ *   (`dist/src/main.js`, NODE_ENV=production, fraud signals on) in a process of its own, once at
+ *   LOG_LEVEL=warn and once at info, against the baseline in a process of its own
+ *   (support/baseline-server.ts); servers pinned to one CPU, the load generator to the other
+ *   (support/own-process.ts), BENCH_OWN_CONNECTIONS (64) connections, rounds interleaved
+ *   (validate warn, validate info, baseline); then validate's p99 at half its own maximum rate,
+ *   evenly paced. CPU per request of each server process is read from /proc.
+ * Every request is a known device of a bound account (the hot path); each device always comes
+ * from the same client address (X-Forwarded-For; the app trusts the loopback proxy), 256 devices
+ * per /24 network: an office each, honest traffic.
+ * BENCH_PARTS=in-process,own-process (default both) chooses what runs.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -22,38 +31,47 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import express from 'express';
 import { Client, Pool } from 'pg';
 import { createApp } from '../src/app';
 import { openDatabase } from '../src/db/database';
 import { drainFraudEvaluations } from '../src/fraud/fraud-runtime';
-import { keyDigest } from '../src/licences/licence-keys';
 import { createLogger } from '../src/logger';
-import { buildServices } from '../src/services';
+import type { Config } from '../src/config';
+import { buildServices, type Services } from '../src/services';
 import { benchConfig, createBenchDatabase } from './support/bench-database';
+import { baselineApp } from './support/baseline-server';
+import { cpuSeconds, PINNING, pinned, startBaseline, startService, type ServerProcess } from './support/own-process';
 import { seed } from './support/seed';
-import { runStormScenario } from './support/storm-scenario';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const OWN_CONNECTIONS = Number(process.env.BENCH_OWN_CONNECTIONS ?? 64);
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'in-process,own-process').split(','));
 const POOL_SIZE = 10;
 const LICENCES = 10_000;
 const DEVICES_PER_LICENCE = 2;
 
 interface LoadResult { rps: number; total: number; p50: number; p99: number; non2xx: number; errors: number; timeouts: number }
 
-/** Asynchronous: the servers under load live in this process and must keep running meanwhile. */
-async function load(url: string, requestsFile: string, seconds: number, overallRate?: number): Promise<LoadResult> {
-  const job = { url, path: '/v1/validate', requestsFile, seconds, connections: CONNECTIONS, overallRate };
-  const { stdout } = await promisify(execFile)(process.execPath, [path.join(__dirname, 'support', 'load-generator.js'), JSON.stringify(job)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+interface LoadOptions { overallRate?: number; connections?: number; pin?: boolean }
+
+/**
+ * Asynchronous: the in-process servers under load live in this process and must keep running
+ * meanwhile. `pin`: on the load generator's CPU (support/own-process.ts).
+ */
+async function load(url: string, requestsFile: string, seconds: number, options: LoadOptions = {}): Promise<LoadResult> {
+  const job = { url, path: '/v1/validate', requestsFile, seconds, connections: options.connections ?? CONNECTIONS, overallRate: options.overallRate };
+  const [command, args] = pinned(options.pin ? PINNING?.load : undefined, process.execPath, [path.join(__dirname, 'support', 'load-generator.js'), JSON.stringify(job)]);
+  const { stdout } = await promisify(execFile)(command, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
   return JSON.parse(stdout) as LoadResult;
 }
 
 /** Requests evenly spaced at `rate` per second (support/paced-load.ts: why not autocannon's overallRate). */
-async function paced(url: string, requestsFile: string, seconds: number, rate: number): Promise<LoadResult> {
-  const job = { url, path: '/v1/validate', requestsFile, seconds, connections: CONNECTIONS, rate };
-  const { stdout } = await promisify(execFile)(process.execPath, [path.join(__dirname, 'support', 'paced-load.js'), JSON.stringify(job)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+async function paced(url: string, requestsFile: string, seconds: number, rate: number, options: LoadOptions = {}): Promise<LoadResult> {
+  const job = { url, path: '/v1/validate', requestsFile, seconds, connections: options.connections ?? CONNECTIONS, rate };
+  const [command, args] = pinned(options.pin ? PINNING?.load : undefined, process.execPath, [path.join(__dirname, 'support', 'paced-load.js'), JSON.stringify(job)]);
+  const { stdout } = await promisify(execFile)(command, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
   return JSON.parse(stdout) as LoadResult;
 }
 
@@ -62,9 +80,11 @@ function meanOf(all: LoadResult[]): LoadResult {
   return { rps: avg((r) => r.rps), total: avg((r) => r.total), p50: Math.round(avg((r) => r.p50)), p99: Math.round(avg((r) => r.p99)), non2xx: avg((r) => r.non2xx), errors: avg((r) => r.errors), timeouts: avg((r) => r.timeouts) };
 }
 
-const listen = (app: express.Express) => new Promise<import('node:http').Server>((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
+const listen = (app: import('express').Express) => new Promise<import('node:http').Server>((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
 const urlOf = (server: import('node:http').Server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 const fmt = (r: LoadResult) => `${r.rps.toFixed(0).padStart(7)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms${r.non2xx || r.errors ? `   (non-2xx ${r.non2xx}, errors ${r.errors})` : ''}`;
+
+interface Setup { url: string; config: Config; services: Services; pool: Pool; requestsFile: string; devices: number; scratch: string }
 
 async function main(): Promise<void> {
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'nomina-bench-'));
@@ -73,15 +93,15 @@ async function main(): Promise<void> {
   try {
     const client = new Client({ connectionString: url });
     await client.connect();
-    // Fraud signals off for the baseline comparison; measured on vs off at the end.
+    // Fraud signals off for the in-process comparison; measured on vs off after it.
     const config = benchConfig({ databaseUrl: url, dataDir: scratch, fraudSignals: 'off' });
     const db = await openDatabase({ databaseUrl: url, dataDir: scratch, poolSize: POOL_SIZE });
     const services = buildServices(config, db, createLogger('warn'));
 
-    let started = Date.now();
+    const started = Date.now();
     const { product, devices } = await seed(client, services, LICENCES, DEVICES_PER_LICENCE);
     await client.end();
-    console.log(`seeded ${LICENCES} licences and ${devices.length} devices in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(`seeded ${LICENCES} licences and ${devices.length} devices in ${((Date.now() - started) / 1000).toFixed(1)} s; load: ${loadAverage()}`);
 
     const requestsFile = path.join(scratch, 'requests.jsonl');
     const order = devices.map((_, i) => i).sort(() => Math.random() - 0.5);
@@ -94,86 +114,159 @@ async function main(): Promise<void> {
       return JSON.stringify({ body, ip: `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` });
     }).join('\n'));
 
-    const app = await listen(createApp(services));
     const pool = new Pool({ connectionString: url, max: POOL_SIZE });
-    const baselineApp = express();
-    baselineApp.post('/v1/validate', express.json(), async (req, res) => {
-      const digest = keyDigest(config.secrets.keyPepper, String(req.body.key));
-      const { rows } = await pool.query('SELECT id, status FROM licences WHERE "keyDigest" = $1', [digest]);
-      res.json({ valid: rows.length === 1 && rows[0].status === 'active', licence: rows[0] ?? null });
-    });
-    const baseline = await listen(baselineApp);
+    const setup: Setup = { url, config, services, pool, requestsFile, devices: devices.length, scratch };
+    const summary: string[] = [];
+    if (PARTS.has('in-process')) summary.push(...await inProcess(setup));
+    if (PARTS.has('own-process')) summary.push(...await ownProcess(setup));
+    console.log(`\n${summary.join('\n')}`);
 
-    // The verdict must really be VALID on the hot path, or the comparison means nothing.
-    const probe = await fetch(`${urlOf(app)}/v1/validate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.parse(readFileSync(requestsFile, 'utf8').split('\n')[0]).body });
-    const verdict = await probe.json() as { code?: string; device?: { new: boolean } };
-    if (verdict.code !== 'VALID' || verdict.device?.new !== false) throw new Error(`probe validation answered ${JSON.stringify(verdict)}`);
-
-    started = Date.now();
-    await load(urlOf(app), requestsFile, 3);
-    await load(urlOf(baseline), requestsFile, 3);
-    // Interleaved rounds: whatever else runs on the machine weighs on both sides alike.
-    const maxRounds: { validate: LoadResult; baseline: LoadResult }[] = [];
-    for (let i = 0; i < ROUNDS; i++) {
-      maxRounds.push({ validate: await load(urlOf(app), requestsFile, SECONDS), baseline: await load(urlOf(baseline), requestsFile, SECONDS) });
-    }
-    const validateMax = meanOf(maxRounds.map((r) => r.validate));
-    const baselineMax = meanOf(maxRounds.map((r) => r.baseline));
-    // Half the maximum rate, evenly paced (the target's latency), and as autocannon's per-second
-    // quota gives it — full speed for half of each second, hence latencies of a saturated server.
-    const validateHalf = await paced(urlOf(app), requestsFile, SECONDS, Math.floor(validateMax.rps / 2));
-    const baselineHalf = await paced(urlOf(baseline), requestsFile, SECONDS, Math.floor(baselineMax.rps / 2));
-    const validateBursts = await load(urlOf(app), requestsFile, SECONDS, Math.floor(validateMax.rps / 2));
-    const baselineBursts = await load(urlOf(baseline), requestsFile, SECONDS, Math.floor(baselineMax.rps / 2));
-
-    const events = await pool.query('SELECT count(*)::int AS n FROM validation_events');
-    console.log(`\n${CONNECTIONS} connections, ${SECONDS} s per run, pools of ${POOL_SIZE}, ${os.cpus().length} CPUs; ${events.rows[0].n} validation events written`);
-    console.log(`validate  max       ${fmt(validateMax)}   (mean of ${ROUNDS} runs, interleaved with the baseline)`);
-    console.log(`baseline  max       ${fmt(baselineMax)}`);
-    console.log(`validate  half rate ${fmt(validateHalf)}   (at ${Math.floor(validateMax.rps / 2)} req/s, evenly paced)`);
-    console.log(`baseline  half rate ${fmt(baselineHalf)}   (at ${Math.floor(baselineMax.rps / 2)} req/s, evenly paced)`);
-    console.log(`validate  half, bursts ${fmt(validateBursts)}   (autocannon overallRate: full speed half of each second)`);
-    console.log(`baseline  half, bursts ${fmt(baselineBursts)}`);
-
-    // Fraud signals (src/fraud/): one pass over every device with signals on — each device's first
-    // sighting writes its observations once (then fresh for 15 min) — then on and off back to back.
-    config.fraudSignals = 'on';
-    const warmRate = Math.floor(validateMax.rps / 2);
-    await load(urlOf(app), requestsFile, Math.ceil(devices.length / warmRate) + 2, warmRate);
-    await drainFraudEvaluations(services);
-    // Interleaved rounds: on and off alternate, so load elsewhere on the machine hits both alike.
-    const rounds: { on: LoadResult; off: LoadResult }[] = [];
-    for (let i = 0; i < 3; i++) {
-      config.fraudSignals = 'on';
-      const on = await load(urlOf(app), requestsFile, SECONDS);
-      config.fraudSignals = 'off';
-      rounds.push({ on, off: await load(urlOf(app), requestsFile, SECONDS) });
-    }
-    const signalsOn = meanOf(rounds.map((r) => r.on));
-    const signalsOff = meanOf(rounds.map((r) => r.off));
-    const observations = await pool.query('SELECT count(*)::int AS n FROM fraud_observations');
-    console.log(`\nfraud signals off  ${fmt(signalsOff)}   (mean of ${rounds.length} runs, interleaved with on)`);
-    console.log(`fraud signals on   ${fmt(signalsOn)}   (${observations.rows[0].n} fraud observations)`);
-    const fraudRatio = signalsOn.rps / signalsOff.rps;
-    console.log(`signals on/off throughput ratio: ${fraudRatio.toFixed(2)} — target (within 10%): ${fraudRatio >= 0.9 ? 'met' : 'NOT met'}`);
-
-    const ratio = validateMax.rps / baselineMax.rps;
-    console.log(`\ntarget (ratio ≥ 0.5, p99 ≤ 10 ms at half rate): ${ratio >= 0.5 && validateHalf.p99 <= 10 ? 'met' : 'NOT met'}`);
-    console.log(`validate/baseline throughput ratio: ${ratio.toFixed(2)}`);
-
-    await new Promise((r) => app.close(r));
-    await new Promise((r) => baseline.close(r));
     await pool.end();
     await services.close();
     await db.close();
+  } catch (error) {
+    // Before the drop below ends the connections still open (whose errors would hide this one).
+    console.error('benchmark failed:', error);
+    process.exit(1);
   } finally {
     await bench.drop();
     rmSync(scratch, { recursive: true, force: true });
   }
 }
 
-// The fraud storm beside honest traffic, against the service in its own process (support/storm-scenario.ts).
-main().then(async () => { await runStormScenario(); }).then(() => process.exit(0), (error) => {
+const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+
+/** The verdict must really be VALID on the hot path, or the comparison means nothing. */
+async function probe(base: string, requestsFile: string): Promise<void> {
+  const response = await fetch(`${base}/v1/validate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.parse(readFileSync(requestsFile, 'utf8').split('\n')[0]).body });
+  const verdict = await response.json() as { code?: string; device?: { new: boolean } };
+  if (verdict.code !== 'VALID' || verdict.device?.new !== false) throw new Error(`probe validation answered ${JSON.stringify(verdict)}`);
+}
+
+/** The app and the baseline in this process (createApp, real services, request log at warn). */
+async function inProcess({ config, services, pool, requestsFile, devices }: Setup): Promise<string[]> {
+  const app = await listen(createApp(services));
+  const baseline = await listen(baselineApp(pool, config.secrets.keyPepper));
+  await probe(urlOf(app), requestsFile);
+
+  await load(urlOf(app), requestsFile, 3);
+  await load(urlOf(baseline), requestsFile, 3);
+  // Interleaved rounds: whatever else runs on the machine weighs on both sides alike.
+  const maxRounds: { validate: LoadResult; baseline: LoadResult }[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    maxRounds.push({ validate: await load(urlOf(app), requestsFile, SECONDS), baseline: await load(urlOf(baseline), requestsFile, SECONDS) });
+  }
+  const validateMax = meanOf(maxRounds.map((r) => r.validate));
+  const baselineMax = meanOf(maxRounds.map((r) => r.baseline));
+  // Half the maximum rate, evenly paced (the target's latency), and as autocannon's per-second
+  // quota gives it — full speed for half of each second, hence latencies of a saturated server.
+  const validateHalf = await paced(urlOf(app), requestsFile, SECONDS, Math.floor(validateMax.rps / 2));
+  const baselineHalf = await paced(urlOf(baseline), requestsFile, SECONDS, Math.floor(baselineMax.rps / 2));
+  const validateBursts = await load(urlOf(app), requestsFile, SECONDS, { overallRate: Math.floor(validateMax.rps / 2) });
+  const baselineBursts = await load(urlOf(baseline), requestsFile, SECONDS, { overallRate: Math.floor(baselineMax.rps / 2) });
+
+  const events = await pool.query('SELECT count(*)::int AS n FROM validation_events');
+  console.log(`\nIN PROCESS: ${CONNECTIONS} connections, ${SECONDS} s per run, pools of ${POOL_SIZE}, ${os.cpus().length} CPUs; ${events.rows[0].n} validation events written; load ${loadAverage()}`);
+  console.log(`validate  max       ${fmt(validateMax)}   (mean of ${ROUNDS} runs, interleaved with the baseline)`);
+  console.log(`baseline  max       ${fmt(baselineMax)}`);
+  console.log(`validate  half rate ${fmt(validateHalf)}   (at ${Math.floor(validateMax.rps / 2)} req/s, evenly paced)`);
+  console.log(`baseline  half rate ${fmt(baselineHalf)}   (at ${Math.floor(baselineMax.rps / 2)} req/s, evenly paced)`);
+  console.log(`validate  half, bursts ${fmt(validateBursts)}   (autocannon overallRate: full speed half of each second)`);
+  console.log(`baseline  half, bursts ${fmt(baselineBursts)}`);
+
+  // Fraud signals (src/fraud/): one pass over every device with signals on — each device's first
+  // sighting writes its observations once (then fresh for 15 min) — then on and off back to back.
+  config.fraudSignals = 'on';
+  const warmRate = Math.floor(validateMax.rps / 2);
+  await load(urlOf(app), requestsFile, Math.ceil(devices / warmRate) + 2, { overallRate: warmRate });
+  await drainFraudEvaluations(services);
+  // Interleaved rounds: on and off alternate, so load elsewhere on the machine hits both alike.
+  const rounds: { on: LoadResult; off: LoadResult }[] = [];
+  for (let i = 0; i < 3; i++) {
+    config.fraudSignals = 'on';
+    const on = await load(urlOf(app), requestsFile, SECONDS);
+    config.fraudSignals = 'off';
+    rounds.push({ on, off: await load(urlOf(app), requestsFile, SECONDS) });
+  }
+  const signalsOn = meanOf(rounds.map((r) => r.on));
+  const signalsOff = meanOf(rounds.map((r) => r.off));
+  const observations = await pool.query('SELECT count(*)::int AS n FROM fraud_observations');
+  console.log(`fraud signals off  ${fmt(signalsOff)}   (mean of ${rounds.length} runs, interleaved with on)`);
+  console.log(`fraud signals on   ${fmt(signalsOn)}   (${observations.rows[0].n} fraud observations)`);
+  const fraudRatio = signalsOn.rps / signalsOff.rps;
+
+  await new Promise((r) => app.close(r));
+  await new Promise((r) => baseline.close(r));
+  const ratio = validateMax.rps / baselineMax.rps;
+  return [
+    `in-process  validate/baseline ratio ${ratio.toFixed(2)} (${validateMax.rps.toFixed(0)} / ${baselineMax.rps.toFixed(0)} req/s, fraud signals off); p99 at half rate ${validateHalf.p99} ms`,
+    `in-process  fraud signals on/off ratio ${fraudRatio.toFixed(2)} — target (within 10%): ${fraudRatio >= 0.9 ? 'met' : 'NOT met'}`,
+  ];
+}
+
+/** Load on `server` with the load generator pinned, and the server's CPU time per answered request. */
+async function measured(server: ServerProcess, requestsFile: string, seconds: number, options: LoadOptions = {}): Promise<LoadResult & { cpuUs: number | null }> {
+  const before = cpuSeconds(server.pid);
+  const result = await load(server.url, requestsFile, seconds, { connections: OWN_CONNECTIONS, pin: true, ...options });
+  const after = cpuSeconds(server.pid);
+  return { ...result, cpuUs: before === null || after === null || result.total === 0 ? null : ((after - before) / result.total) * 1e6 };
+}
+
+const cpu = (r: { cpuUs: number | null }) => (r.cpuUs === null ? '' : `   ${r.cpuUs.toFixed(0)} µs CPU/request`);
+
+/**
+ * As users run it (issue 15): the production build in its own process, fraud signals on, at
+ * LOG_LEVEL=warn and at info, against the baseline in its own process.
+ */
+async function ownProcess({ config, requestsFile, devices, scratch }: Setup): Promise<string[]> {
+  const warn = await startService(config, { logLevel: 'warn', fraudSignals: 'on', scratch, label: 'warn' });
+  const info = await startService(config, { logLevel: 'info', fraudSignals: 'on', scratch, label: 'info' });
+  const baseline = await startBaseline(config, POOL_SIZE);
+  // Request logs at info go to stdout: drained by the bench as a log shipper would, not kept.
+  try {
+    await probe(warn.url, requestsFile);
+    // Every device seen once with signals on (its observations written, then fresh for 15 min), the
+    // processes warmed up; the warn service sees every device, the info one the same ones again.
+    await load(warn.url, requestsFile, Math.ceil(devices / 1000) + 2, { connections: OWN_CONNECTIONS, pin: true, overallRate: 1000 });
+    await load(info.url, requestsFile, 3, { connections: OWN_CONNECTIONS, pin: true });
+    await load(baseline.url, requestsFile, 3, { connections: OWN_CONNECTIONS, pin: true });
+
+    const rounds: { warn: LoadResult & { cpuUs: number | null }; info: LoadResult & { cpuUs: number | null }; baseline: LoadResult & { cpuUs: number | null } }[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      rounds.push({ warn: await measured(warn, requestsFile, SECONDS), info: await measured(info, requestsFile, SECONDS), baseline: await measured(baseline, requestsFile, SECONDS) });
+    }
+    const meanCpu = (all: { cpuUs: number | null }[]) => (all.some((r) => r.cpuUs === null) ? null : all.reduce((s, r) => s + r.cpuUs!, 0) / all.length);
+    const warnMax = { ...meanOf(rounds.map((r) => r.warn)), cpuUs: meanCpu(rounds.map((r) => r.warn)) };
+    const infoMax = { ...meanOf(rounds.map((r) => r.info)), cpuUs: meanCpu(rounds.map((r) => r.info)) };
+    const baselineMax = { ...meanOf(rounds.map((r) => r.baseline)), cpuUs: meanCpu(rounds.map((r) => r.baseline)) };
+    const halfRate = Math.floor(warnMax.rps / 2);
+    const warnHalf = await paced(warn.url, requestsFile, SECONDS, halfRate, { connections: OWN_CONNECTIONS, pin: true });
+    const baselineHalf = await paced(baseline.url, requestsFile, SECONDS, Math.floor(baselineMax.rps / 2), { connections: OWN_CONNECTIONS, pin: true });
+
+    const pinning = PINNING ? `servers on CPU ${PINNING.server}, load generator on CPU ${PINNING.load}` : 'not pinned (no taskset or one CPU)';
+    console.log(`\nOWN PROCESS (dist/src/main.js, NODE_ENV=production, fraud signals on): ${OWN_CONNECTIONS} connections, ${SECONDS} s per run, ${pinning}; load ${loadAverage()}`);
+    console.log(`validate LOG_LEVEL=warn  max  ${fmt(warnMax)}${cpu(warnMax)}   (mean of ${ROUNDS} runs, interleaved)`);
+    console.log(`validate LOG_LEVEL=info  max  ${fmt(infoMax)}${cpu(infoMax)}`);
+    console.log(`baseline                 max  ${fmt(baselineMax)}${cpu(baselineMax)}`);
+    console.log(`validate half rate            ${fmt(warnHalf)}   (at ${halfRate} req/s, evenly paced, ${OWN_CONNECTIONS} connections)`);
+    console.log(`baseline half rate            ${fmt(baselineHalf)}   (at ${Math.floor(baselineMax.rps / 2)} req/s, evenly paced)`);
+
+    const warnRatio = warnMax.rps / baselineMax.rps;
+    const infoRatio = infoMax.rps / baselineMax.rps;
+    const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
+    return [
+      `own-process validate/baseline ratio ${warnRatio.toFixed(2)} at LOG_LEVEL=warn (${warnMax.rps.toFixed(0)} / ${baselineMax.rps.toFixed(0)} req/s) — target ≥ 0.6: ${met(warnRatio >= 0.6)}`,
+      `own-process validate/baseline ratio ${infoRatio.toFixed(2)} at LOG_LEVEL=info (${infoMax.rps.toFixed(0)} / ${baselineMax.rps.toFixed(0)} req/s) — target ≥ 0.6: ${met(infoRatio >= 0.6)}`,
+      `own-process p99 at half rate ${warnHalf.p99} ms (p50 ${warnHalf.p50} ms, ${halfRate} req/s evenly paced) — target ≤ 10 ms: ${met(warnHalf.p99 <= 10)}`,
+    ];
+  } finally {
+    await warn.stop();
+    await info.stop();
+    await baseline.stop();
+  }
+}
+
+main().then(() => process.exit(0), (error) => {
   console.error('benchmark failed:', error);
   process.exit(1);
 });

@@ -39,7 +39,10 @@ export async function createBenchDatabase(prefix: string): Promise<BenchDatabase
   } finally {
     await client.end();
   }
-  return { name, url, drop: () => onServer(async (c) => { await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`); }) };
+  return { name, url, drop: () => onServer(async (c) => {
+    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await c.query(`DROP DATABASE IF EXISTS "${name}_keys" WITH (FORCE)`); // the key vault opened beside it
+  }) };
 }
 
 /** A production configuration (secrets required, logs at warn) with fresh random secrets. */

@@ -1,0 +1,106 @@
+/**
+ * Servers in processes of their own, as users run them: the service exactly as `npm start` runs
+ * it (`node --enable-source-maps dist/src/main.js`, production configuration, real PostgreSQL),
+ * and the baseline (baseline-server.ts). Both pinned to the first CPU when `taskset` exists, the
+ * load generator to the second (load-generator.ts, paced-load.ts): the server under test gets one
+ * core, as in the measurement of issue 15; PostgreSQL is not pinned.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { Config } from '../../src/config';
+
+const TASKSET = '/usr/bin/taskset';
+/** CPU lists for the server and the load generator; null when pinning is not possible. */
+export const PINNING = os.cpus().length >= 2 && existsSync(TASKSET) ? { server: '0', load: '1' } : null;
+
+/** `command args` under `taskset -c cpus` when pinning is possible. */
+export function pinned(cpus: string | undefined, command: string, args: string[]): [string, string[]] {
+  return PINNING && cpus ? [TASKSET, ['-c', cpus, command, ...args]] : [command, args];
+}
+
+export interface ServerProcess { name: string; url: string; pid: number; output: string[]; stop(): Promise<void> }
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Starts `node args` and waits until `ready` answers (the service logs nothing at warn on start). */
+async function start(name: string, args: string[], env: NodeJS.ProcessEnv, ready: string): Promise<ServerProcess> {
+  const port = await freePort();
+  env = { ...env, PORT: String(port) };
+  const [command, argv] = pinned(PINNING?.server, process.execPath, args);
+  const child = spawn(command, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output: string[] = [];
+  const keep = (chunk: Buffer) => { output.push(String(chunk)); if (output.length > 2000) output.splice(0, 1000); };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  let exitCode: number | null | undefined;
+  void exited.then((code) => { exitCode = code; });
+  const url = `http://127.0.0.1:${port}`;
+  for (const until = Date.now() + 120_000; ;) {
+    if (exitCode !== undefined) throw new Error(`${name} exited with ${exitCode} before it was ready:\n${output.join('').slice(-3000)}`);
+    if (await fetch(url + ready).then((r) => r.ok, () => false)) break;
+    if (Date.now() > until) { await stopChild(child, exited); throw new Error(`${name} not ready in 120 s:\n${output.join('').slice(-3000)}`); }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { name, url, pid: child.pid!, output, stop: () => stopChild(child, exited) };
+}
+
+async function stopChild(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/**
+ * The built service on `config`'s database and secrets (so it reads what the seed wrote), with
+ * production settings: NODE_ENV=production, fraud signals as given, LOG_LEVEL as given.
+ */
+export function startService(config: Config, options: { logLevel: string; fraudSignals: 'on' | 'off'; scratch: string; label: string }): Promise<ServerProcess> {
+  const mainJs = path.resolve(__dirname, '../../src/main.js');
+  const privacyFile = path.join(options.scratch, 'privacy.json');
+  const { controller, dpo, subProcessors, timeZone } = config.privacy;
+  writeFileSync(privacyFile, JSON.stringify({ controller, dpo, subProcessors, timeZone }));
+  const b64 = (key: Buffer) => key.toString('base64');
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH, HOME: process.env.HOME,
+    NODE_ENV: 'production', HOST: '127.0.0.1', LOG_LEVEL: options.logLevel,
+    DATABASE_URL: config.databaseUrl, NOMINA_DATA_DIR: path.join(options.scratch, options.label), TRUST_PROXY: config.trustProxy,
+    NOMINA_MASTER_KEYS: config.secrets.masterKeys.map((k) => `${k.id}:${b64(k.key)}`).join(','),
+    NOMINA_INDEX_KEY: b64(config.secrets.indexKey), NOMINA_KEY_PEPPER: b64(config.secrets.keyPepper),
+    NOMINA_TELEMETRY_KEY: b64(config.secrets.telemetryKey), NOMINA_TOKEN_SECRET: b64(config.secrets.tokenSecret),
+    NOMINA_FRAUD_SIGNALS: options.fraudSignals, NOMINA_PRIVACY_CONFIG: privacyFile,
+    MAIL_FROM: config.mailFrom, METRICS_TOKEN: 'bench-metrics-token-0123456789',
+  };
+  return start(`service (LOG_LEVEL=${options.logLevel})`, ['--enable-source-maps', mainJs], env, '/readyz');
+}
+
+/** The baseline (baseline-server.ts) in its own process, on the same database and key pepper. */
+export function startBaseline(config: Config, poolSize: number): Promise<ServerProcess> {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production',
+    DATABASE_URL: config.databaseUrl, KEY_PEPPER: config.secrets.keyPepper.toString('base64'), POOL_SIZE: String(poolSize),
+  };
+  return start('baseline', [path.join(__dirname, 'baseline-server.js')], env, '/ready');
+}
+
+/** CPU seconds (user + system) the process has used so far, from /proc; null where there is no /proc. */
+export function cpuSeconds(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100 Hz)
+  } catch {
+    return null;
+  }
+}
