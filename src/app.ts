@@ -1,6 +1,7 @@
 /**
  * createApp(services): the Express application, without listen() — tests import this.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
 import helmet from 'helmet';
 import swaggerUi from 'swagger-ui-express';
@@ -9,6 +10,7 @@ import { errorHandler, routeNotFound } from './http/error-handler';
 import { metricsEndpoint } from './http/metrics';
 import { mountRoutes } from './http/mount-routes';
 import { buildOpenApi } from './http/openapi';
+import { directRoute } from './http/direct-route';
 import { requestContext } from './http/request-context';
 import { allRoutes } from './route-table';
 import { registerPrivacyMetrics } from './privacy/privacy-metrics';
@@ -16,14 +18,23 @@ import { webhookMetrics } from './webhooks/webhook-metrics';
 import { serveScreen } from './web/serve-screens';
 
 const HOT_PATH = '/v1/validate';
-const API_HEADERS: [string, string][] = [
+type ExpressHandle = (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void;
+const API_HEADERS: readonly (readonly [string, string])[] = [
   ['X-Content-Type-Options', 'nosniff'],
   ['Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'"],
   ['Strict-Transport-Security', 'max-age=31536000; includeSubDomains'],
   ['Cross-Origin-Resource-Policy', 'same-origin'],
 ];
 
-export function createApp(services: Services): express.Express {
+export interface AppOptions {
+  /**
+   * Serve POST /v1/validate before Express's router (http/direct-route.ts); default true. false:
+   * through the router like every other route (tests compare both answers).
+   */
+  directValidate?: boolean;
+}
+
+export function createApp(services: Services, options: AppOptions = {}): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', services.config.trustProxy === 'false' ? false : services.config.trustProxy);
@@ -58,5 +69,13 @@ export function createApp(services: Services): express.Express {
   app.use(mountRoutes(services, [...routes.filter((r) => r.path === HOT_PATH), ...routes.filter((r) => r.path !== HOT_PATH)]));
   app.use(routeNotFound);
   app.use(errorHandler(services.logger));
+
+  if (options.directValidate !== false) {
+    const direct = directRoute(services, app, routes.find((r) => r.path === HOT_PATH && r.method === 'post')!, API_HEADERS);
+    // express() calls app.handle for every request (app.listen and supertest alike): the direct
+    // route answers first; everything else, other spellings of its path included, goes on to Express.
+    const handle = (app as unknown as { handle: ExpressHandle }).handle.bind(app);
+    (app as unknown as { handle: ExpressHandle }).handle = (req, res, next) => { if (!direct(req, res)) handle(req, res, next); };
+  }
   return app;
 }

@@ -28,7 +28,27 @@ export function createLogger(level: string, destination?: pino.DestinationStream
   const stream = format === 'pretty'
     ? pretty({ destination: destination ?? 1, sync: true, colorize: destination === undefined, ignore: 'pid,hostname,service', translateTime: 'SYS:HH:MM:ss.l' })
     : destination;
-  return pino({ level, base: { service: 'nomina' }, redact: { paths, censor: '[redacted]' } }, stream);
+  return pino({ level, base: BASE, redact: { paths, censor: '[redacted]' } }, stream);
+}
+
+const BASE = { service: 'nomina' };
+const requestLoggers = new WeakMap<Logger, Logger>();
+
+/**
+ * The logger of the per-request line (request-context.ts): same stream, level and format as
+ * `logger`, without the redaction pass. That line's fields are fixed by the code — request id,
+ * method, route template, status, duration — and none of them is, or is named like, a sensitive
+ * field; redacting it cost ≈ 45 µs a line (pino 10's redaction walks every wildcard path), more
+ * than the rest of the line's logging together, on every request at the default level.
+ */
+export function requestLogger(logger: Logger): Logger {
+  let plain = requestLoggers.get(logger);
+  if (!plain) {
+    const stream = (logger as unknown as Record<symbol, pino.DestinationStream>)[pino.symbols.streamSym];
+    plain = pino({ level: logger.level, base: BASE }, stream);
+    requestLoggers.set(logger, plain);
+  }
+  return plain;
 }
 
 /** The PostgreSQL SQLSTATE of an error from pg or from a Prisma driver adapter. */

@@ -56,22 +56,34 @@ export function toAppError(error: unknown): AppError | null {
   return null;
 }
 
+/** A problem as it leaves: status, headers and the problem+json text. */
+export interface RenderedProblem { status: number; headers: Record<string, string>; body: string }
+
+/**
+ * What the error handler answers for `error`, logging what must be logged (an unexpected error, a
+ * database outage, a value the database refused); `route` is the route template, if one matched.
+ * Shared by the Express error handler and the direct route (direct-route.ts).
+ */
+export function renderProblem(logger: Logger, error: unknown, requestId: string, route: string | undefined): RenderedProblem {
+  let appError = toAppError(error);
+  if (!appError) {
+    logger.error({ error: loggableError(error), requestId, route }, 'unhandled error');
+    appError = new AppError('INTERNAL', 'an internal error occurred; quote the request id when reporting it');
+  } else if (appError.code === 'UNAVAILABLE' && !(error instanceof AppError)) {
+    logger.warn({ error: loggableError(error), requestId, route }, 'database unavailable: answered 503');
+  } else if (appError.code === 'UNPROCESSABLE' && !(error instanceof AppError)) {
+    // A schema let through what the database refused: worth fixing at the schema.
+    logger.warn({ error: loggableError(error), requestId, route }, 'database refused a value the schema admitted');
+  }
+  return { status: appError.status, headers: appError.options.headers ?? {}, body: JSON.stringify(problemBody(appError, requestId)) };
+}
+
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
-    const requestId = String(res.locals.requestId ?? '');
-    let appError = toAppError(error);
-    if (!appError) {
-      logger.error({ error: loggableError(error), requestId, route: req.route?.path }, 'unhandled error');
-      appError = new AppError('INTERNAL', 'an internal error occurred; quote the request id when reporting it');
-    } else if (appError.code === 'UNAVAILABLE' && !(error instanceof AppError)) {
-      logger.warn({ error: loggableError(error), requestId, route: req.route?.path }, 'database unavailable: answered 503');
-    } else if (appError.code === 'UNPROCESSABLE' && !(error instanceof AppError)) {
-      // A schema let through what the database refused: worth fixing at the schema.
-      logger.warn({ error: loggableError(error), requestId, route: req.route?.path }, 'database refused a value the schema admitted');
-    }
+    const problem = renderProblem(logger, error, String(res.locals.requestId ?? ''), req.route?.path);
     if (res.headersSent) return;
-    for (const [name, value] of Object.entries(appError.options.headers ?? {})) res.setHeader(name, value);
-    res.status(appError.status).type('application/problem+json').send(JSON.stringify(problemBody(appError, requestId)));
+    for (const [name, value] of Object.entries(problem.headers)) res.setHeader(name, value);
+    res.status(problem.status).type('application/problem+json').send(problem.body);
   };
 }
 

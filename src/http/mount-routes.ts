@@ -29,12 +29,12 @@ export function findNul(value: unknown, pointer = '', depth = 0): string | null 
   return null;
 }
 
-function refuseNul(value: unknown, root: '' | '/query' | '/params'): void {
+export function refuseNul(value: unknown, root: '' | '/query' | '/params'): void {
   const pointer = findNul(value, root);
   if (pointer) throw new AppError('VALIDATION_FAILED', `${pointer}: NUL characters are not allowed`, { errors: [{ pointer, detail: 'NUL characters are not allowed' }] });
 }
 
-function parse(schema: ZodType | undefined, value: unknown, root: '' | '/query' | '/params'): unknown {
+export function parse(schema: ZodType | undefined, value: unknown, root: '' | '/query' | '/params'): unknown {
   if (root !== '') refuseNul(value, root);
   if (!schema) return value;
   const result = schema.safeParse(value);
@@ -43,7 +43,7 @@ function parse(schema: ZodType | undefined, value: unknown, root: '' | '/query' 
 }
 
 /** The body as the client receives it (bigints as strings, no undefined), checked against the declared schema. */
-function checkResponse(route: RouteDefinition, status: number, body: unknown): void {
+export function checkResponse(route: RouteDefinition, status: number, body: unknown): void {
   const declared = route.response;
   if (!declared || declared.status !== status) return;
   const fail = (why: string) => {
@@ -63,46 +63,62 @@ function checkResponse(route: RouteDefinition, status: number, body: unknown): v
   }
 }
 
+/**
+ * The handler of one route: authenticate → parse the body → validate params, query, body →
+ * handler → JSON response. Errors are thrown (rejected) for the one error handler to render.
+ */
+export function routeHandler(services: Services, route: RouteDefinition): (req: Request, res: Response) => Promise<void> {
+  const bodyParser = jsonBody(route.bodyLimit ?? '64kb');
+  const needsBody = route.method !== 'get' && route.method !== 'delete';
+  return async (req: Request, res: Response) => {
+    // Authenticate before reading the body: an anonymous caller cannot make us parse 256 kB.
+    const principals = await authenticate(services, req, route.access);
+    if (needsBody) {
+      await new Promise<void>((resolve, reject) => bodyParser(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
+      if (route.body && req.body === undefined) {
+        // A chunked body has no Content-Length: it counts as a body too, or a text/plain one
+        // would be read as `{}` and the action run without the fields the caller sent.
+        const hasBody = req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
+        if (hasBody && !req.is('json')) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
+        req.body = {};
+      }
+      if (bodyMayHoldNul(req)) refuseNul(req.body, '');
+    }
+    const purposeHeader = req.headers['x-purpose'];
+    const purpose = typeof purposeHeader === 'string' && purposeHeader.trim() ? purposeHeader.trim().slice(0, 200) : null;
+    checkPurpose(principals.staff, purpose);
+    const ctx = {
+      req, res, services,
+      requestId: String(res.locals.requestId),
+      params: parse(route.params, req.params, '/params'),
+      query: parse(route.query, req.query, '/query'),
+      body: needsBody ? parse(route.body, req.body, '') : undefined,
+      staff: principals.staff,
+      subject: principals.subject,
+      purpose,
+    } as RouteContext;
+    const result = await route.handler(ctx);
+    if (res.headersSent) return;
+    for (const [name, value] of Object.entries(result?.headers ?? {})) res.setHeader(name, value);
+    const status = result?.status ?? 200;
+    if (services.config.checkResponses) checkResponse(route, status, result?.body);
+    if (result?.body === undefined) res.status(status).end();
+    else if (route.etag === false) sendJsonWithoutEtag(res, status, result.body);
+    else res.status(status).json(result.body);
+  };
+}
+
+/** res.json() without the ETag (Express hashes every body it sends; pointless on a no-store answer). */
+function sendJsonWithoutEtag(res: Response, status: number, body: unknown): void {
+  const text = JSON.stringify(body, res.app.get('json replacer') as (key: string, value: unknown) => unknown);
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.end(text);
+}
+
 export function mountRoutes(services: Services, routes: RouteDefinition[]): Router {
   const router = Router();
-  for (const route of routes) {
-    const bodyParser = jsonBody(route.bodyLimit ?? '64kb');
-    const needsBody = route.method !== 'get' && route.method !== 'delete';
-    router[route.method](route.path, async (req: Request, res: Response) => {
-      // Authenticate before reading the body: an anonymous caller cannot make us parse 256 kB.
-      const principals = await authenticate(services, req, route.access);
-      if (needsBody) {
-        await new Promise<void>((resolve, reject) => bodyParser(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
-        if (route.body && req.body === undefined) {
-          // A chunked body has no Content-Length: it counts as a body too, or a text/plain one
-          // would be read as `{}` and the action run without the fields the caller sent.
-          const hasBody = req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
-          if (hasBody && !req.is('json')) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
-          req.body = {};
-        }
-        if (bodyMayHoldNul(req)) refuseNul(req.body, '');
-      }
-      const purposeHeader = req.headers['x-purpose'];
-      const purpose = typeof purposeHeader === 'string' && purposeHeader.trim() ? purposeHeader.trim().slice(0, 200) : null;
-      checkPurpose(principals.staff, purpose);
-      const ctx = {
-        req, res, services,
-        requestId: String(res.locals.requestId),
-        params: parse(route.params, req.params, '/params'),
-        query: parse(route.query, req.query, '/query'),
-        body: needsBody ? parse(route.body, req.body, '') : undefined,
-        staff: principals.staff,
-        subject: principals.subject,
-        purpose,
-      } as RouteContext;
-      const result = await route.handler(ctx);
-      if (res.headersSent) return;
-      for (const [name, value] of Object.entries(result?.headers ?? {})) res.setHeader(name, value);
-      const status = result?.status ?? 200;
-      if (services.config.checkResponses) checkResponse(route, status, result?.body);
-      if (result?.body === undefined) res.status(status).end();
-      else res.status(status).json(result.body);
-    });
-  }
+  for (const route of routes) router[route.method](route.path, routeHandler(services, route));
   return router;
 }

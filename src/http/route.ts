@@ -96,6 +96,11 @@ export interface RouteDefinition<B extends z.ZodType = z.ZodType, Q extends z.Zo
   readsPersonalData?: boolean;
   /** The route is rate-limited: 429 with Retry-After and RateLimit headers is declared. */
   rateLimited?: boolean;
+  /**
+   * false: success bodies go out without an ETag. Express hashes every body it sends for one; on a
+   * POST answered with `Cache-Control: no-store` nothing can ever revalidate it.
+   */
+  etag?: false;
   /** Problem codes the route can answer beyond those implied by its access and inputs (e.g. CONFLICT). */
   problems?: readonly ProblemCode[];
   /** An example request body (checked against `body` by the OpenAPI test). */

@@ -12,7 +12,7 @@ export const validateRoutes = [
   defineRoute({
     method: 'post', path: '/v1/validate', tag: 'validation', access: publicAccess, body: ValidateBody,
     response: { status: 200, description: 'the verdict, a refusal included (Cache-Control: no-store)', schema: VerdictView, example: VERDICT_EXAMPLE },
-    example: VALIDATE_EXAMPLE, rateLimited: true,
+    example: VALIDATE_EXAMPLE, rateLimited: true, etag: false,
     // A real request is under 2 kB. The limit is set high enough that a broken client sending
     // thousands of MAC addresses gets a 400 pointing at the field (the contract: "oversized lists" are
     // malformed input), while a body beyond any such list is refused (413) before parsing.
