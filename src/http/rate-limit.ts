@@ -6,18 +6,25 @@
  * each limiter falls back to this instance's memory (rate-limiter-flexible's insurance limiter),
  * with a warning, a counter, and `/readyz` saying that limits are per instance until it is back.
  */
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type Redis from 'ioredis';
 import type { Logger } from '../logger';
 import type { Metrics } from './metrics';
 import { AppError } from './problem';
+import { WindowLimiter } from './window-limiter';
+
+/** What RateLimits uses of a limiter: rate-limiter-flexible's (Redis) or WindowLimiter (memory). */
+interface Limiter {
+  consume(key: string, points?: number): Promise<RateLimiterRes>;
+  delete(key: string): Promise<boolean>;
+}
 
 export interface LimitSpec { points: number; durationSeconds: number }
 
 export type RateLimitMode = 'memory' | 'shared' | 'per-instance fallback (redis unreachable)';
 
 export class RateLimits {
-  private readonly limiters = new Map<string, RateLimiterAbstract>();
+  private readonly limiters = new Map<string, Limiter>();
   private redisReachable = true;
 
   constructor(private readonly redis?: Redis, private readonly observe?: { logger: Logger; metrics: Metrics }) {
@@ -99,14 +106,14 @@ export class RateLimits {
     this.observe?.metrics.gauge('nomina_dependency_up', 'Whether an optional dependency answers (1) or not (0)', ['dependency']).set({ dependency: 'redis' }, 0);
   }
 
-  private limiter(name: string, spec: LimitSpec): RateLimiterAbstract {
+  private limiter(name: string, spec: LimitSpec): Limiter {
     const id = `${name}:${spec.points}:${spec.durationSeconds}`;
     let limiter = this.limiters.get(id);
     if (!limiter) {
       const options = { keyPrefix: `nomina:${name}`, points: spec.points, duration: spec.durationSeconds };
       limiter = this.redis
         ? new RateLimiterRedis({ ...options, storeClient: this.redis, insuranceLimiter: this.fallback(name, options) })
-        : new RateLimiterMemory(options);
+        : new WindowLimiter(options);
       this.limiters.set(id, limiter);
     }
     return limiter;
