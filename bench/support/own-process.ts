@@ -82,7 +82,9 @@ export function startService(config: Config, options: { logLevel: string; fraudS
     NOMINA_FRAUD_SIGNALS: options.fraudSignals, NOMINA_PRIVACY_CONFIG: privacyFile,
     MAIL_FROM: config.mailFrom, METRICS_TOKEN: 'bench-metrics-token-0123456789',
   };
-  return start(`service (LOG_LEVEL=${options.logLevel})`, ['--enable-source-maps', mainJs], env, '/readyz');
+  // BENCH_SERVICE_NODE_ARGS: extra Node flags for the service under test, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+  const extra = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  return start(`service (LOG_LEVEL=${options.logLevel})`, [...extra, '--enable-source-maps', mainJs], env, '/readyz');
 }
 
 /** The baseline (baseline-server.ts) in its own process, on the same database and key pepper. */

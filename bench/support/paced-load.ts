@@ -20,8 +20,10 @@ const job = JSON.parse(process.argv[2]) as Job;
 const { hostname, port } = new URL(job.url);
 const requests = readFileSync(job.requestsFile, 'utf8').trim().split('\n').map((line) => {
   const { body, ip } = JSON.parse(line) as { body: string; ip: string };
-  return Buffer.from(`POST ${job.path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nConnection: keep-alive\r\nContent-Type: application/json\r\n`
+  const bytes = Buffer.from(`POST ${job.path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nConnection: keep-alive\r\nContent-Type: application/json\r\n`
     + `X-Forwarded-For: ${ip}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  const marker = bytes.indexOf('"clientTime":"');
+  return { bytes, clientTimeAt: marker < 0 ? -1 : marker + '"clientTime":"'.length };
 });
 
 interface Connection { socket: net.Socket; busy: boolean; started: number; buffer: Buffer }
@@ -35,7 +37,10 @@ const idle: Connection[] = [];
 function send(connection: Connection, timedFrom: number): void {
   connection.busy = true;
   connection.started = timedFrom;
-  connection.socket.write(requests[sent++ % requests.length]);
+  const request = requests[sent++ % requests.length];
+  // The client's clock as it sends (load-generator.ts, withClientTimeNow: why).
+  if (request.clientTimeAt >= 0) request.bytes.write(new Date().toISOString(), request.clientTimeAt, 'latin1');
+  connection.socket.write(request.bytes);
 }
 
 /** Reads one response (status line, Content-Length, body) off the connection's buffer. */
