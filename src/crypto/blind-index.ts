@@ -3,7 +3,8 @@
  * lookups (search by e-mail, device matching by PC name or MAC) without decrypting anything,
  * and cannot be reversed or matched by anyone without the index key.
  */
-import { createHmac } from 'node:crypto';
+import { createHmac, type KeyObject } from 'node:crypto';
+import { hmacKey } from './hmac-key';
 
 export type IndexedKind = 'email' | 'nt_account' | 'pc_name' | 'mac' | 'name_token';
 
@@ -41,7 +42,11 @@ const NORMALISE: Record<IndexedKind, (value: string) => string> = {
 };
 
 export class BlindIndex {
-  constructor(private readonly key: Buffer) {}
+  private readonly key: KeyObject;
+
+  constructor(key: Buffer) {
+    this.key = hmacKey(key);
+  }
 
   of(kind: IndexedKind, value: string): string {
     return createHmac('sha256', this.key).update(`${kind}\0${NORMALISE[kind](value)}`).digest('base64url');

@@ -6,6 +6,7 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { generateKey, normaliseKey } from '../../client-sdk/src/key-format';
+import { hmacKey } from '../crypto/hmac-key';
 
 export interface KeyLookup {
   digest: string;
@@ -14,7 +15,7 @@ export interface KeyLookup {
 }
 
 export function keyDigest(pepper: Buffer, canonicalKey: string): string {
-  return createHmac('sha256', pepper).update(canonicalKey).digest('base64url');
+  return createHmac('sha256', hmacKey(pepper)).update(canonicalKey).digest('base64url');
 }
 
 /**

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
+import { hmacKey } from '../crypto/hmac-key';
 
 /**
  * A keyed hash of the client's network (/24 for IPv4, /48 for IPv6), never the address: enough to
@@ -7,7 +8,7 @@ import { isIPv4, isIPv6 } from 'node:net';
  */
 export function networkHash(indexKey: Buffer, address: string | undefined): string | null {
   const prefix = networkPrefix(address);
-  return prefix ? createHmac('sha256', indexKey).update(`network\0${prefix}`).digest('base64url') : null;
+  return prefix ? createHmac('sha256', hmacKey(indexKey)).update(`network\0${prefix}`).digest('base64url') : null;
 }
 
 export function networkPrefix(address: string | undefined): string | null {
