@@ -6,7 +6,7 @@
  * core, as in the measurement of issue 15; PostgreSQL is not pinned.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,10 +31,29 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/**
+ * The TCP port `pid` listens on, from /proc (its socket inodes matched against /proc/net/tcp);
+ * null until it listens. With PORT=0 the system picks a port nobody else holds: a port chosen
+ * here and passed on could be taken meanwhile by another process on this shared machine.
+ */
+function listeningPort(pid: number): number | null {
+  let inodes: Set<string>;
+  try {
+    inodes = new Set(readdirSync(`/proc/${pid}/fd`).map((fd) => { try { return /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1]; } catch { return undefined; } }).filter((i): i is string => Boolean(i)));
+  } catch {
+    return null;
+  }
+  for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f[3] === '0A' && inodes.has(f[9])) return parseInt(f[1].split(':')[1], 16); // 0A: LISTEN
+  }
+  return null;
+}
+
 /** Starts `node args` and waits until `ready` answers (the service logs nothing at warn on start). */
 async function start(name: string, args: string[], env: NodeJS.ProcessEnv, ready: string): Promise<ServerProcess> {
-  const port = await freePort();
-  env = { ...env, PORT: String(port) };
+  const withProc = existsSync('/proc/net/tcp');
+  env = { ...env, PORT: withProc ? '0' : String(await freePort()) };
   const [command, argv] = pinned(PINNING?.server, process.execPath, args);
   const child = spawn(command, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
@@ -44,11 +63,15 @@ async function start(name: string, args: string[], env: NodeJS.ProcessEnv, ready
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   let exitCode: number | null | undefined;
   void exited.then((code) => { exitCode = code; });
-  const url = `http://127.0.0.1:${port}`;
-  for (const until = Date.now() + 120_000; ;) {
+  let url = withProc ? '' : `http://127.0.0.1:${env.PORT}`;
+  for (const until = Date.now() + 180_000; ;) {
     if (exitCode !== undefined) throw new Error(`${name} exited with ${exitCode} before it was ready:\n${output.join('').slice(-3000)}`);
-    if (await fetch(url + ready).then((r) => r.ok, () => false)) break;
-    if (Date.now() > until) { await stopChild(child, exited); throw new Error(`${name} not ready in 120 s:\n${output.join('').slice(-3000)}`); }
+    if (!url) {
+      const port = listeningPort(child.pid!);
+      if (port) url = `http://127.0.0.1:${port}`;
+    }
+    if (url && await fetch(url + ready).then((r) => r.ok, () => false)) break;
+    if (Date.now() > until) { await stopChild(child, exited); throw new Error(`${name} not ready in 180 s (${url || 'not listening'}):\n${output.join('').slice(-3000)}`); }
     await new Promise((r) => setTimeout(r, 100));
   }
   return { name, url, pid: child.pid!, output, stop: () => stopChild(child, exited) };
