@@ -92,6 +92,7 @@ async function main(): Promise<void> {
   const url = bench.url;
   try {
     const client = new Client({ connectionString: url });
+    client.on('error', () => {}); // ended by the drop when the benchmark fails early
     await client.connect();
     // Fraud signals off for the in-process comparison; measured on vs off after it.
     const config = benchConfig({ databaseUrl: url, dataDir: scratch, fraudSignals: 'off' });
@@ -115,19 +116,23 @@ async function main(): Promise<void> {
     }).join('\n'));
 
     const pool = new Pool({ connectionString: url, max: POOL_SIZE });
+    pool.on('error', () => {}); // idle connections ended by the drop
     const setup: Setup = { url, config, services, pool, requestsFile, devices: devices.length, scratch };
     const summary: string[] = [];
-    if (PARTS.has('in-process')) summary.push(...await inProcess(setup));
+    // As users run it first, on a database only the seed has written: the in-process part's fraud
+    // rounds leave observations and alerts behind that make the services' fraud engines work more
+    // (measured: 506 instead of ≈ 360 µs of CPU per validation when run after it).
     if (PARTS.has('own-process')) summary.push(...await ownProcess(setup));
+    if (PARTS.has('in-process')) summary.push(...await inProcess(setup));
     console.log(`\n${summary.join('\n')}`);
 
     await pool.end();
     await services.close();
     await db.close();
   } catch (error) {
-    // Before the drop below ends the connections still open (whose errors would hide this one).
+    // Said before the drop below ends the connections still open.
     console.error('benchmark failed:', error);
-    process.exit(1);
+    process.exitCode = 1;
   } finally {
     await bench.drop();
     rmSync(scratch, { recursive: true, force: true });
@@ -283,7 +288,7 @@ async function ownProcess({ config, requestsFile, devices, scratch }: Setup): Pr
   }
 }
 
-main().then(() => process.exit(0), (error) => {
+main().then(() => process.exit(), (error) => {
   console.error('benchmark failed:', error);
   process.exit(1);
 });
