@@ -42,6 +42,7 @@ import { benchConfig, createBenchDatabase } from './support/bench-database';
 import { baselineApp } from './support/baseline-server';
 import { cpuSeconds, PINNING, pinned, startBaseline, startService, type ServerProcess } from './support/own-process';
 import { seed } from './support/seed';
+import { runStormScenario } from './support/storm-scenario';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
@@ -288,7 +289,8 @@ async function ownProcess({ config, requestsFile, devices, scratch }: Setup): Pr
   }
 }
 
-main().then(() => process.exit(), (error) => {
+// The fraud storm beside honest traffic, against the service in its own process (support/storm-scenario.ts).
+main().then(async () => { if (!process.exitCode) await runStormScenario(); }).then(() => process.exit(), (error) => {
   console.error('benchmark failed:', error);
   process.exit(1);
 });
