@@ -190,7 +190,7 @@ describe.each(DATABASES)('journeys on %s', (label, kind) => {
       }
       // Signals are evaluated after the answer: wait for the alert.
       let alerts: { id: string; signal: string; status: string }[] = [];
-      for (const until = Date.now() + 10_000; alerts.length === 0 && Date.now() < until; await new Promise((r) => setTimeout(r, 100))) {
+      for (const until = Date.now() + 20_000; alerts.length === 0 && Date.now() < until; await new Promise((r) => setTimeout(r, 100))) {
         alerts = expectStatus(await service.api.get('/v1/fraud/alerts').query({ licenceId: w.licenceId }).set(bearer(staff.support)), 200).body.items;
       }
       expect(alerts).toEqual([expect.objectContaining({ signal: 'device_fanout', status: 'open' })]);

@@ -39,6 +39,9 @@ export async function seedWorld(baseUrl: string): Promise<World> {
   // Three machines on a two-machine licence: the third is refused and the device fan-out signal opens an alert.
   const shared = await admin.call<{ id: string; key: string }>('POST', '/v1/licences', { policyId: policy.id, holderId: other.id });
   for (const [i, mac] of ['00:1A:2B:3C:4D:60', '00:1A:2B:3C:4D:61', '00:1A:2B:3C:4D:62'].entries()) await validate(shared.key, device(`PC-MAES-${i}`, mac, 'tmaes'));
+  // Fraud evaluation runs after the answer, at most once per licence per few seconds (src/fraud/fraud-runtime.ts):
+  // the dashboard is only worth opening once the alert is there.
+  await waitFor(async () => (await admin.call<{ items: unknown[] }>('GET', `/v1/fraud/alerts?licenceId=${shared.id}`)).items.length > 0, 'the device fan-out alert');
   // Usage from six holders: "export.pdf" used by all six is shown; "print", used by two, is suppressed (fewer than 5 users).
   for (let i = 0; i < 6; i++) {
     const user = await admin.call<{ id: string }>('POST', '/v1/contacts', { customerId: customer.id, firstName: `User${i}`, lastName: 'Telemetry', email: `user${i}@leuven.test`, roles: ['licence_holder'] });
@@ -56,4 +59,12 @@ export async function seedWorld(baseUrl: string): Promise<World> {
     categories: ['contact_data'], approxSubjects: 12, approxRecords: 12, measures: 'Passwords reset; police report filed.',
   });
   return { staff, supportLicence: { id: licence.id, key: licence.key, holderLastName: 'Van der Berg', pcName }, erasureRequestId: request.id, productCode };
+}
+
+async function waitFor(condition: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
+    if (await condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${what} did not appear within ${timeoutMs / 1000} s`);
 }

@@ -76,7 +76,8 @@ export async function seedHolder(service: RunningService): Promise<HolderWorld> 
   await expectStatus(call(service, 'GET', `/v1/licences/${licence.id}`, undefined, supportToken, { 'X-Purpose': 'ticket SUP-2211: licence moved to a new laptop' }), 200);
 
   let alertId: string | undefined;
-  for (let i = 0; i < 50 && !alertId; i += 1) {
+  // Fraud evaluation runs after the answer, at most once per licence per few seconds (src/fraud/fraud-runtime.ts).
+  for (let i = 0; i < 200 && !alertId; i += 1) {
     const alerts = await expectStatus(call(service, 'GET', `/v1/fraud/alerts?licenceId=${licence.id}`, undefined, token, { 'X-Purpose': 'seed check' }), 200);
     alertId = (alerts.items ?? alerts)[0]?.id;
     if (!alertId) await new Promise((r) => setTimeout(r, 100));
