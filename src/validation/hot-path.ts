@@ -17,6 +17,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Pool } from 'pg';
+import { StatementBatcher as Batcher } from '../db/statement-batcher';
 import type { Services } from '../services';
 import type { DeviceIdentity } from '../devices/device-identity';
 import { FACTS_BY_DIGESTS, factsByDigestsParams, loadFactsByDigest, toFacts, type FactsRow, type SqlRunner, type ValidationFacts } from './load-validation-facts';
@@ -52,44 +53,6 @@ touched AS (
 INSERT INTO validation_events ("licenceId", "deviceId", code, "appVersion", "osVersion", "networkHash", "clientTime", at)
 SELECT "licenceId", "deviceId", code, "appVersion", "osVersion", "networkHash", "clientTime", at
 FROM batch, (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit`;
-
-/**
- * Groups concurrent calls into one statement: a call is sent at once while fewer than
- * `maxInFlight` statements are running; otherwise it waits for the next statement, which takes
- * every call queued meanwhile (at most `maxBatch`). An idle service pays no delay; a busy one
- * pays one round trip, one statement and one plan for many requests. If a statement fails,
- * every call in its batch fails with it.
- */
-class Batcher<I, O> {
-  private queue: { input: I; resolve(output: O): void; reject(error: unknown): void }[] = [];
-  private inFlight = 0;
-
-  constructor(private readonly runBatch: (inputs: I[]) => Promise<O[]>, private readonly maxBatch: number, private readonly maxInFlight: number) {}
-
-  call(input: I): Promise<O> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ input, resolve, reject });
-      if (this.inFlight < this.maxInFlight) void this.flush();
-    });
-  }
-
-  private async flush(): Promise<void> {
-    this.inFlight += 1;
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.maxBatch);
-        try {
-          const outputs = await this.runBatch(batch.map((p) => p.input));
-          batch.forEach((p, i) => p.resolve(outputs[i]));
-        } catch (error) {
-          for (const p of batch) p.reject(error);
-        }
-      }
-    } finally {
-      this.inFlight -= 1;
-    }
-  }
-}
 
 function groupCommit(run: SqlRunner): Batcher<ValidationRecord, void> {
   return new Batcher(async (rows) => {
