@@ -3,8 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { SubjectKeyDestroyedError } from '../crypto/subject-keys';
 import type { Services } from '../services';
 import { webhookEventPerRowOf } from '../webhooks/emit-event';
-import { EVIDENCE_HEAD, EVIDENCE_TAIL, sealEvidence, sealEvidenceEntry, startEvidence } from './alert-evidence';
+import { sealEvidence, sealEvidenceEntry, startEvidence } from './alert-evidence';
 import { fraudMetrics } from './fraud-metrics';
+import { fraudStatements } from './fraud-statements';
 import type { Evidence, Severity, SignalName } from './fraud-signals';
 
 export interface SignalFiring {
@@ -66,27 +67,13 @@ export async function recordFraudSignal(services: Services, firing: SignalFiring
 /**
  * Appends this firing to the open alert of `openKey` in one statement: counts it, raises the
  * severity and the last-evidence time, and writes its sealed entry into its slot (the first
- * EVIDENCE_HEAD firings, then a ring of the latest EVIDENCE_TAIL). False when no alert is open.
+ * EVIDENCE_HEAD firings, then a ring of the latest EVIDENCE_TAIL; fraud-statements.ts). False
+ * when no alert is open.
  */
 async function appendEvidence(services: Services, openKey: string, firing: SignalFiring, now: Date): Promise<boolean> {
-  const entry = await sealEvidenceEntry(services, firing.holderId, firing.evidence, now);
-  // evidenceCount counts the opening too, so the new entry's 0-based index is the new count − 2.
-  const rows = await services.prisma.$queryRaw<{ alertId: string }[]>(Prisma.sql`
-    WITH alert AS (
-      UPDATE fraud_alerts
-         SET "evidenceCount" = "evidenceCount" + 1,
-             severity = GREATEST(severity, ${firing.severity}::"AlertSeverity"),
-             "lastEvidenceAt" = GREATEST("lastEvidenceAt", ${now}),
-             "updatedAt" = ${now}
-       WHERE "openKey" = ${openKey}
-       RETURNING id, "evidenceCount" - 2 AS idx
-    )
-    INSERT INTO fraud_alert_evidence ("alertId", slot, at, "entryEnc")
-    SELECT id, CASE WHEN idx < ${EVIDENCE_HEAD + EVIDENCE_TAIL} THEN idx ELSE ${EVIDENCE_HEAD} + (idx - ${EVIDENCE_HEAD}) % ${EVIDENCE_TAIL} END, ${now}, ${entry}
-      FROM alert
-    ON CONFLICT ("alertId", slot) DO UPDATE SET at = EXCLUDED.at, "entryEnc" = EXCLUDED."entryEnc"
-    RETURNING "alertId"`);
-  return rows.length === 1;
+  const entryEnc = await sealEvidenceEntry(services, firing.holderId, firing.evidence, now);
+  // Shares its statement with the appends of other alerts at the same moment (fraud-statements.ts).
+  return fraudStatements(services).appendEvidence({ openKey, severity: firing.severity, at: now, entryEnc });
 }
 
 /**

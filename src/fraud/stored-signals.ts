@@ -3,13 +3,16 @@
  * and MAC collision. Each reads at most one indexed query bounded to the licence (or, for MAC
  * collision, to the new MACs through device_macs.macIndex), and only when the validation brought
  * something new or stale; a licence validating from its usual machine and account reads nothing.
+ * The reads and the upsert of a first sighting share their statements with other licences
+ * evaluated at the same time (fraud-statements.ts).
  */
 import type { Services } from '../services';
 import type { ValidationObservation } from './evaluate-validation';
 import type { LicenceMemory } from './fraud-runtime';
 import { accountFanout, churn, deviceFanout, macCollision, type MacSighting, type SignalName, type SignalVerdict } from './fraud-signals';
 import { machineAliases, resolveMachine } from './machine-identity';
-import { activationsSince, knownAliases, seenSince, touchObservations, type ObservationWrite } from './observation-store';
+import { fraudStatements } from './fraud-statements';
+import { activationsSince, type ObservationWrite } from './observation-store';
 import type { Thresholds } from './thresholds';
 
 type Verdicts = [SignalName, SignalVerdict][];
@@ -21,14 +24,14 @@ function isFresh(memory: LicenceMemory, key: string, now: Date, freshMs: number)
 
 export async function evaluateStoredSignals(services: Services, o: ValidationObservation, memory: LicenceMemory, t: Thresholds, freshMs: number): Promise<Verdicts> {
   const verdicts: Verdicts = [];
-  const db = services.prisma;
+  const db = fraudStatements(services);
   const licenceId = o.licence.id;
   const writes: ObservationWrite[] = [];
   let newMacs = false;
 
   const aliases = machineAliases({ deviceId: o.device?.id ?? null, pcNameIndex: o.pcNameIndex, macIndexes: o.macIndexes });
   if (aliases.some((a) => !isFresh(memory, `alias:${a}`, o.at, freshMs))) {
-    const known = await knownAliases(db, licenceId, aliases);
+    const known = await db.knownAliases(licenceId, aliases);
     const machine = resolveMachine(aliases, known);
     if (machine) {
       writes.push({ kind: 'machine', valueIndex: machine.machineKey }, ...aliases.map((alias) => ({ kind: 'machine_alias' as const, valueIndex: alias, ref: machine.machineKey })));
@@ -40,12 +43,12 @@ export async function evaluateStoredSignals(services: Services, o: ValidationObs
   if (o.device?.new) writes.push({ kind: 'activation', valueIndex: o.at.toISOString().slice(0, 10) });
   if (writes.length === 0) return verdicts;
 
-  await touchObservations(db, licenceId, writes, o.at);
+  await db.touchObservations(licenceId, writes, o.at);
   for (const w of writes) if (w.kind === 'machine_alias') memory.persisted.set(`alias:${w.valueIndex}`, o.at.getTime());
   if (account) memory.persisted.set(`account:${account}`, o.at.getTime());
 
   if (writes.some((w) => w.kind === 'machine' || w.kind === 'account')) {
-    const seen = await seenSince(db, licenceId, new Date(o.at.getTime() - t.windowMs));
+    const seen = await db.seenSince(licenceId, new Date(o.at.getTime() - t.windowMs));
     if (writes.some((w) => w.kind === 'machine')) verdicts.push(['device_fanout', deviceFanout(seen.machines, t, o.at)]);
     if (account) verdicts.push(['account_fanout', accountFanout(seen.accounts, t, o.at)]);
   }

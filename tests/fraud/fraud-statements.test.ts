@@ -1,0 +1,137 @@
+/**
+ * Fraud evaluation's per-licence statements grouped across licences (src/fraud/fraud-statements.ts),
+ * on both databases: evaluations running at once share one statement of each kind, each gets its
+ * own answer, writes of the same row never share a statement (both are counted), and appends to
+ * several alerts at once count and keep every firing's sealed entry in its own slot.
+ */
+import { readAlertEvidence, EVIDENCE_ENTRIES } from '../../src/fraud/alert-evidence';
+import { fraudStatements } from '../../src/fraud/fraud-statements';
+import type { Evidence } from '../../src/fraud/fraud-signals';
+import { recordFraudSignal } from '../../src/fraud/record-fraud-signal';
+import { createLogger } from '../../src/logger';
+import { buildServices, type Services } from '../../src/services';
+import { openMigratedDatabase } from '../../src/startup';
+import { buildLicence } from '../support/factories';
+import { createHarness, type Harness } from '../support/harness';
+import { testConfig } from '../support/test-config';
+
+interface World { services: Services; close(): Promise<void> }
+
+async function postgres(): Promise<World> {
+  const h: Harness = await createHarness();
+  return { services: h.services, close: () => h.close() };
+}
+
+async function embedded(): Promise<World> {
+  const config = testConfig({ dataDir: 'memory://' });
+  const db = await openMigratedDatabase(config, createLogger('silent'));
+  const services = buildServices(config, db, createLogger('silent'));
+  return { services, close: async () => { await services.close(); await db.close(); } };
+}
+
+const evidence = (network: string, at: Date): Evidence => ({
+  summary: { networks: 2 },
+  items: [{ key: `network:${network}`, kind: 'network', firstAt: at.toISOString(), lastAt: at.toISOString(), count: 1, detail: { networkHash: network } }],
+});
+
+describe.each([['PostgreSQL', postgres], ['the embedded database', embedded]] as const)('fraud statements on %s', (_name, open) => {
+  let w: World;
+  beforeAll(async () => { w = await open(); }, 60_000);
+  afterAll(() => w.close());
+
+  /** Counts the raw statements fraud sends while `work` runs (spied, not replaced). */
+  async function statementsDuring(work: () => Promise<unknown>): Promise<number> {
+    const spy = jest.spyOn(w.services.prisma, '$queryRawUnsafe');
+    try {
+      await work();
+      return spy.mock.calls.length;
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  it('records the first sightings of several licences at once in one statement of each kind, each licence reading its own', async () => {
+    const licences = await Promise.all(Array.from({ length: 5 }, () => buildLicence({ services: w.services } as Harness)));
+    const db = fraudStatements(w.services);
+    const now = new Date();
+    const since = new Date(now.getTime() - 60_000);
+    // A first call keeps the statement busy, so the other four wait for it and go together.
+    let statements = await statementsDuring(() => Promise.all(licences.map((l, i) => db.touchObservations(l.licence.id, [
+      { kind: 'machine', valueIndex: `machine-${i}` },
+      { kind: 'machine_alias', valueIndex: `pc:pc-${i}`, ref: `machine-${i}` },
+      { kind: 'account', valueIndex: `account-${i}` },
+    ], now))));
+    expect(statements).toBeLessThanOrEqual(2);
+
+    let seen: Awaited<ReturnType<typeof db.seenSince>>[] = [];
+    statements = await statementsDuring(async () => { seen = await Promise.all(licences.map((l) => db.seenSince(l.licence.id, since))); });
+    expect(statements).toBeLessThanOrEqual(2);
+    seen.forEach((s, i) => {
+      expect(s.machines.map((m) => m.key)).toEqual([`machine-${i}`]);
+      expect(s.accounts.map((a) => a.key)).toEqual([`account-${i}`]);
+      expect(s.machines[0].firstAt.getTime()).toBe(now.getTime());
+      expect(s.machines[0].count).toBe(1);
+    });
+
+    const known = await Promise.all(licences.map((l, i) => db.knownAliases(l.licence.id, [`pc:pc-${i}`, `pc:pc-${(i + 1) % 5}`, 'mac:unknown'])));
+    known.forEach((k, i) => expect(k).toEqual([{ alias: `pc:pc-${i}`, machineKey: `machine-${i}`, lastAt: now }]));
+    expect(await db.knownAliases(licences[0].licence.id, [])).toEqual([]);
+  });
+
+  it('never writes one row twice in one statement: sightings of one licence at once are each counted, lastAt only moves forward', async () => {
+    const { licence } = await buildLicence({ services: w.services } as Harness);
+    const db = fraudStatements(w.services);
+    const earlier = new Date(Date.now() - 30_000);
+    const later = new Date();
+    await Promise.all([
+      db.touchObservations(licence.id, [{ kind: 'machine', valueIndex: 'm' }], later),
+      db.touchObservations(licence.id, [{ kind: 'machine', valueIndex: 'm' }, { kind: 'machine', valueIndex: 'm' }], earlier),
+      db.touchObservations(licence.id, [{ kind: 'machine', valueIndex: 'm' }], earlier),
+    ]);
+    const row = await w.services.prisma.fraudObservation.findFirstOrThrow({ where: { licenceId: licence.id, kind: 'machine', valueIndex: 'm' } });
+    expect(row.count).toBe(3);
+    expect(row.lastAt).toEqual(later);
+    expect(row.firstAt).toEqual(later);
+  });
+
+  it('appends firings to several open alerts at once: every firing counted, each entry sealed in its own slot and readable', async () => {
+    const licences = await Promise.all(Array.from({ length: 3 }, () => buildLicence({ services: w.services } as Harness)));
+    const opened = new Date(Date.now() - 60_000);
+    const firing = (l: (typeof licences)[number], network: string, at: Date) => recordFraudSignal(w.services, {
+      licenceId: l.licence.id, customerId: l.licence.customerId, holderId: l.holderId, signal: 'overlap', severity: 'medium', evidence: evidence(network, at), coolDownMs: 60_000,
+    }, at, true);
+    expect(await Promise.all(licences.map((l) => firing(l, 'n0', opened)))).toEqual(['opened', 'opened', 'opened']);
+
+    const at = new Date();
+    // Three firings per alert at once, nine in all: the same alert's firings take turns.
+    const outcomes = await Promise.all(licences.flatMap((l) => ['n1', 'n2', 'n3'].map((n) => firing(l, n, at))));
+    expect(outcomes.every((o) => o === 'updated')).toBe(true);
+
+    for (const l of licences) {
+      const alert = await w.services.prisma.fraudAlert.findFirstOrThrow({ where: { licenceId: l.licence.id }, include: { evidence: EVIDENCE_ENTRIES } });
+      expect(alert.evidenceCount).toBe(4);
+      expect(alert.lastEvidenceAt).toEqual(at);
+      const slots = await w.services.prisma.fraudAlertEvidence.findMany({ where: { alertId: alert.id }, select: { slot: true }, orderBy: { slot: 'asc' } });
+      expect(slots.map((s) => s.slot)).toEqual([0, 1, 2]);
+      const read = await readAlertEvidence(w.services, l.holderId, alert);
+      expect(read?.occurrences).toBe(4);
+      expect(read?.items.map((i) => i.key).sort()).toEqual(['network:n0', 'network:n1', 'network:n2', 'network:n3']);
+    }
+  });
+
+  it('answers that no alert is open for a key without one, beside appends that find theirs', async () => {
+    const l = await buildLicence({ services: w.services } as Harness);
+    const now = new Date();
+    const base = { licenceId: l.licence.id, customerId: l.licence.customerId, holderId: l.holderId, severity: 'low' as const, evidence: evidence('x', now), coolDownMs: 60_000 };
+    await recordFraudSignal(w.services, { ...base, signal: 'clock_drift' }, now, false);
+    const db = fraudStatements(w.services);
+    const [found, missing] = await Promise.all([
+      db.appendEvidence({ openKey: `${l.licence.id}:clock_drift`, severity: 'high', at: now, entryEnc: 'sealed-elsewhere' }),
+      db.appendEvidence({ openKey: `${l.licence.id}:overlap`, severity: 'high', at: now, entryEnc: 'sealed-elsewhere' }),
+    ]);
+    expect([found, missing]).toEqual([true, false]);
+    const alert = await w.services.prisma.fraudAlert.findFirstOrThrow({ where: { licenceId: l.licence.id } });
+    expect(alert.severity).toBe('high');
+    expect(await w.services.prisma.fraudAlert.count({ where: { licenceId: l.licence.id, signal: 'overlap' } })).toBe(0);
+  });
+});
