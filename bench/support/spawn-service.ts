@@ -10,6 +10,8 @@ import path from 'node:path';
 import type { Secrets } from '../../src/crypto/secrets';
 
 export const MAIN_JS = path.resolve(__dirname, '../../src/main.js');
+/** The service's entry point: this build's, or BENCH_SERVICE_MAIN's. */
+export const serviceMainJs = () => path.resolve(process.env.BENCH_SERVICE_MAIN ?? MAIN_JS);
 
 export interface SpawnedService {
   url: string;
@@ -63,7 +65,8 @@ export async function spawnService(options: { databaseUrl: string; dataDir: stri
   };
   // BENCH_SERVICE_NODE_ARGS: extra Node flags for the service (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
   const extra = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...extra, '--enable-source-maps', MAIN_JS], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_SERVICE_MAIN: another build's main.js (e.g. main's, built into dist-base/), to compare builds in one session, interleaved.
+  const child = spawn(process.execPath, [...extra, '--enable-source-maps', serviceMainJs()], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   child.stdout?.on('data', (c: Buffer) => output.push(String(c)));
   child.stderr?.on('data', (c: Buffer) => output.push(String(c)));

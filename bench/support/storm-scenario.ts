@@ -27,7 +27,7 @@ import { createLogger } from '../../src/logger';
 import { buildServices } from '../../src/services';
 import { benchConfig, createBenchDatabase, onServer } from './bench-database';
 import { seed, type SeededDevice } from './seed';
-import { spawnService, type SpawnedService } from './spawn-service';
+import { serviceMainJs, spawnService, type SpawnedService } from './spawn-service';
 
 export interface StormOptions {
   seconds?: number;
@@ -64,11 +64,14 @@ export interface StormResult {
 const IDLE_SHARE = 0.1;
 const IDLE_WINDOW_MS = 500;
 
-async function load(url: string, requestsFile: string, seconds: number, connections: number, service?: SpawnedService): Promise<LoadResult> {
+async function load(url: string, requestsFile: string, seconds: number, connections: number, service?: SpawnedService, label = ''): Promise<LoadResult> {
   const job = { url, path: '/v1/validate', requestsFile, seconds, connections };
   const cpuBefore = service?.cpuSeconds() ?? 0;
   const started = Date.now();
+  const from = process.hrtime.bigint() / 1000n;
   const { stdout } = await promisify(execFile)(process.execPath, [path.join(__dirname, 'load-generator.js'), JSON.stringify(job)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  // The run's span on the monotonic clock (µs), which --cpu-prof's sample times share (profile-summary.ts).
+  if (service && process.env.BENCH_SERVICE_NODE_ARGS) console.log(`profile window ${label} ${service.pid} ${from} ${process.hrtime.bigint() / 1000n}`);
   const cpuShare = service ? (service.cpuSeconds() - cpuBefore) / ((Date.now() - started) / 1000) : 0;
   return { ...(JSON.parse(stdout) as LoadResult), cpuShare };
 }
@@ -176,7 +179,7 @@ export async function runStormScenario(options: StormOptions = {}): Promise<Stor
       // BENCH_STORM_FRAUD=off: the same traffic with fraud signals off — what the storm costs validation alone (diagnosis).
       env: { NOMINA_BOOTSTRAP_ADMIN_EMAIL: admin.email, NOMINA_BOOTSTRAP_ADMIN_PASSWORD: admin.password, NOMINA_FRAUD_SIGNALS: process.env.BENCH_STORM_FRAUD === 'off' ? 'off' : 'on' },
     });
-    log(`fraud storm: ${stormCount} licences, each PC from a new address on every request (4 networks each), vs ${honestCount} honest licences; service pid ${service.pid} (dist/src/main.js, NODE_ENV=production, LOG_LEVEL=warn); load: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    log(`fraud storm: ${stormCount} licences, each PC from a new address on every request (4 networks each), vs ${honestCount} honest licences; service pid ${service.pid} (${path.relative(process.cwd(), serviceMainJs())}, NODE_ENV=production, LOG_LEVEL=warn); load: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 
     // Warm-up (JIT, pools) that also lets fraud detection see every honest licence once, as a
     // running service has: honest traffic is measured in its steady state, the storm cold.
@@ -188,9 +191,9 @@ export async function runStormScenario(options: StormOptions = {}): Promise<Stor
     const idleAfterStormMs: (number | null)[] = [];
     const backlogAtStormEnd: string[] = [];
     for (let i = 0; i < rounds; i++) {
-      honestRuns.push(await load(service.url, honestFile, seconds, connections, service));
+      honestRuns.push(await load(service.url, honestFile, seconds, connections, service, `honest-${i + 1}`));
       idleAfterHonestMs.push(await idleAfter(service));
-      stormRuns.push(await load(service.url, stormFile, seconds, connections, service));
+      stormRuns.push(await load(service.url, stormFile, seconds, connections, service, `storm-${i + 1}`));
       const at = await scrape(service.url);
       backlogAtStormEnd.push(`${at.nomina_fraud_evaluation_backlog ?? '?'} licences, oldest ${(at.nomina_fraud_evaluation_backlog_oldest_seconds ?? 0).toFixed(1)} s`);
       idleAfterStormMs.push(await idleAfter(service));
