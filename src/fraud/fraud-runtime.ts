@@ -4,7 +4,8 @@
  * - an evaluation queue bounded by construction (EvaluationQueue below): observations of one
  *   licence waiting together are coalesced into one evaluation, a licence is evaluated at most
  *   once per EVALUATION_INTERVAL_MS (5 s), at most EVALUATION_CONCURRENCY evaluations run at a time
- *   (so fraud never holds more than that many database connections), and when more licences
+ *   (their statements grouped, fraud-statements.ts, so fraud never holds more than 8 database
+ *   connections), and when more licences
  *   wait than MAX_WAITING_LICENCES the newcomer is shed — counted and logged, never queued
  *   without limit. A storm therefore costs at most one evaluation per licence per interval, and
  *   the backlog is gone moments after the load stops;
@@ -22,12 +23,13 @@ const MAX_LICENCES = 20_000;
 /** a licence is evaluated at most once per this interval; what arrives meanwhile waits and is coalesced */
 export const EVALUATION_INTERVAL_MS = 5_000;
 /**
- * evaluations running at once, each holding at most one connection of the service's pool (10) at
- * a time — validation has a pool of its own: enough to overlap the round trips of first sightings
- * (after a restart every licence is one, three queries each), and to leave the pool's last two to
- * the other routes
+ * evaluations running at once. Their statements are grouped across licences (fraud-statements.ts:
+ * one of each kind in flight, the ungrouped ones through a gate of four), so fraud holds at most
+ * 8 connections of the service's pool (10) however many run — validation has a pool of its own.
+ * Many at once is what makes the groups large: a storm's first run (every licence a first
+ * sighting, three statements each, and an alert to open) goes through in few statements.
  */
-export const EVALUATION_CONCURRENCY = 8;
+export const EVALUATION_CONCURRENCY = 32;
 /** licences waiting for evaluation beyond which a new one is shed */
 export const MAX_WAITING_LICENCES = 5_000;
 /** observations kept per waiting licence (the latest); older ones are counted as coalesced away */

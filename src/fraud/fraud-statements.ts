@@ -10,7 +10,10 @@
  * statement never holds two writes of the same row; the batchers keep it so regardless.
  *
  * One statement of each kind in flight: fraud is background work, so fewer, larger statements
- * (less CPU for both processes) are worth a little latency.
+ * (less CPU for both processes) are worth a little latency. The rarer statements that are not
+ * grouped (opening an alert, MAC collision, churn) pass a gate of UNGROUPED_IN_FLIGHT: so fraud
+ * holds at most 4 + 4 = 8 connections of the service's pool (10) however many evaluations run at
+ * once (fraud-runtime.ts), and the pool's last two stay with the other routes.
  */
 import { StatementBatcher } from '../db/statement-batcher';
 import type { Services } from '../services';
@@ -24,6 +27,7 @@ export interface EvidenceAppend { openKey: string; severity: Severity; at: Date;
 
 const MAX_BATCH = 100;
 const IN_FLIGHT = 1;
+export const UNGROUPED_IN_FLIGHT = 4;
 // Arrays of enum values are sent as text[] and cast in the statement: the embedded database's
 // driver cannot serialise a parameter typed as an array of an enum.
 
@@ -81,6 +85,26 @@ export interface FraudStatements {
   seenSince(licenceId: string, since: Date): Promise<Seen>;
   /** false when no alert is open under the key */
   appendEvidence(append: EvidenceAppend): Promise<boolean>;
+  /** runs a statement that is not grouped once fewer than UNGROUPED_IN_FLIGHT of them run */
+  ungrouped<T>(statement: () => Promise<T>): Promise<T>;
+}
+
+/** At most `limit` statements at once; the others wait their turn, first come first served. */
+function gate(limit: number) {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(statement: () => Promise<T>): Promise<T> => {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running += 1;
+    try {
+      return await statement();
+    } finally {
+      // The turn passes on directly: `running` stays counted for the next one.
+      const next = waiting.shift();
+      if (next) next();
+      else running -= 1;
+    }
+  };
 }
 
 const iso = (d: Date) => d.toISOString();
@@ -133,6 +157,7 @@ function build(services: Services): FraudStatements {
     touchObservations: (licenceId, writes, now) => (writes.length === 0 ? Promise.resolve() : touches.call({ licenceId, writes, now })),
     seenSince: (licenceId, since) => seen.call({ licenceId, since }),
     appendEvidence: (append) => appends.call(append),
+    ungrouped: gate(UNGROUPED_IN_FLIGHT),
   };
 }
 

@@ -87,7 +87,7 @@ async function openAlert(services: Services, openKey: string, firing: SignalFiri
   const sealed = await sealEvidence(services, holderId, startEvidence(firing.evidence, now));
   const alertId = randomUUID();
   const event = webhookEventPerRowOf('opened', 'fraud.alert.opened', { alertId, licenceId, customerId, signal, severity, status: 'open' }, now);
-  const [row] = await services.prisma.$queryRaw<{ objected: boolean; coolingDown: boolean; opened: number }[]>(Prisma.sql`
+  const [row] = await fraudStatements(services).ungrouped(() => services.prisma.$queryRaw<{ objected: boolean; coolingDown: boolean; opened: number }[]>(Prisma.sql`
     WITH pre AS (
       SELECT (c."profilingObjectedAt" IS NOT NULL OR c."restrictedAt" IS NOT NULL) AS objected,
              EXISTS (SELECT 1 FROM fraud_alerts a
@@ -101,7 +101,7 @@ async function openAlert(services: Services, openKey: string, firing: SignalFiri
       ON CONFLICT DO NOTHING
       RETURNING id
     ), event AS (${event})
-    SELECT pre.objected, pre."coolingDown", (SELECT count(*) FROM opened)::int AS opened FROM pre`);
+    SELECT pre.objected, pre."coolingDown", (SELECT count(*) FROM opened)::int AS opened FROM pre`));
   if (!row) return 'erased';
   if (row.objected) return 'objected';
   if (row.coolingDown) return 'cooling_down';

@@ -59,22 +59,23 @@ export async function evaluateStoredSignals(services: Services, o: ValidationObs
 
 async function churnOf(services: Services, o: ValidationObservation, t: Thresholds): Promise<SignalVerdict> {
   const since = new Date(o.at.getTime() - t.churnWindowMs);
+  const { ungrouped } = fraudStatements(services);
   const [activationsByDay, released] = await Promise.all([
-    activationsSince(services.prisma, o.licence.id, since.toISOString().slice(0, 10)),
+    ungrouped(() => activationsSince(services.prisma, o.licence.id, since.toISOString().slice(0, 10))),
     // Releases are the devices domain's record (a released row stays; re-activation is a new row),
     // read through its (licenceId, releasedAt) index.
-    services.prisma.device.findMany({ where: { licenceId: o.licence.id, releasedAt: { gte: since } }, select: { releasedAt: true }, take: 500 }),
+    ungrouped(() => services.prisma.device.findMany({ where: { licenceId: o.licence.id, releasedAt: { gte: since } }, select: { releasedAt: true }, take: 500 })),
   ]);
   return churn({ activationsByDay, releases: released.map((d) => d.releasedAt!) }, t, o.at);
 }
 
 /** One indexed query on device_macs.macIndex: the same MACs on other licences, with their PC names. */
 async function macCollisionOf(services: Services, o: ValidationObservation): Promise<SignalVerdict> {
-  const rows = await services.prisma.deviceMac.findMany({
+  const rows = await fraudStatements(services).ungrouped(() => services.prisma.deviceMac.findMany({
     where: { macIndex: { in: o.macIndexes }, licenceId: { not: o.licence.id } },
     select: { macIndex: true, licenceId: true, lastSeenAt: true, device: { select: { id: true, pcNameIndex: true, licence: { select: { customerId: true } } } } },
     take: 50,
-  });
+  }));
   const sightings: MacSighting[] = rows.map((r) => ({
     macIndex: r.macIndex, otherLicenceId: r.licenceId, otherDeviceId: r.device.id, otherPcNameIndex: r.device.pcNameIndex,
     sameCustomer: r.device.licence.customerId === o.licence.customerId, lastSeenAt: r.lastSeenAt,

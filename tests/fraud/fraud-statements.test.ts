@@ -5,7 +5,7 @@
  * several alerts at once count and keep every firing's sealed entry in its own slot.
  */
 import { readAlertEvidence, EVIDENCE_ENTRIES } from '../../src/fraud/alert-evidence';
-import { fraudStatements } from '../../src/fraud/fraud-statements';
+import { fraudStatements, UNGROUPED_IN_FLIGHT } from '../../src/fraud/fraud-statements';
 import type { Evidence } from '../../src/fraud/fraud-signals';
 import { recordFraudSignal } from '../../src/fraud/record-fraud-signal';
 import { createLogger } from '../../src/logger';
@@ -133,5 +133,24 @@ describe.each([['PostgreSQL', postgres], ['the embedded database', embedded]] as
     const alert = await w.services.prisma.fraudAlert.findFirstOrThrow({ where: { licenceId: l.licence.id } });
     expect(alert.severity).toBe('high');
     expect(await w.services.prisma.fraudAlert.count({ where: { licenceId: l.licence.id, signal: 'overlap' } })).toBe(0);
+  });
+
+  it('lets at most four ungrouped statements run at once, the others in turn, each with its own answer or error', async () => {
+    const { ungrouped } = fraudStatements(w.services);
+    let running = 0;
+    let most = 0;
+    const statement = (n: number) => ungrouped(async () => {
+      running += 1;
+      most = Math.max(most, running);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      running -= 1;
+      if (n === 3) throw new Error('statement 3 failed');
+      return n;
+    });
+    const outcomes = await Promise.allSettled(Array.from({ length: 12 }, (_, n) => statement(n)));
+    expect(UNGROUPED_IN_FLIGHT).toBe(4);
+    expect(most).toBe(4);
+    expect(outcomes.map((o) => (o.status === 'fulfilled' ? o.value : (o.reason as Error).message))).toEqual([0, 1, 2, 'statement 3 failed', 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(await ungrouped(async () => 'free again')).toBe('free again');
   });
 });
