@@ -203,7 +203,7 @@ export async function runStormScenario(options: StormOptions = {}): Promise<Stor
     const metrics = await scrape(service.url);
     const logText = service.output.join('');
     const failedLines = logText.split('\n').filter((l) => l.includes('fraud evaluation failed'));
-    const failureCodes = [...new Set(failedLines.map((l) => /"code":"([^"]+)"/.exec(l)?.[1] ?? /"err":"([^"]+)"/.exec(l)?.[1] ?? '?'))];
+    const failureCodes = [...new Set(failedLines.map((l) => /"errorCode":"([^"]+)"/.exec(l)?.[1] ?? /"err":"([^"]+)"/.exec(l)?.[1] ?? '?'))];
 
     const pepper = config.secrets.keyPepper;
     const digests = (ds: SeededDevice[]) => [...new Set(ds.map((d) => keyDigest(pepper, d.key)))];

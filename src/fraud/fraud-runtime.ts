@@ -15,6 +15,7 @@
  *
  * Several instances each keep their own memory; the database stays the source of truth.
  */
+import { sqlStateOf } from '../logger';
 import type { Services } from '../services';
 import { fraudMetrics } from './fraud-metrics';
 import type { NetworkSighting } from './fraud-signals';
@@ -239,11 +240,16 @@ export class FraudRuntime {
 
 const runtimes = new WeakMap<Services, FraudRuntime>();
 
-/** The error's name and, for Prisma and PostgreSQL errors, its code — never its message (it may quote values). */
-export function errorCodeOf(error: unknown): { err: string; code?: string } {
+/**
+ * The error's name, its code (Prisma's P…, pg's) and, for database errors, the SQLSTATE — never
+ * its message (it may quote values). `errorCode`, not `code`: the logger redacts every field
+ * named `code` (verification codes), which hid these codes as "[redacted]".
+ */
+export function errorCodeOf(error: unknown): { err: string; errorCode?: string; sqlState?: string } {
   const e = error as { name?: unknown; code?: unknown; cause?: { code?: unknown } } | null;
-  const code = typeof e?.code === 'string' ? e.code : typeof e?.cause?.code === 'string' ? e.cause.code : undefined;
-  return { err: error instanceof Error ? error.name : 'unknown', ...(code ? { code } : {}) };
+  const errorCode = typeof e?.code === 'string' ? e.code : typeof e?.cause?.code === 'string' ? e.cause.code : undefined;
+  const sqlState = sqlStateOf(error);
+  return { err: error instanceof Error ? error.name : 'unknown', ...(errorCode ? { errorCode } : {}), ...(sqlState ? { sqlState } : {}) };
 }
 
 function createRuntime(services: Services, overrides: Partial<QueueOptions> = {}): FraudRuntime {

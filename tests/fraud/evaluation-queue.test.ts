@@ -3,7 +3,9 @@
  * licence is coalesced and rate-limited, concurrency is capped, and beyond its bound a newcomer
  * is shed — counted in a metric and logged without personal data.
  */
-import { configureFraudRuntime, drainFraudEvaluations, EvaluationQueue, type QueueEvents } from '../../src/fraud/fraud-runtime';
+import { Writable } from 'node:stream';
+import { configureFraudRuntime, drainFraudEvaluations, errorCodeOf, EvaluationQueue, type QueueEvents } from '../../src/fraud/fraud-runtime';
+import { createLogger } from '../../src/logger';
 import { buildLicence } from '../support/factories';
 import { createHarness, type Harness } from '../support/harness';
 import { aDevice, validate, validateBody } from '../validation/validate-helpers';
@@ -134,5 +136,19 @@ describe('shedding in the service', () => {
     expect(lines[0]).not.toContain(built.licence.id);
     expect(lines[0]).not.toContain(built.key);
     expect(lines[0]).not.toContain('PC-SHED');
+  });
+});
+
+describe('the log line of a failed evaluation', () => {
+  it('keeps the error name, Prisma code and SQLSTATE readable (the logger redacts fields named `code`), never its message', () => {
+    const lines: string[] = [];
+    const logger = createLogger('info', new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } }));
+    const error = Object.assign(new Error('Raw query failed: invalid input "jan.jansen@example.com"'), {
+      name: 'PrismaClientKnownRequestError', code: 'P2010', meta: { driverAdapterError: { cause: { originalCode: '22P02' } } },
+    });
+    logger.warn({ ...errorCodeOf(error), licenceId: 'l-1' }, 'fraud evaluation failed');
+    expect(JSON.parse(lines[0])).toMatchObject({ err: 'PrismaClientKnownRequestError', errorCode: 'P2010', sqlState: '22P02', licenceId: 'l-1' });
+    expect(lines[0]).not.toContain('[redacted]');
+    expect(lines[0]).not.toContain('jansen');
   });
 });
