@@ -1,33 +1,43 @@
 /**
  * The statements of fraud evaluation that run once per licence and firing — a licence's first
  * sighting (its known aliases, the upsert of its sightings, the machines and accounts it was
- * seen with) and the append of a firing's evidence — grouped across licences: evaluations
+ * seen with), the opening of an alert and the append of a firing's evidence — grouped across licences: evaluations
  * running at once (up to EVALUATION_CONCURRENCY) share one statement of each kind instead of a
  * round trip each (StatementBatcher, as validation's hot path groups its own). A storm's first
  * run, where every storm licence is new, costs a few statements per batch of licences rather than
- * three per licence. Each call still sees what its own evaluation wrote before (it awaits its
+ * three per licence and an opening each. Each call still sees what its own evaluation wrote before (it awaits its
  * write before its read), and an evaluation of one licence runs alone (fraud-runtime.ts), so one
  * statement never holds two writes of the same row; the batchers keep it so regardless.
  *
  * One statement of each kind in flight: fraud is background work, so fewer, larger statements
  * (less CPU for both processes) are worth a little latency. The rarer statements that are not
- * grouped (opening an alert, MAC collision, churn) pass a gate of UNGROUPED_IN_FLIGHT: so fraud
- * holds at most 4 + 4 = 8 connections of the service's pool (10) however many evaluations run at
+ * grouped (MAC collision, churn) pass a gate of UNGROUPED_IN_FLIGHT: so fraud holds at most
+ * 5 + 3 = 8 connections of the service's pool (10) however many evaluations run at
  * once (fraud-runtime.ts), and the pool's last two stay with the other routes.
  */
 import { StatementBatcher } from '../db/statement-batcher';
 import type { Services } from '../services';
 import { EVIDENCE_HEAD, EVIDENCE_TAIL } from './alert-evidence';
-import type { SeenValue, Severity } from './fraud-signals';
+import type { SeenValue, Severity, SignalName } from './fraud-signals';
 import type { KnownAlias } from './machine-identity';
 import type { ObservationWrite } from './observation-store';
 
 export interface Seen { machines: SeenValue[]; accounts: SeenValue[] }
 export interface EvidenceAppend { openKey: string; severity: Severity; at: Date; entryEnc: string }
+export interface AlertOpening {
+  alertId: string; licenceId: string; customerId: string; holderId: string; signal: SignalName; severity: Severity;
+  openKey: string; evidenceEnc: string; at: Date;
+  /** a dismissal of this licence and signal since then keeps it quiet */
+  coolingDownSince: Date;
+  /** the fraud.alert.opened webhook event's data, as JSON */
+  eventData: string;
+}
+/** null: the holder is gone (erased) */
+export type OpeningOutcome = { objected: boolean; coolingDown: boolean; opened: boolean } | null;
 
 const MAX_BATCH = 100;
 const IN_FLIGHT = 1;
-export const UNGROUPED_IN_FLIGHT = 4;
+export const UNGROUPED_IN_FLIGHT = 3;
 // Arrays of enum values are sent as text[] and cast in the statement: the embedded database's
 // driver cannot serialise a parameter typed as an array of an enum.
 
@@ -79,12 +89,38 @@ WITH f AS (
 )
 SELECT alert.n::int AS n FROM alert JOIN added ON added."alertId" = alert.id`;
 
+// Opens each alert with its webhook event, unless its holder objected or is restricted, or the
+// signal was dismissed within its cool-down; answers each opening's preconditions and whether it
+// opened (not when an alert is already open: ON CONFLICT on the open key). No row: no holder.
+const OPEN = `
+WITH f AS (
+  SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamp(3)[], $10::timestamp(3)[], $11::text[])
+    WITH ORDINALITY AS f(id, "licenceId", "customerId", "holderId", signal, severity, "openKey", "evidenceEnc", at, "coolingDownSince", "eventData", n)
+), pre AS (
+  SELECT f.*, (c."profilingObjectedAt" IS NOT NULL OR c."restrictedAt" IS NOT NULL) AS objected,
+         EXISTS (SELECT 1 FROM fraud_alerts a
+                  WHERE a."licenceId" = f."licenceId" AND a.signal = f.signal::"FraudSignal"
+                    AND a.status = 'dismissed' AND a."decidedAt" >= f."coolingDownSince") AS "coolingDown"
+    FROM f JOIN contacts c ON c.id = f."holderId"
+), opened AS (
+  INSERT INTO fraud_alerts (id, "licenceId", "customerId", signal, severity, status, "openKey", "evidenceEnc", "evidenceCount", "openedAt", "lastEvidenceAt", "updatedAt")
+  SELECT id, "licenceId", "customerId", signal::"FraudSignal", severity::"AlertSeverity", 'open', "openKey", "evidenceEnc", 1, at, at, at
+    FROM pre WHERE NOT pre.objected AND NOT pre."coolingDown"
+  ON CONFLICT DO NOTHING
+  RETURNING id
+), event AS (
+  INSERT INTO webhook_events (id, type, "occurredAt", data)
+  SELECT gen_random_uuid(), $12, pre.at, pre."eventData"::jsonb FROM pre JOIN opened ON opened.id = pre.id
+)
+SELECT pre.n::int AS n, pre.objected, pre."coolingDown", (opened.id IS NOT NULL) AS opened FROM pre LEFT JOIN opened ON opened.id = pre.id`;
+
 export interface FraudStatements {
   knownAliases(licenceId: string, aliases: string[]): Promise<KnownAlias[]>;
   touchObservations(licenceId: string, writes: ObservationWrite[], now: Date): Promise<void>;
   seenSince(licenceId: string, since: Date): Promise<Seen>;
   /** false when no alert is open under the key */
   appendEvidence(append: EvidenceAppend): Promise<boolean>;
+  openAlert(opening: AlertOpening): Promise<OpeningOutcome>;
   /** runs a statement that is not grouped once fewer than UNGROUPED_IN_FLIGHT of them run */
   ungrouped<T>(statement: () => Promise<T>): Promise<T>;
 }
@@ -152,7 +188,20 @@ function build(services: Services): FraudStatements {
     return found;
   }, MAX_BATCH, IN_FLIGHT, (c) => c.openKey);
 
+  // One open key per statement: a second opening of the same alert waits and finds it open.
+  const openings = new StatementBatcher<AlertOpening, OpeningOutcome>(async (calls) => {
+    const col = <K extends keyof AlertOpening>(k: K) => calls.map((c) => c[k]);
+    const rows = await run<{ n: number; objected: boolean; coolingDown: boolean; opened: boolean }>(OPEN, [
+      col('alertId'), col('licenceId'), col('customerId'), col('holderId'), col('signal'), col('severity'), col('openKey'), col('evidenceEnc'),
+      calls.map((c) => iso(c.at)), calls.map((c) => iso(c.coolingDownSince)), col('eventData'), 'fraud.alert.opened',
+    ]);
+    const out: OpeningOutcome[] = calls.map(() => null);
+    for (const r of rows) out[Number(r.n) - 1] = { objected: r.objected, coolingDown: r.coolingDown, opened: r.opened };
+    return out;
+  }, MAX_BATCH, IN_FLIGHT, (c) => c.openKey);
+
   return {
+    openAlert: (opening) => openings.call(opening),
     knownAliases: (licenceId, list) => (list.length === 0 ? Promise.resolve([]) : aliases.call({ licenceId, aliases: list })),
     touchObservations: (licenceId, writes, now) => (writes.length === 0 ? Promise.resolve() : touches.call({ licenceId, writes, now })),
     seenSince: (licenceId, since) => seen.call({ licenceId, since }),

@@ -1,8 +1,7 @@
-import { Prisma } from '../generated/prisma/client';
 import { randomUUID } from 'node:crypto';
 import { SubjectKeyDestroyedError } from '../crypto/subject-keys';
 import type { Services } from '../services';
-import { webhookEventPerRowOf } from '../webhooks/emit-event';
+import type { WebhookEventData } from '../webhooks/event-types';
 import { sealEvidence, sealEvidenceEntry, startEvidence } from './alert-evidence';
 import { fraudMetrics } from './fraud-metrics';
 import { fraudStatements } from './fraud-statements';
@@ -84,26 +83,16 @@ async function appendEvidence(services: Services, openKey: string, firing: Signa
  */
 async function openAlert(services: Services, openKey: string, firing: SignalFiring, now: Date): Promise<RecordOutcome | 'exists'> {
   const { licenceId, customerId, signal, severity, holderId } = firing;
-  const sealed = await sealEvidence(services, holderId, startEvidence(firing.evidence, now));
+  const evidenceEnc = await sealEvidence(services, holderId, startEvidence(firing.evidence, now));
   const alertId = randomUUID();
-  const event = webhookEventPerRowOf('opened', 'fraud.alert.opened', { alertId, licenceId, customerId, signal, severity, status: 'open' }, now);
-  const [row] = await fraudStatements(services).ungrouped(() => services.prisma.$queryRaw<{ objected: boolean; coolingDown: boolean; opened: number }[]>(Prisma.sql`
-    WITH pre AS (
-      SELECT (c."profilingObjectedAt" IS NOT NULL OR c."restrictedAt" IS NOT NULL) AS objected,
-             EXISTS (SELECT 1 FROM fraud_alerts a
-                      WHERE a."licenceId" = ${licenceId}::uuid AND a.signal = ${signal}::"FraudSignal"
-                        AND a.status = 'dismissed' AND a."decidedAt" >= ${new Date(now.getTime() - firing.coolDownMs)}) AS "coolingDown"
-        FROM contacts c WHERE c.id = ${holderId}::uuid
-    ), opened AS (
-      INSERT INTO fraud_alerts (id, "licenceId", "customerId", signal, severity, status, "openKey", "evidenceEnc", "evidenceCount", "openedAt", "lastEvidenceAt", "updatedAt")
-      SELECT ${alertId}::uuid, ${licenceId}::uuid, ${customerId}::uuid, ${signal}::"FraudSignal", ${severity}::"AlertSeverity", 'open', ${openKey}, ${sealed}, 1, ${now}, ${now}, ${now}
-        FROM pre WHERE NOT pre.objected AND NOT pre."coolingDown"
-      ON CONFLICT DO NOTHING
-      RETURNING id
-    ), event AS (${event})
-    SELECT pre.objected, pre."coolingDown", (SELECT count(*) FROM opened)::int AS opened FROM pre`));
+  // Shares its statement with the openings of other alerts at the same moment (fraud-statements.ts).
+  const row = await fraudStatements(services).openAlert({
+    alertId, licenceId, customerId, holderId, signal, severity, openKey, evidenceEnc, at: now,
+    coolingDownSince: new Date(now.getTime() - firing.coolDownMs),
+    eventData: JSON.stringify({ alertId, licenceId, customerId, signal, severity, status: 'open' } satisfies WebhookEventData['fraud.alert.opened']),
+  });
   if (!row) return 'erased';
   if (row.objected) return 'objected';
   if (row.coolingDown) return 'cooling_down';
-  return row.opened === 1 ? 'opened' : 'exists';
+  return row.opened ? 'opened' : 'exists';
 }

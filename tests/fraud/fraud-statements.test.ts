@@ -135,7 +135,7 @@ describe.each([['PostgreSQL', postgres], ['the embedded database', embedded]] as
     expect(await w.services.prisma.fraudAlert.count({ where: { licenceId: l.licence.id, signal: 'overlap' } })).toBe(0);
   });
 
-  it('lets at most four ungrouped statements run at once, the others in turn, each with its own answer or error', async () => {
+  it('lets at most three ungrouped statements run at once, the others in turn, each with its own answer or error', async () => {
     const { ungrouped } = fraudStatements(w.services);
     let running = 0;
     let most = 0;
@@ -148,9 +148,33 @@ describe.each([['PostgreSQL', postgres], ['the embedded database', embedded]] as
       return n;
     });
     const outcomes = await Promise.allSettled(Array.from({ length: 12 }, (_, n) => statement(n)));
-    expect(UNGROUPED_IN_FLIGHT).toBe(4);
-    expect(most).toBe(4);
+    expect(UNGROUPED_IN_FLIGHT).toBe(3);
+    expect(most).toBe(3);
     expect(outcomes.map((o) => (o.status === 'fulfilled' ? o.value : (o.reason as Error).message))).toEqual([0, 1, 2, 'statement 3 failed', 4, 5, 6, 7, 8, 9, 10, 11]);
     expect(await ungrouped(async () => 'free again')).toBe('free again');
   });
+
+  it('opens the alerts of several licences at once in one statement, each with its own outcome and one webhook event per alert opened', async () => {
+    const [plain, twice, objecting, cooling] = await Promise.all(Array.from({ length: 4 }, () => buildLicence({ services: w.services } as Harness)));
+    await w.services.prisma.contact.update({ where: { id: objecting.holderId }, data: { profilingObjectedAt: new Date() } });
+    const now = new Date();
+    await w.services.prisma.fraudAlert.create({ data: {
+      licenceId: cooling.licence.id, customerId: cooling.licence.customerId, signal: 'overlap', severity: 'low', status: 'dismissed',
+      evidenceEnc: '', evidenceCount: 1, openedAt: now, lastEvidenceAt: now, updatedAt: now, decidedAt: now,
+    } });
+    const firing = (l: typeof plain) => recordFraudSignal(w.services, {
+      licenceId: l.licence.id, customerId: l.licence.customerId, holderId: l.holderId, signal: 'overlap', severity: 'medium', evidence: evidence('n1', now), coolDownMs: 60_000,
+    }, now, false);
+    const eventsBefore = await w.services.prisma.webhookEvent.count({ where: { type: 'fraud.alert.opened' } });
+    const outcomes = await Promise.all([firing(plain), firing(twice), firing(twice), firing(objecting), firing(cooling)]);
+    expect(outcomes).toEqual(['opened', 'opened', 'updated', 'objected', 'cooling_down']);
+    expect(await w.services.prisma.fraudAlert.count({ where: { licenceId: twice.licence.id, status: 'open' } })).toBe(1);
+    expect(await w.services.prisma.fraudAlert.count({ where: { licenceId: { in: [objecting.licence.id] } } })).toBe(0);
+    const events = await w.services.prisma.webhookEvent.findMany({ where: { type: 'fraud.alert.opened' }, orderBy: { occurredAt: 'asc' } });
+    expect(events.length - eventsBefore).toBe(2);
+    const opened = await w.services.prisma.fraudAlert.findFirstOrThrow({ where: { licenceId: plain.licence.id, status: 'open' }, include: { evidence: EVIDENCE_ENTRIES } });
+    expect(events.map((e) => e.data)).toContainEqual({ alertId: opened.id, licenceId: plain.licence.id, customerId: plain.licence.customerId, signal: 'overlap', severity: 'medium', status: 'open' });
+    expect((await readAlertEvidence(w.services, plain.holderId, opened))?.items.map((i) => i.key)).toEqual(['network:n1']);
+  });
 });
+
