@@ -4,7 +4,6 @@
  * the commit loses nothing, a rollback sends nothing. Delivery happens later, in the background
  * (webhook-worker.ts). One INSERT, no read: cheap enough for the activation path.
  */
-import { Prisma } from '../generated/prisma/client';
 import type { Tx } from '../audit/audit-trail';
 import type { WebhookEventData, WebhookEventType } from './event-types';
 
@@ -19,15 +18,4 @@ export async function emitWebhookEvent<T extends WebhookEventType>(tx: Tx, type:
 export async function emitWebhookEventOnce<T extends WebhookEventType>(tx: Tx, type: T, data: WebhookEventData[T], occurredAt: Date, dedupeKey: string): Promise<boolean> {
   const { count } = await tx.webhookEvent.createMany({ data: [{ type, data: data as object, occurredAt, dedupeKey }], skipDuplicates: true });
   return count === 1;
-}
-
-/**
- * The same outbox row as emitWebhookEvent, as SQL for a statement that writes it together with
- * its change — one event per row of the common table expression `source` — so that a change made
- * by a single statement (no interactive transaction) still has its event exactly when it happens.
- */
-export function webhookEventPerRowOf<T extends WebhookEventType>(source: string, type: T, data: WebhookEventData[T], occurredAt: Date): Prisma.Sql {
-  if (!/^[a-z_]+$/.test(source)) throw new Error(`not a CTE name: ${source}`);
-  return Prisma.sql`INSERT INTO webhook_events (id, type, "occurredAt", data)
-    SELECT gen_random_uuid(), ${type}, ${occurredAt}, ${JSON.stringify(data)}::jsonb FROM ${Prisma.raw(source)}`;
 }
