@@ -41,6 +41,8 @@ const EnvSchema = z.object({
   NOMINA_TELEMETRY_KEY: optionalString,
   NOMINA_TOKEN_SECRET: optionalString,
   NOMINA_FRAUD_SIGNALS: z.enum(['on', 'off']).default('on'),
+  /** PostgreSQL: refuse a second connection inside a transaction; default on, off when NODE_ENV=production */
+  NOMINA_TRANSACTION_GUARD: z.enum(['on', 'off']).optional(),
   /** seconds between webhook attempts after the first (which is immediate); the last one ends the retries */
   NOMINA_WEBHOOK_RETRY_SCHEDULE: z.string().regex(/^\d+(\.\d+)?(,\d+(\.\d+)?)*$/, 'comma-separated seconds, e.g. 5,300,1800').optional(),
   NOMINA_WEBHOOK_DISABLE_AFTER_SECONDS: z.coerce.number().positive().optional(),
@@ -85,6 +87,11 @@ export interface Config {
   metricsToken?: string;
   /** fraud signals evaluated after each validation (src/fraud/); absent = on. "off" for benchmarks and incidents */
   fraudSignals?: 'on' | 'off';
+  /**
+   * PostgreSQL: a query on the base client inside a transaction's callback fails with
+   * SecondConnectionError (src/db/transactions.ts). Absent = on. The embedded database always has it.
+   */
+  transactionGuard?: boolean;
   /** webhook delivery timings; absent fields take the defaults of src/webhooks/webhook-settings.ts */
   webhooks?: Partial<WebhookSettings>;
 }
@@ -164,6 +171,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
       secrets,
       privacy: privacy.settings,
       fraudSignals: values.NOMINA_FRAUD_SIGNALS,
+      // Off in production by default: on Node 20 it makes every promise pay a hook (transactions.ts).
+      transactionGuard: (values.NOMINA_TRANSACTION_GUARD ?? (production ? 'off' : 'on')) === 'on',
       metricsToken: values.METRICS_TOKEN,
       webhooks: {
         ...(retrySchedule ? { retryScheduleMs: retrySchedule } : {}),

@@ -17,7 +17,7 @@ export function configOrExit(env: NodeJS.ProcessEnv): { config: Config; notices:
 }
 
 export async function openMigratedDatabase(config: Config, logger: Logger): Promise<Database> {
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, keyVaultUrl: config.keyVaultUrl, dataDir: config.dataDir });
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, keyVaultUrl: config.keyVaultUrl, dataDir: config.dataDir, transactionGuard: config.transactionGuard });
   const conn = await db.connect();
   try {
     const report = await applyMigrations(conn);

@@ -27,10 +27,19 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export interface DatabaseOptions { databaseUrl?: string; dataDir: string; poolSize?: number; keyVaultUrl?: string }
+export interface DatabaseOptions {
+  databaseUrl?: string; dataDir: string; poolSize?: number; keyVaultUrl?: string;
+  /**
+   * PostgreSQL only: refuse a second connection from inside a transaction (src/db/transactions.ts);
+   * default on. The embedded database always refuses it (there it would wait for itself).
+   */
+  transactionGuard?: boolean;
+}
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  const db = options.databaseUrl ? await openPostgres(options.databaseUrl, options.poolSize ?? 10, options.keyVaultUrl) : await openEmbedded(options.dataDir);
+  const db = options.databaseUrl
+    ? await openPostgres(options.databaseUrl, options.poolSize ?? 10, options.keyVaultUrl, options.transactionGuard ?? true)
+    : await openEmbedded(options.dataDir);
   await moveKeysIntoVault(db);
   return db;
 }
@@ -45,13 +54,14 @@ export async function moveKeysIntoVault(db: Database): Promise<number> {
   }
 }
 
-async function openPostgres(url: string, max: number, keyVaultUrl?: string): Promise<Database> {
+async function openPostgres(url: string, max: number, keyVaultUrl: string | undefined, guard: boolean): Promise<Database> {
   const keyVault = await openPostgresKeyVault(url, keyVaultUrl);
   const pool = new Pool({ connectionString: url, max });
   // An idle connection closed by the server (restart, failover, pg_terminate_backend) must not
   // crash the process: the pool drops it and opens a new one on the next query.
   pool.on('error', () => {});
-  const prisma = disciplinedTransactions(new PrismaClient({ adapter: guardedAdapter(new PrismaPg(pool)) }));
+  const adapter = new PrismaPg(pool);
+  const prisma = disciplinedTransactions(new PrismaClient({ adapter: guard ? guardedAdapter(adapter) : adapter }), { guard });
   return {
     kind: 'postgres',
     prisma,
@@ -88,7 +98,7 @@ async function openEmbedded(dataDir: string): Promise<Database> {
     throw error;
   }
   // Same class at runtime; its ESM and CJS typings differ, hence the casts.
-  const prisma = disciplinedTransactions(new PrismaClient({ adapter: guardedAdapter(new PrismaPGlite(pglite as never)) }));
+  const prisma = disciplinedTransactions(new PrismaClient({ adapter: guardedAdapter(new PrismaPGlite(pglite as never)) }), { guard: true });
   return {
     kind: 'embedded',
     prisma,

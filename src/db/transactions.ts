@@ -8,6 +8,13 @@
  *    base client, a raw connection (`db.connect()`) or a nested `$transaction` started from inside
  *    a transaction's callback fails at once with `SecondConnectionError`, on both databases, and
  *    the test suites find every such path.
+ *    The guard needs to know, at any query, whether it runs inside a transaction's callback: an
+ *    `AsyncLocalStorage`. On Node 20, once one `run()` has happened, every promise the process
+ *    makes pays a hook for it (≈ 1.6 % of the busiest route's time, bench/README.md). So it is
+ *    on where it matters — the embedded database always (one connection: there the mistake is a
+ *    self-deadlock, and the guard turns it into an error), tests and development — and off on
+ *    PostgreSQL when NODE_ENV=production (`NOMINA_TRANSACTION_GUARD=on|off` overrides; see
+ *    docs/operating.md). Off, such a query takes a second pooled connection, as plain Prisma does.
  * 2. **The audit trail is locked last.** Appending to the hash chain takes one global lock.
  *    Entries recorded inside a transaction are appended just before it commits (`beforeCommit`),
  *    so no transaction ever waits for a row while holding the chain — the lock order is always
@@ -28,7 +35,10 @@ interface OpenTransaction {
   beforeCommit: (() => Promise<void>)[];
 }
 
+/** Where the callback runs: only when the guard is on (see 1. above: it costs every promise). */
 const openTransaction = new AsyncLocalStorage<OpenTransaction>();
+/** The open transactions by their client: what `beforeCommit` needs, without async context. */
+const openByTx = new WeakMap<object, OpenTransaction>();
 
 export class SecondConnectionError extends Error {
   constructor(what: string) {
@@ -47,8 +57,8 @@ export function assertOutsideTransaction(what: string): void {
  * when `tx` is not a transaction opened through `disciplinedTransactions`.
  */
 export async function beforeCommit(tx: Tx, step: () => Promise<void>): Promise<void> {
-  const open = openTransaction.getStore();
-  if (open?.tx === tx) open.beforeCommit.push(step);
+  const open = openByTx.get(tx as object);
+  if (open) open.beforeCommit.push(step);
   else await step();
 }
 
@@ -72,22 +82,37 @@ export function isRetryableConflict(error: unknown): boolean {
   return (error as { code?: unknown })?.code === 'P2034';
 }
 
+export interface TransactionDiscipline {
+  /**
+   * Refuse a second connection from inside a transaction's callback (1. above). Default on; the
+   * embedded database always has it.
+   */
+  guard?: boolean;
+}
+
 /** Wraps the client's interactive `$transaction` with the discipline above. */
-export function disciplinedTransactions(prisma: PrismaClient): PrismaClient {
+export function disciplinedTransactions(prisma: PrismaClient, { guard = true }: TransactionDiscipline = {}): PrismaClient {
   const original = prisma.$transaction.bind(prisma) as (...args: unknown[]) => Promise<unknown>;
   const wrapped = async (first: unknown, options?: unknown) => {
     assertOutsideTransaction('a nested $transaction');
     if (typeof first !== 'function') return original(first, options);
     const callback = first as (tx: Tx) => Promise<unknown>;
+    const inTransaction = async (open: OpenTransaction) => {
+      const result = await callback(open.tx);
+      // A step may record another (an audit entry about an audit entry): all run before commit.
+      for (let step = open.beforeCommit.shift(); step; step = open.beforeCommit.shift()) await step();
+      return result;
+    };
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await original(async (tx: Tx) => {
           const open: OpenTransaction = { tx, beforeCommit: [] };
-          return openTransaction.run(open, async () => {
-            const result = await callback(tx);
-            for (const step of open.beforeCommit.splice(0)) await step();
-            return result;
-          });
+          openByTx.set(tx as object, open);
+          try {
+            return await (guard ? openTransaction.run(open, inTransaction, open) : inTransaction(open));
+          } finally {
+            openByTx.delete(tx as object);
+          }
         }, { ...DEFAULT_OPTIONS, ...(options as object | undefined) });
       } catch (error) {
         if (attempt >= MAX_ATTEMPTS || !isRetryableConflict(error)) throw error;

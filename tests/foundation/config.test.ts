@@ -49,6 +49,22 @@ describe('configuration', () => {
     expect(short.ok ? [] : short.problems.join('\n')).toContain('METRICS_TOKEN: must be at least 16 characters');
   });
 
+  it('turns the transaction guard off by default in production only, and lets NOMINA_TRANSACTION_GUARD decide', () => {
+    const secrets = { NOMINA_MASTER_KEYS: `k:${key()}`, NOMINA_INDEX_KEY: key(), NOMINA_KEY_PEPPER: key(), NOMINA_TELEMETRY_KEY: key(), NOMINA_TOKEN_SECRET: key(), ...PRIVACY_ENV };
+    const guard = (env: NodeJS.ProcessEnv) => {
+      const result = loadConfig({ ...secrets, ...env });
+      if (!result.ok) throw new Error(result.problems.join('\n'));
+      return result.config.transactionGuard;
+    };
+    expect(guard({ NODE_ENV: 'production' })).toBe(false);
+    expect(guard({ NODE_ENV: 'development' })).toBe(true);
+    expect(guard({ NODE_ENV: 'test' })).toBe(true);
+    expect(guard({ NODE_ENV: 'production', NOMINA_TRANSACTION_GUARD: 'on' })).toBe(true);
+    expect(guard({ NODE_ENV: 'development', NOMINA_TRANSACTION_GUARD: 'off' })).toBe(false);
+    const wrong = loadConfig({ ...secrets, NOMINA_TRANSACTION_GUARD: 'maybe' });
+    expect(wrong.ok ? '' : wrong.problems.join('\n')).toContain('NOMINA_TRANSACTION_GUARD');
+  });
+
   it('refuses to start in production while the controller, DPO, sub-processors or mail sender is unset, listing each', () => {
     const result = loadConfig({ NODE_ENV: 'production', NOMINA_DPO_EMAIL: 'not-an-address', NOMINA_TIME_ZONE: 'Europe/Atlantis' });
     const problems = result.ok ? '' : result.problems.join('\n');

@@ -8,7 +8,7 @@ import { createLogger } from '../../src/logger';
 import { buildServices, type Services } from '../../src/services';
 import { openMigratedDatabase } from '../../src/startup';
 import { detached, SecondConnectionError } from '../../src/db/transactions';
-import type { Database } from '../../src/db/database';
+import { openDatabase, type Database } from '../../src/db/database';
 import { verifyAuditChain } from '../../src/audit/verify-audit-chain';
 import { buildContact } from '../support/factories';
 import { createHarness, type Harness } from '../support/harness';
@@ -75,6 +75,62 @@ describe.each([['PostgreSQL', postgres], ['the embedded database', embedded]] as
     expect(await prisma.auditEntry.count({ where: { action: 'test.committed' } })).toBe(1);
     expect(await prisma.auditEntry.count({ where: { action: 'test.rolled_back' } })).toBe(0);
     expect((await verifyAuditChain(prisma)).ok).toBe(true);
+  });
+});
+
+/**
+ * NOMINA_TRANSACTION_GUARD=off (the default in production on PostgreSQL, docs/operating.md): the
+ * guard's AsyncLocalStorage is never entered (on Node 20 it costs every promise), a base-client
+ * query inside a transaction takes a second pooled connection as plain Prisma would, and the
+ * audit trail is still appended just before commit. The embedded database keeps the guard.
+ */
+describe('the transaction guard turned off', () => {
+  let h: Harness;
+  let db: Database;
+  let services: Services;
+  beforeAll(async () => {
+    h = await createHarness();
+    db = await openDatabase({ databaseUrl: h.databaseUrl, dataDir: h.config.dataDir, poolSize: 5, transactionGuard: false });
+    services = buildServices({ ...h.config, transactionGuard: false }, db, createLogger('silent'));
+  }, 60_000);
+  afterAll(async () => { await services.close(); await db.close(); await h.close(); });
+
+  it('on PostgreSQL: lets a base-client query and a raw connection run inside a transaction (on other connections)', async () => {
+    const { prisma } = services;
+    const counted = await prisma.$transaction(async (tx) => {
+      await tx.staffUser.count();
+      const conn = await db.connect();
+      try { await conn.query('SELECT 1', []); } finally { await conn.release(); }
+      return prisma.staffUser.count();
+    });
+    expect(counted).toEqual(expect.any(Number));
+  });
+
+  it('on PostgreSQL: still appends audit entries just before commit, and drops them on rollback', async () => {
+    const { prisma, audit } = services;
+    const contact = await buildContact({ services } as never);
+    await prisma.$transaction(async (tx) => {
+      await audit.record({ actor: { type: 'system', id: 'test' }, action: 'test.unguarded_committed', subjectId: contact.id }, tx);
+      // Recorded before the row change, appended after it: the chain is still locked last.
+      await tx.contact.update({ where: { id: contact.id }, data: { updatedAt: new Date() } });
+      expect(await tx.auditEntry.count({ where: { action: 'test.unguarded_committed' } })).toBe(0);
+    });
+    await expect(prisma.$transaction(async (tx) => {
+      await audit.record({ actor: { type: 'system', id: 'test' }, action: 'test.unguarded_rolled_back', subjectId: contact.id }, tx);
+      throw new Error('changed my mind');
+    })).rejects.toThrow('changed my mind');
+    expect(await prisma.auditEntry.count({ where: { action: 'test.unguarded_committed' } })).toBe(1);
+    expect(await prisma.auditEntry.count({ where: { action: 'test.unguarded_rolled_back' } })).toBe(0);
+    expect((await verifyAuditChain(prisma)).ok).toBe(true);
+  });
+
+  it('does not apply to the embedded database, which refuses a second connection regardless', async () => {
+    const embeddedDb = await openDatabase({ dataDir: 'memory://', transactionGuard: false });
+    try {
+      await expect(embeddedDb.prisma.$transaction(async () => embeddedDb.connect())).rejects.toBeInstanceOf(SecondConnectionError);
+    } finally {
+      await embeddedDb.close();
+    }
   });
 });
 
