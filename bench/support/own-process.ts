@@ -89,8 +89,8 @@ async function stopChild(child: ChildProcess, exited: Promise<number | null>): P
  * The built service on `config`'s database and secrets (so it reads what the seed wrote), with
  * production settings: NODE_ENV=production, fraud signals as given, LOG_LEVEL as given.
  */
-export function startService(config: Config, options: { logLevel: string; fraudSignals: 'on' | 'off'; scratch: string; label: string }): Promise<ServerProcess> {
-  const mainJs = path.resolve(__dirname, '../../src/main.js');
+export function startService(config: Config, options: { logLevel: string; fraudSignals: 'on' | 'off'; scratch: string; label: string; env?: NodeJS.ProcessEnv; mainJs?: string }): Promise<ServerProcess> {
+  const mainJs = options.mainJs ?? path.resolve(__dirname, '../../src/main.js');
   const privacyFile = path.join(options.scratch, 'privacy.json');
   const { controller, dpo, subProcessors, timeZone } = config.privacy;
   writeFileSync(privacyFile, JSON.stringify({ controller, dpo, subProcessors, timeZone }));
@@ -104,10 +104,11 @@ export function startService(config: Config, options: { logLevel: string; fraudS
     NOMINA_TELEMETRY_KEY: b64(config.secrets.telemetryKey), NOMINA_TOKEN_SECRET: b64(config.secrets.tokenSecret),
     NOMINA_FRAUD_SIGNALS: options.fraudSignals, NOMINA_PRIVACY_CONFIG: privacyFile,
     MAIL_FROM: config.mailFrom, METRICS_TOKEN: 'bench-metrics-token-0123456789',
+    ...options.env,
   };
   // BENCH_SERVICE_NODE_ARGS: extra Node flags for the service under test, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
   const extra = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  return start(`service (LOG_LEVEL=${options.logLevel})`, [...extra, '--enable-source-maps', mainJs], env, '/readyz');
+  return start(`service ${options.label} (LOG_LEVEL=${options.logLevel})`, [...extra, '--enable-source-maps', mainJs], env, '/readyz');
 }
 
 /** The baseline (baseline-server.ts) in its own process, on the same database and key pepper. */

@@ -10,11 +10,18 @@
  *
  * A request is timed from the moment it was sent; if it had to wait for a free connection, from
  * the moment it was due (so a slow server cannot hide its backlog — no coordinated omission).
+ *
+ * The first `warmupSeconds` (default 1) run at the same rate but are not counted: new connections,
+ * the server's first requests on them. The output also says *when* the slow requests (> 10 ms)
+ * happened — per second of the run, and the five slowest with their time — so one stall (a GC
+ * pause, PostgreSQL's checkpoint or vacuum, another process on the core) can be told from a
+ * server that is slow throughout: a single stall of d ms at r req/s delays ≈ d·r/1000 requests,
+ * which is more than 1 % of a 10 s run as soon as d > 100 ms, and then sets the p99 by itself.
  */
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 
-interface Job { url: string; path: string; requestsFile: string; seconds: number; connections: number; rate: number }
+interface Job { url: string; path: string; requestsFile: string; seconds: number; connections: number; rate: number; warmupSeconds?: number }
 
 const job = JSON.parse(process.argv[2]) as Job;
 const { hostname, port } = new URL(job.url);
@@ -28,6 +35,9 @@ const requests = readFileSync(job.requestsFile, 'utf8').trim().split('\n').map((
 
 interface Connection { socket: net.Socket; busy: boolean; started: number; buffer: Buffer }
 const latencies: number[] = [];
+const slow: { at: number; ms: number }[] = [];
+const warmupMs = (job.warmupSeconds ?? 1) * 1000;
+let measureFrom = Infinity;
 let sent = 0;
 let non2xx = 0;
 let errors = 0;
@@ -55,7 +65,11 @@ function onData(connection: Connection, chunk: Buffer): void {
   connection.buffer = connection.buffer.subarray(headerEnd + 4 + length);
   const status = Number(head.slice(9, 12));
   if (status < 200 || status > 299) non2xx += 1;
-  latencies.push(performance.now() - connection.started);
+  if (connection.started >= measureFrom) {
+    const ms = performance.now() - connection.started;
+    latencies.push(ms);
+    if (ms > 10) slow.push({ at: connection.started - measureFrom, ms });
+  }
   connection.busy = false;
   const due = backlog.shift();
   if (due !== undefined && running) send(connection, due);
@@ -72,12 +86,13 @@ async function main(): Promise<void> {
   })));
   idle.push(...connections);
   const start = performance.now();
+  measureFrom = start + warmupMs;
   const interval = 1000 / job.rate;
   let scheduled = 0;
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
       const now = performance.now();
-      if (now - start >= job.seconds * 1000) {
+      if (now - start >= warmupMs + job.seconds * 1000) {
         clearInterval(timer);
         resolve();
         return;
@@ -101,7 +116,9 @@ async function main(): Promise<void> {
   for (const c of connections) c.socket.destroy();
   latencies.sort((a, b) => a - b);
   const at = (q: number) => Math.round((latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN) * 10) / 10;
-  process.stdout.write(JSON.stringify({ rps: latencies.length / job.seconds, total: latencies.length, p50: at(0.5), p99: at(0.99), non2xx, errors, timeouts }));
+  const slowPerSecond = Array.from({ length: job.seconds }, (_, i) => slow.filter((r) => Math.floor(r.at / 1000) === i).length);
+  const worst = slow.sort((a, b) => b.ms - a.ms).slice(0, 5).map((r) => ({ atS: Math.round(r.at) / 1000, ms: Math.round(r.ms) }));
+  process.stdout.write(JSON.stringify({ rps: latencies.length / job.seconds, total: latencies.length, p50: at(0.5), p99: at(0.99), max: at(1), non2xx, errors, timeouts, slowPerSecond, worst }));
 }
 
 main().catch((error) => {
