@@ -3,7 +3,8 @@
  *
  * The steps are the ones every route takes — request id, metric and request log
  * (request-context.ts), the response headers the app sets for this path, then the very handler
- * mountRoutes builds (authenticate → body → schema → handler → JSON), and the one error rendering
+ * mountRoutes builds (authenticate → body → schema → handler → JSON; the body read by
+ * json-body.ts's fastJsonBody, which hands anything unusual to express.json), and the one error rendering
  * (error-handler.ts) — only without walking the router's layers and the middleware chain, which
  * cost more per validation than the JSON parse and the zod parse together (bench/README.md).
  *
@@ -25,7 +26,7 @@ export type DirectRoute = (req: IncomingMessage, res: ServerResponse) => boolean
 export function directRoute(services: Services, app: express.Express, route: RouteDefinition, headers: readonly (readonly [string, string])[]): DirectRoute {
   if (route.path.includes(':')) throw new Error(`directRoute: ${route.path} has parameters; only fixed paths are served directly`);
   const method = route.method.toUpperCase();
-  const handler = routeHandler(services, route);
+  const handler = routeHandler(services, route, { fastBody: true });
   const log = requestLogger(services.logger);
   const routeName = () => route.path;
 

@@ -8,7 +8,7 @@ import type { ZodType } from 'zod';
 import type { Services } from '../services';
 import { authenticate } from './authenticate';
 import { zodToAppError } from './error-handler';
-import { bodyMayHoldNul, jsonBody } from './json-body';
+import { bodyMayHoldNul, fastJsonBody, jsonBody } from './json-body';
 import { AppError, jsonPointer } from './problem';
 import { checkPurpose } from '../staff/purpose';
 import type { RouteContext, RouteDefinition } from './route';
@@ -67,14 +67,17 @@ export function checkResponse(route: RouteDefinition, status: number, body: unkn
  * The handler of one route: authenticate → parse the body → validate params, query, body →
  * handler → JSON response. Errors are thrown (rejected) for the one error handler to render.
  */
-export function routeHandler(services: Services, route: RouteDefinition): (req: Request, res: Response) => Promise<void> {
-  const bodyParser = jsonBody(route.bodyLimit ?? '64kb');
+export function routeHandler(services: Services, route: RouteDefinition, options: { fastBody?: boolean } = {}): (req: Request, res: Response) => Promise<void> {
+  const limit = route.bodyLimit ?? '64kb';
+  // fastJsonBody: the direct route's reader (json-body.ts); the router's path keeps express.json,
+  // which tests/validation/direct-route.test.ts compares it with.
+  const readBody = options.fastBody ? fastJsonBody(limit) : viaExpressJson(jsonBody(limit));
   const needsBody = route.method !== 'get' && route.method !== 'delete';
   return async (req: Request, res: Response) => {
     // Authenticate before reading the body: an anonymous caller cannot make us parse 256 kB.
     const principals = await authenticate(services, req, route.access);
     if (needsBody) {
-      await new Promise<void>((resolve, reject) => bodyParser(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
+      await readBody(req, res);
       if (route.body && req.body === undefined) {
         // A chunked body has no Content-Length: it counts as a body too, or a text/plain one
         // would be read as `{}` and the action run without the fields the caller sent.
@@ -106,6 +109,10 @@ export function routeHandler(services: Services, route: RouteDefinition): (req: 
     else if (route.etag === false) sendJsonWithoutEtag(res, status, result.body);
     else res.status(status).json(result.body);
   };
+}
+
+function viaExpressJson(parser: ReturnType<typeof jsonBody>): (req: Request, res: Response) => Promise<void> {
+  return (req, res) => new Promise<void>((resolve, reject) => parser(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
 }
 
 /** res.json() without the ETag (Express hashes every body it sends; pointless on a no-store answer). */

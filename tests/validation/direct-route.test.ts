@@ -46,9 +46,9 @@ async function expectSame(send: Send, status: number) {
   return direct;
 }
 
-const post = (body: string | object, type = 'application/json', address = '10.9.8.7'): Send => (api) => {
+const post = (body: string | Buffer | object, type = 'application/json', address = '10.9.8.7'): Send => (api) => {
   const req = api.post('/v1/validate').set('X-Forwarded-For', address).set('Content-Type', type);
-  return req.send(typeof body === 'string' ? body : JSON.stringify(body));
+  return req.send(typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body));
 };
 
 describe('POST /v1/validate served directly', () => {
@@ -74,6 +74,36 @@ describe('POST /v1/validate served directly', () => {
     expect(res.headers.etag).toBeUndefined();
   });
 
+  it('answers a verdict the same whatever the spelling of application/json, white space or a byte order mark', async () => {
+    const { key, product } = await buildLicence(h);
+    const device = aDevice();
+    await h.api.post('/v1/validate').set('X-Forwarded-For', '10.1.1.2').send(validateBody(key, product.code, device)).expect(200);
+    const text = JSON.stringify(validateBody(key, product.code, device));
+    for (const [body, type] of [[`\n ${text} `, 'application/json'], [`\uFEFF${text}`, 'Application/JSON; Charset=UTF-8'], [text, 'application/json;charset=utf-8'], [text, 'application/vnd.nomina+json']]) {
+      const res = await expectSame(post(JSON.parse(JSON.stringify(body)) as string, type, '10.1.1.2'), 200);
+      expect(res.body).toMatchObject({ valid: true, code: 'VALID' });
+    }
+  });
+
+  it('refuses a key named twice behind a byte order mark on both paths (the scan reads what the parser reads)', async () => {
+    const { direct, router } = await both(post('\uFEFF{"key":"A","key":"B"}'));
+    for (const res of [direct, router]) expect(res.body).toMatchObject({ status: 400, errors: [{ pointer: '/key', detail: 'duplicate key' }] });
+  });
+
+  it('answers a body sent in pieces (chunked, and with Content-Length over several packets) the same', async () => {
+    const { key, product } = await buildLicence(h);
+    const text = JSON.stringify(validateBody(key, product.code, aDevice()));
+    const pieces = (api: ReturnType<typeof request>) => {
+      const req = api.post('/v1/validate').set('X-Forwarded-For', '10.1.1.3').set('Content-Type', 'application/json');
+      req.write(text.slice(0, 20));
+      req.write(text.slice(20));
+      return req;
+    };
+    const first = await both(pieces);
+    expect(first.direct.status).toBe(200);
+    expect(first.router.status).toBe(200);
+  });
+
   it('answers refusals (an unknown key) the same', async () => {
     await expectSame(post(validateBody('ACME-NOPE0-NOPE0-NOPE0-NOPE0-NOPE0', 'ACME', aDevice())), 200);
   });
@@ -89,6 +119,14 @@ describe('POST /v1/validate served directly', () => {
     ['text/plain', JSON.stringify({ key: 'A' }), 'text/plain', 415],
     ['another charset', '{}', 'application/json; charset=latin1', 415],
     ['a body over 256 kB', JSON.stringify({ key: 'A', pad: 'x'.repeat(300_000) }), 'application/json', 413],
+    // The direct route reads plain application/json itself (json-body.ts, fastJsonBody); these are its edges.
+    ['white space only', '  \n ', 'application/json', 400],
+    ['a JSON number', ' 12', 'application/json', 400],
+    ['a key named twice behind a byte order mark', '\uFEFF{"key":"A","key":"B"}', 'application/json', 400],
+    ['a byte order mark before an object with schema errors', '\uFEFF{"key":"A"}', 'application/json; charset=UTF-8', 400],
+    ['a key named twice, charset in quotes', '{"key":"A","key":"B"}', 'application/json; charset="utf-8"', 400],
+    ['a +json type with a key named twice (read by express.json)', '{"key":"A","key":"B"}', 'application/vnd.nomina+json', 400],
+    ['invalid UTF-8 bytes', Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]), 'application/json', 400],
   ])('answers %s with the same problem+json', async (_what, body, type, status) => {
     const res = await expectSame(post(body, type), status);
     expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
