@@ -52,7 +52,8 @@ export class LicenceSigner {
    * (the licence file's, docs/offline-activation.md §3) keeps a token from passing for a file.
    */
   async sign(claims: JWTPayload, typ = 'JWT'): Promise<string> {
-    const key = await this.activeKey();
+    // The keys are fresh almost always: no promise chain through ensureFresh for each validation.
+    const key = (this.keys.length > 0 && Date.now() - this.loadedAt < RELOAD_MS && this.keys.find((k) => !k.retiredAt)) || await this.activeKey();
     const header = typ === 'JWT' ? key.header : Buffer.from(JSON.stringify({ alg: 'EdDSA', kid: key.kid, typ })).toString('base64url');
     const input = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
     return `${input}.${cryptoSign(null, Buffer.from(input), key.privateKey).toString('base64url')}`;
