@@ -59,13 +59,17 @@ const PARTS = new Set((process.env.BENCH_PARTS ?? 'own-process,in-process,storm'
 const POOL_SIZE = 10;
 const HALF_RUNS = Number(process.env.BENCH_HALF_RUNS ?? 3);
 
-/** Waits until the process uses < 5 % of a core over 0.5 s (at most 20 s); returns the seconds waited. */
-async function settle(pid: number): Promise<number> {
+/**
+ * Waits until the process uses < 5 % of a core over 0.5 s and no autovacuum worker is busy on the
+ * benchmark's database (at most 20 s); returns the seconds waited.
+ */
+async function settle(pid: number, pool: Pool): Promise<number> {
   const started = Date.now();
   for (let before = cpuSeconds(pid); before !== null && Date.now() - started < 20_000;) {
     await new Promise((r) => setTimeout(r, 500));
     const after = cpuSeconds(pid);
-    if (after === null || after - before < 0.025) break;
+    const vacuuming = Number((await pool.query<{ n: string }>(`SELECT count(*)::text AS n FROM pg_stat_activity WHERE backend_type = 'autovacuum worker' AND datname = current_database()`)).rows[0].n);
+    if ((after === null || after - before < 0.025) && vacuuming === 0) break;
     before = after;
   }
   return (Date.now() - started) / 1000;
@@ -248,7 +252,19 @@ const cpu = (r: { cpuUs: number | null }) => (r.cpuUs === null ? '' : `   ${r.cp
  * As users run it (issue 15): the production build in its own process, fraud signals on, at
  * LOG_LEVEL=warn and at info, against the baseline in its own process.
  */
-async function ownProcess({ config, requestsFile, devices, scratch }: Setup): Promise<string[]> {
+/** Busy clock ticks (100 Hz) of each CPU so far, from /proc/stat; [] where there is none. */
+function cpuBusyTicks(): number[] {
+  try {
+    return readFileSync('/proc/stat', 'utf8').split('\n').filter((l) => /^cpu\d+ /.test(l)).map((l) => {
+      const [user, nice, system, , , irq, softirq, steal] = l.trim().split(/\s+/).slice(1).map(Number);
+      return user + nice + system + irq + softirq + steal;
+    });
+  } catch {
+    return [];
+  }
+}
+
+async function ownProcess({ config, requestsFile, devices, scratch, pool }: Setup): Promise<string[]> {
   const warn = await startService(config, { logLevel: 'warn', fraudSignals: 'on', scratch, label: 'warn' });
   const info = await startService(config, { logLevel: 'info', fraudSignals: 'on', scratch, label: 'info' });
   const baseline = await startBaseline(config, POOL_SIZE);
@@ -288,10 +304,29 @@ async function ownProcess({ config, requestsFile, devices, scratch }: Setup): Pr
     // rows just written), after a second of warm-up at the same rate (paced-load.ts), and
     // HALF_RUNS times; the median run is the figure, and each run's slow seconds are printed.
     const halfRuns = async (server: ServerProcess, rate: number) => {
-      const runs: (LoadResult & { settledS: number })[] = [];
+      const runs: (LoadResult & { settledS: number; others: string })[] = [];
       for (let i = 0; i < HALF_RUNS; i++) {
-        const settledS = await settle(server.pid);
-        runs.push({ ...await paced(server.url, requestsFile, SECONDS, rate, { connections: OWN_CONNECTIONS, pin: true }), settledS });
+        const settledS = await settle(server.pid, pool);
+        // What else ran meanwhile: PostgreSQL's checkpoints and autovacuum on this database, and
+        // CPU time on the server's core that was not the server's (other processes, PostgreSQL).
+        const pgState = async () => (await pool.query<{ checkpoints: string; vacuums: string }>(
+          `SELECT (SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter)::text AS checkpoints,
+                  (SELECT coalesce(sum(autovacuum_count + autoanalyze_count), 0) FROM pg_stat_user_tables)::text AS vacuums`)).rows[0];
+        const pgBefore = await pgState();
+        const ticksBefore = cpuBusyTicks();
+        const serverBefore = cpuSeconds(server.pid);
+        const startedAt = Date.now();
+        const result = await paced(server.url, requestsFile, SECONDS, rate, { connections: OWN_CONNECTIONS, pin: true });
+        const serverAfter = cpuSeconds(server.pid);
+        const ticksAfter = cpuBusyTicks();
+        const pgAfter = await pgState();
+        const wall = (Date.now() - startedAt) / 1000;
+        const core = PINNING ? Number(PINNING.server) : -1;
+        const othersOnCore = core >= 0 && ticksAfter.length > core && serverBefore !== null && serverAfter !== null
+          ? `${Math.round(((ticksAfter[core] - ticksBefore[core]) / 100 - (serverAfter - serverBefore)) / wall * 100)} % of the server's core used by others`
+          : 'others on the core: n/a';
+        const others = `${othersOnCore}; checkpoints ${Number(pgAfter.checkpoints) - Number(pgBefore.checkpoints)}, autovacuum/analyze ${Number(pgAfter.vacuums) - Number(pgBefore.vacuums)}`;
+        runs.push({ ...result, settledS, others });
       }
       const median = [...runs].sort((a, b) => a.p99 - b.p99)[Math.floor(runs.length / 2)];
       return { median, runs };
@@ -300,7 +335,7 @@ async function ownProcess({ config, requestsFile, devices, scratch }: Setup): Pr
     const baselineHalves = await halfRuns(baseline, Math.floor(baselineMax.rps / 2));
     const warnHalf = warnHalves.median;
     const baselineHalf = baselineHalves.median;
-    const describeRuns = (runs: (LoadResult & { settledS: number })[]) => runs.map((r) => `p99 ${r.p99} ms, max ${r.max} ms (idle after ${r.settledS.toFixed(1)} s; requests > 10 ms per second: ${r.slowPerSecond?.join(' ')}; slowest at ${r.worst?.map((w) => `${w.atS} s: ${w.ms} ms`).join(', ')})`).join('\n    ');
+    const describeRuns = (runs: (LoadResult & { settledS: number; others: string })[]) => runs.map((r) => `p50 ${r.p50} ms, p99 ${r.p99} ms, max ${r.max} ms (idle after ${r.settledS.toFixed(1)} s; ${r.others}; requests > 10 ms per second: ${r.slowPerSecond?.join(' ')}; slowest at ${r.worst?.map((w) => `${w.atS} s: ${w.ms} ms`).join(', ')})`).join('\n    ');
 
     const pinning = PINNING ? `servers on CPU ${PINNING.server}, load generator on CPU ${PINNING.load}` : 'not pinned (no taskset or one CPU)';
     console.log(`\nOWN PROCESS (dist/src/main.js, NODE_ENV=production, fraud signals on): ${OWN_CONNECTIONS} connections, ${SECONDS} s per run, ${pinning}; load ${loadAverage()}`);
