@@ -8,26 +8,13 @@ import { readAlertEvidence, EVIDENCE_ENTRIES } from '../../src/fraud/alert-evide
 import { fraudStatements, UNGROUPED_IN_FLIGHT } from '../../src/fraud/fraud-statements';
 import type { Evidence } from '../../src/fraud/fraud-signals';
 import { recordFraudSignal } from '../../src/fraud/record-fraud-signal';
-import { createLogger } from '../../src/logger';
-import { buildServices, type Services } from '../../src/services';
-import { openMigratedDatabase } from '../../src/startup';
 import { buildLicence } from '../support/factories';
+import { createEmbeddedHarness } from '../support/embedded-harness';
 import { createHarness, type Harness } from '../support/harness';
-import { testConfig } from '../support/test-config';
 
-interface World { services: Services; close(): Promise<void> }
-
-async function postgres(): Promise<World> {
-  const h: Harness = await createHarness();
-  return { services: h.services, close: () => h.close() };
-}
-
-async function embedded(): Promise<World> {
-  const config = testConfig({ dataDir: 'memory://' });
-  const db = await openMigratedDatabase(config, createLogger('silent'));
-  const services = buildServices(config, db, createLogger('silent'));
-  return { services, close: async () => { await services.close(); await db.close(); } };
-}
+type World = Harness;
+const postgres = createHarness;
+const embedded = createEmbeddedHarness;
 
 const evidence = (network: string, at: Date): Evidence => ({
   summary: { networks: 2 },

@@ -4,55 +4,20 @@
  * one overlap alert whose evidence a reviewer can read in full, observations of one licence are
  * coalesced, and erasure still shreds and removes the appended evidence.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { Writable } from 'node:stream';
-import request from 'supertest';
-import type TestAgent from 'supertest/lib/agent';
-import { createApp } from '../../src/app';
-import { openDatabase, type Database } from '../../src/db/database';
-import { applyMigrations } from '../../src/db/migrations';
 import { drainFraudEvaluations } from '../../src/fraud/fraud-runtime';
 import { eraseSubjectFraudEvidence, listSubjectFraudAlerts } from '../../src/fraud/subject-fraud-data';
 import { createLogger } from '../../src/logger';
 import { buildServices, type Services } from '../../src/services';
-import { createStaffUser } from '../../src/staff/create-staff-user';
 import { buildLicence } from '../support/factories';
+import { createEmbeddedHarness } from '../support/embedded-harness';
 import { createHarness, type Harness } from '../support/harness';
-import { testConfig } from '../support/test-config';
 import { aDevice, validateBody } from '../validation/validate-helpers';
 
 jest.setTimeout(120_000);
 
-interface World { services: Services; api: TestAgent; logs: string[]; staffToken: () => Promise<string>; close(): Promise<void> }
-
-async function onPostgres(): Promise<World> {
-  const h: Harness = await createHarness();
-  return { services: h.services, api: h.api, logs: h.logs, staffToken: () => h.login('privacy_officer'), close: () => h.close() };
-}
-
-async function onEmbedded(): Promise<World> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'nomina-storm-'));
-  const db: Database = await openDatabase({ dataDir: 'memory://' });
-  const conn = await db.connect();
-  try { await applyMigrations(conn); } finally { await conn.release(); }
-  const logs: string[] = [];
-  const sink = new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } });
-  const services = buildServices(testConfig({ dataDir: dir }), db, createLogger('info', sink));
-  return {
-    services, api: request(createApp(services)), logs,
-    async staffToken() {
-      const user = await createStaffUser(db.prisma, { email: `po.${Date.now()}@vendor.test`, password: 'pw-storm-officer-1', roles: ['privacy_officer'] });
-      return (await services.sessions.issueStaff(user.id)).token;
-    },
-    async close() {
-      await services.close();
-      await db.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+type World = Harness;
+const onPostgres = createHarness;
+const onEmbedded = createEmbeddedHarness;
 
 const metric = async (services: Services, name: string) => {
   const line = (await services.metrics.registry.metrics()).split('\n').find((l) => l.startsWith(`${name} `));
@@ -98,7 +63,7 @@ describe.each([['PostgreSQL', onPostgres], ['the embedded database', onEmbedded]
     const events = await w.services.prisma.webhookEvent.findMany({ where: { type: 'fraud.alert.opened' }, select: { data: true } });
     const announced = new Set(events.map((e) => (e.data as { alertId: string }).alertId));
     expect(alerts.filter((a) => !announced.has(a.id))).toEqual([]);
-    const token = await w.staffToken();
+    const token = await w.login('privacy_officer');
     for (const alert of alerts.slice(0, 3)) {
       const read = await w.api.get(`/v1/fraud/alerts/${alert.id}`).set({ Authorization: `Bearer ${token}` }).expect(200);
       // Complete enough for the reviewer: the networks (several), how often it fired, when.

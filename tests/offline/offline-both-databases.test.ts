@@ -2,39 +2,19 @@
  * The main road of an air-gapped activation, through HTTP, on both databases: PostgreSQL and the
  * embedded one (one session only: the activation's transaction must use nothing but its own).
  */
-import request from 'supertest';
 import { createApiKey } from '../../src/api-keys/create-api-key';
-import { createApp } from '../../src/app';
-import { openDatabase } from '../../src/db/database';
-import { applyMigrations } from '../../src/db/migrations';
-import { createLogger } from '../../src/logger';
-import { buildServices } from '../../src/services';
 import { createStaffUser } from '../../src/staff/create-staff-user';
 import { buildLicence } from '../support/factories';
+import { createEmbeddedHarness } from '../support/embedded-harness';
 import { createHarness, type Harness } from '../support/harness';
 import { activationRequest, anOfflinePc, releaseFile, requestText, verifyLicenceFile } from '../support/offline-files';
-import { testConfig } from '../support/test-config';
 import { aDevice, validate, validateBody } from '../validation/validate-helpers';
 
 jest.setTimeout(60_000);
 
-type World = Pick<Harness, 'services' | 'api' | 'auth'> & { close(): Promise<void> };
-
-async function postgres(): Promise<World> {
-  return createHarness();
-}
-
-async function embedded(): Promise<World> {
-  const db = await openDatabase({ dataDir: 'memory://' });
-  const conn = await db.connect();
-  await applyMigrations(conn);
-  await conn.release();
-  const services = buildServices(testConfig({ dataDir: 'memory://' }), db, createLogger('silent'));
-  return {
-    services, api: request(createApp(services)), auth: (token: string) => ({ Authorization: `Bearer ${token}` }),
-    close: async () => { await services.close(); await db.close(); },
-  };
-}
+type World = Harness;
+const postgres = createHarness;
+const embedded = createEmbeddedHarness;
 
 describe.each([['PostgreSQL', postgres], ['the embedded database', embedded]] as const)('offline activation on %s', (_label, open) => {
   let w: World;
@@ -42,7 +22,7 @@ describe.each([['PostgreSQL', postgres], ['the embedded database', embedded]] as
   afterAll(() => w?.close());
 
   it('request (text form) → licence file by the holder and by an API key → machine limit shared with online → release once', async () => {
-    const h = w as unknown as Harness;
+    const h = w;
     const licence = await buildLicence(h, { policy: { maxMachines: 2, offlineLicenceDays: 30 } });
     const holder = (await w.services.sessions.issueSubject(licence.holderId, 900)).token;
     const admin = await createStaffUser(w.services.prisma, { email: `admin.${Date.now()}@vendor.test`, password: 'pw-offline-both-1', roles: ['admin'] });

@@ -15,7 +15,7 @@ import type { DeviceIdentity } from '../../../client-sdk/src/identity';
 import type { PublicJwk } from '../../../client-sdk/src/trusted-keys';
 import { buildLicence } from '../../support/factories';
 import { createHarness, type Harness } from '../../support/harness';
-import { createEmbeddedHarness } from './embedded-harness';
+import { createEmbeddedHarness } from '../../support/embedded-harness';
 import { randomMac } from '../../validation/validate-helpers';
 import { EdgeProxy } from './edge-proxy';
 import { LiveServer } from './live-server';

@@ -5,14 +5,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import request from 'supertest';
-import { createApp } from '../../../src/app';
-import type { StaffRole } from '../../../src/generated/prisma/enums';
-import { createLogger } from '../../../src/logger';
-import { buildServices } from '../../../src/services';
-import { createStaffUser } from '../../../src/staff/create-staff-user';
-import { openMigratedDatabase } from '../../../src/startup';
-import { auditWithPurposes, type Harness } from '../../support/harness';
-import { testConfig } from '../../support/test-config';
+import { createApp } from '../../src/app';
+import type { StaffRole } from '../../src/generated/prisma/enums';
+import { createLogger } from '../../src/logger';
+import { buildServices } from '../../src/services';
+import { createStaffUser } from '../../src/staff/create-staff-user';
+import { openMigratedDatabase } from '../../src/startup';
+import { auditWithPurposes, type Harness } from './harness';
+import { testConfig } from './test-config';
 
 export async function createEmbeddedHarness(): Promise<Harness> {
   const config = testConfig({ dataDir: 'memory://' });
