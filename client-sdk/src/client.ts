@@ -1,10 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { ServerTimeRecord } from './clock-guard.js';
-import { InvalidKeyError } from './errors.js';
 import { exchangeJson, joinUrl, type FetchFunction } from './http.js';
-import { collectDeviceIdentity, describeOperatingSystem, type DeviceIdentity } from './identity.js';
-import { normaliseKey } from './key-format.js';
+import { describeOperatingSystem, type DeviceIdentity } from './identity.js';
 import { checkLicence } from './licence-check.js';
+import { checkedKey, keyDigestOf, resolveIdentity } from './licence-key.js';
 import { nodeTransport } from './node-transport.js';
 import { ensureDirectory } from './storage.js';
 import { defaultPolicyFile, readAdminLock } from './telemetry/levels.js';
@@ -40,21 +39,15 @@ export class NominaClient {
   /** Throws InvalidKeyError for a mistyped key (before any network call); otherwise a verdict value. */
   async start(): Promise<LicenceVerdict> {
     const { options } = this;
-    const parsed = normaliseKey(options.key);
-    if (!parsed.ok) throw new InvalidKeyError(parsed.reason, parsed.message);
-    // The server upper-cases the product code and signs the token for that audience: 'acme' must verify as 'ACME'.
-    const product = options.product.trim().toUpperCase();
-    if (parsed.prefix !== product) {
-      throw new InvalidKeyError('WRONG_PRODUCT', `This licence key is for product ${parsed.prefix}, not ${options.product}.`);
-    }
+    const { canonical, product } = checkedKey(options.key, options.product);
     ensureDirectory(options.storageDir);
     const identity = resolveIdentity(options.identity);
     const keys = await TrustedKeyStore.open(options.publicKeys, options.storageDir);
     const result = await checkLicence({
       serverUrl: options.serverUrl, fetch: this.fetchFn, keys, cache: this.cache, serverTime: new ServerTimeRecord(options.storageDir),
-      keyDigest: createHash('sha256').update(parsed.canonical).digest('hex'),
+      keyDigest: keyDigestOf(canonical),
       body: {
-        key: parsed.canonical, product, device: identity,
+        key: canonical, product, device: identity,
         app: { version: options.appVersion, os: describeOperatingSystem() },
         nonce: randomBytes(16).toString('base64url'), clientTime: this.now().toISOString(),
         ...(options.activate === true ? { activate: true as const } : {}),
@@ -128,9 +121,4 @@ export class NominaClient {
     if (options.hookProcessExit !== false) process.on('exit', this.onExit);
     return telemetry;
   }
-}
-
-function resolveIdentity(identity: StartOptions['identity']): DeviceIdentity {
-  if (identity && 'macAddresses' in identity) return identity;
-  return collectDeviceIdentity(identity ?? {});
 }

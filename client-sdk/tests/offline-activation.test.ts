@@ -7,7 +7,7 @@ import {
   createActivationRequest, createReleaseFile, importLicenceFile, LicenceFileError, NominaClient, type OfflineOptions, type StartOptions,
 } from '../src/index';
 import { generateKey, normaliseKey } from '../src/key-format';
-import { keyDigestOf } from '../src/offline/offline-activation';
+import { keyDigestOf } from '../src/licence-key';
 import { decodeActivationRequestText, encodeActivationRequest, hashIdentity, MAX_PENDING_REQUESTS_FOR_TESTS } from './helpers/offline-internals';
 import { createFakeServer } from './helpers/fake-server';
 import { contractHash, signLicenceFile } from './helpers/licence-files';

@@ -2,11 +2,10 @@
  * Air-gapped activation (docs/offline-activation.md): a request file made here, a licence file
  * carried back and imported, a release file that frees the seat without a network.
  */
-import { createHash, randomBytes, sign } from 'node:crypto';
+import { randomBytes, sign } from 'node:crypto';
 import { ServerTimeRecord } from '../clock-guard.js';
-import { InvalidKeyError } from '../errors.js';
-import { collectDeviceIdentity, describeOperatingSystem, type DeviceIdentity } from '../identity.js';
-import { normaliseKey } from '../key-format.js';
+import { describeOperatingSystem } from '../identity.js';
+import { checkedKey, keyDigestOf, resolveIdentity } from '../licence-key.js';
 import type { StartOptions } from '../start-options.js';
 import { ensureDirectory } from '../storage.js';
 import { TokenCache } from '../token-cache.js';
@@ -43,25 +42,9 @@ export type LicenceFileVerdict = Omit<LicenceVerdict, 'telemetry'>;
 export const RELEASE_FILE_TYPE = 'nomina-release+jwt';
 export const RELEASE_FILE_NAME = 'nomina-release.jws';
 
-export const keyDigestOf = (canonicalKey: string) => createHash('sha256').update(canonicalKey).digest('hex');
-
-/** The same key and product checks start() makes, before anything is written. */
-function checkedKey(options: OfflineOptions): { canonical: string; product: string } {
-  const parsed = normaliseKey(options.key);
-  if (!parsed.ok) throw new InvalidKeyError(parsed.reason, parsed.message);
-  const product = options.product.trim().toUpperCase();
-  if (parsed.prefix !== product) throw new InvalidKeyError('WRONG_PRODUCT', `This licence key is for product ${parsed.prefix}, not ${options.product}.`);
-  return { canonical: parsed.canonical, product };
-}
-
-export function resolveIdentity(identity: StartOptions['identity']): DeviceIdentity {
-  if (identity && 'macAddresses' in identity) return identity;
-  return collectDeviceIdentity(identity ?? {});
-}
-
 /** Writes nothing to the network: the request is carried to a PC that can reach the service. */
 export function createActivationRequest(options: OfflineOptions): ActivationRequestFile {
-  const { canonical, product } = checkedKey(options);
+  const { canonical, product } = checkedKey(options.key, options.product);
   const now = (options.now ?? (() => new Date()))();
   ensureDirectory(options.storageDir);
   const deviceKey = loadOrCreateDeviceKey(options.storageDir, now);
@@ -77,7 +60,7 @@ export function createActivationRequest(options: OfflineOptions): ActivationRequ
 
 /** Learns the file's key set, verifies its licence (§3), stores it and consumes its request; throws LicenceFileError when refused. */
 export async function importLicenceFile(options: OfflineOptions, contents: string | Uint8Array): Promise<LicenceFileVerdict> {
-  const { canonical, product } = checkedKey(options);
+  const { canonical, product } = checkedKey(options.key, options.product);
   const now = (options.now ?? (() => new Date()))();
   ensureDirectory(options.storageDir);
   const { licence: file, keySets } = licenceFileParts(contents);
@@ -106,7 +89,7 @@ export async function importLicenceFile(options: OfflineOptions, contents: strin
  * being licensed whether or not the release file ever reaches the service.
  */
 export function createReleaseFile(options: OfflineOptions): ReleaseFile {
-  const { product } = checkedKey(options);
+  const { product } = checkedKey(options.key, options.product);
   const now = (options.now ?? (() => new Date()))();
   const store = new LicenceFileStore(options.storageDir);
   const stored = store.load();
