@@ -4,7 +4,6 @@ import { importPublicEd25519, verifyCompactJws, verifyGeneralJws, type GeneralJw
 import { readJsonFile, writeFileAtomic } from './storage.js';
 
 export type { PublicJwk };
-export { SIGNATURE_ALGORITHMS } from './jws.js';
 
 /** Protected-header `typ` of a signed key set, so no other signed object can pass for one. */
 export const SIGNED_JWKS_TYPE = 'nomina-jwks+jwt';

@@ -15,7 +15,7 @@ export async function releaseOwnDevice(services: Services, contactId: string, de
   // A PC activated offline keeps running on its licence file until the file expires: a button here would
   // free its seat while it still works (one more PC than the licence allows, for up to offlineLicenceDays).
   // Its own release file proves the PC has stopped; staff can still release a lost PC (docs/offline-activation.md §4).
-  if (!device.releasedAt && device.offlineActivationId && device.offlineExpiresAt && device.offlineExpiresAt > new Date()) {
+  if (!device.releasedAt && device.offlineActivationId && device.offlineExpiresAt && device.offlineExpiresAt > services.now()) {
     throw new AppError('OFFLINE_RELEASE_NEEDS_FILE', 'this PC was activated with a licence file that is still valid: upload the release file its app writes');
   }
   const { device: released } = await releaseDevice(services, {

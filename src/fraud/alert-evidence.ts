@@ -27,17 +27,12 @@ export interface AlertEvidence extends Evidence {
 
 const FIELD = 'fraud_alert.evidence';
 const ENTRY_FIELD = 'fraud_alert.evidence_entry';
-/** Entries kept per alert: the first firings after the opening, then a ring of the latest. */
+/**
+ * Entries kept per alert: the first firings after the opening, then a ring of the latest (the slot
+ * is computed where entries are appended, in fraud-statements.ts).
+ */
 export const EVIDENCE_HEAD = 50;
 export const EVIDENCE_TAIL = 50;
-
-/**
- * The slot of the `index`-th entry (0-based, in firing order): the first EVIDENCE_HEAD each have
- * their own; later ones take turns in the ring, so the latest EVIDENCE_TAIL are always there.
- */
-export function entrySlot(index: number): number {
-  return index < EVIDENCE_HEAD + EVIDENCE_TAIL ? index : EVIDENCE_HEAD + ((index - EVIDENCE_HEAD) % EVIDENCE_TAIL);
-}
 
 /** One firing's evidence, sealed with the holder's key, ready to append (throws SubjectKeyDestroyedError once erased). */
 export async function sealEvidenceEntry(services: Services, holderId: string, evidence: Evidence, now: Date): Promise<string> {

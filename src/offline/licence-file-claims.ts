@@ -29,8 +29,9 @@ export interface LicenceFileInput {
 }
 
 /**
- * Hashed so the file does not show the identity to whoever carries it; salted with the nonce so
- * two files of one PC cannot be linked. The SDK computes the same values from its own identity:
+ * Hashed so the file does not show the identity at a glance and two files of one PC cannot be
+ * linked (salted with the nonce). Not a secret: the nonce is in the file and PC or account names
+ * can be guessed — the request file that travels the same road holds the identity in clear. The SDK computes the same values from its own identity:
  * the NT account and PC name as the blind indexes normalise them, MACs in canonical form.
  */
 export function identityHashes(nonce: string, device: DeviceBody): { user: string; pc: string; macs: string[] } {

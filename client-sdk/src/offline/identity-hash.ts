@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { DeviceIdentity } from '../identity.js';
 import { normaliseMac } from '../mac-filter.js';
 
-/** `idh` of a licence file: the identity it was issued for, hashed so whoever carries the file cannot read it. */
+/** `idh` of a licence file: the identity it was issued for, hashed (not at a glance, not linkable across files; guessable, not secret). */
 export interface IdentityHashes {
   user: string;
   pc: string;
