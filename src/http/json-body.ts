@@ -46,8 +46,13 @@ export function jsonBody(limit: string | number): RequestHandler {
   });
 }
 
+/** A body-parser middleware as a promise (the route handlers await the body before anything else). */
+export function promisedJsonBody(parser: ReturnType<typeof jsonBody>): (req: Request, res: Response) => Promise<void> {
+  return (req, res) => new Promise<void>((resolve, reject) => parser(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
+}
+
 /** '256kb' → 262144, as express.json reads its limit (the `bytes` package: units of 1024). */
-export function sizeInBytes(limit: string | number): number {
+function sizeInBytes(limit: string | number): number {
   if (typeof limit === 'number') return limit;
   const match = /^(\d+(?:\.\d+)?)\s*(b|kb|mb)?$/i.exec(limit.trim());
   if (!match) throw new Error(`not a size: ${limit}`);
@@ -69,10 +74,8 @@ const PLAIN_JSON = /^application\/json[ \t]*(?:;[ \t]*charset=(?:utf-8|"utf-8")[
  * uses express.json). What is saved is body-parser's content-type and charset parsing, raw-body's
  * stream plumbing, iconv's decoder and a second UTF-8 decode for the scan.
  */
-export function fastJsonBody(limit: string | number): (req: Request, res: Response) => Promise<void> {
-  const slow = jsonBody(limit);
+export function fastJsonBody(limit: string | number, viaExpress = promisedJsonBody(jsonBody(limit))): (req: Request, res: Response) => Promise<void> {
   const limitBytes = sizeInBytes(limit);
-  const viaExpress = (req: Request, res: Response) => new Promise<void>((resolve, reject) => slow(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
   return (req, res) => {
     const headers = req.headers;
     const lengthHeader = headers['content-length'];

@@ -8,7 +8,7 @@ import type { ZodType } from 'zod';
 import type { Services } from '../services';
 import { authenticate } from './authenticate';
 import { zodToAppError } from './error-handler';
-import { bodyMayHoldNul, fastJsonBody, jsonBody } from './json-body';
+import { bodyMayHoldNul, fastJsonBody, jsonBody, promisedJsonBody } from './json-body';
 import { AppError, jsonPointer } from './problem';
 import { checkPurpose } from '../staff/purpose';
 import type { RouteContext, RouteDefinition } from './route';
@@ -29,12 +29,12 @@ export function findNul(value: unknown, pointer = '', depth = 0): string | null 
   return null;
 }
 
-export function refuseNul(value: unknown, root: '' | '/query' | '/params'): void {
+function refuseNul(value: unknown, root: '' | '/query' | '/params'): void {
   const pointer = findNul(value, root);
   if (pointer) throw new AppError('VALIDATION_FAILED', `${pointer}: NUL characters are not allowed`, { errors: [{ pointer, detail: 'NUL characters are not allowed' }] });
 }
 
-export function parse(schema: ZodType | undefined, value: unknown, root: '' | '/query' | '/params'): unknown {
+function parse(schema: ZodType | undefined, value: unknown, root: '' | '/query' | '/params'): unknown {
   if (root !== '') refuseNul(value, root);
   if (!schema) return value;
   const result = schema.safeParse(value);
@@ -43,7 +43,7 @@ export function parse(schema: ZodType | undefined, value: unknown, root: '' | '/
 }
 
 /** The body as the client receives it (bigints as strings, no undefined), checked against the declared schema. */
-export function checkResponse(route: RouteDefinition, status: number, body: unknown): void {
+function checkResponse(route: RouteDefinition, status: number, body: unknown): void {
   const declared = route.response;
   if (!declared || declared.status !== status) return;
   const fail = (why: string) => {
@@ -71,7 +71,7 @@ export function routeHandler(services: Services, route: RouteDefinition, options
   const limit = route.bodyLimit ?? '64kb';
   // fastJsonBody: the direct route's reader (json-body.ts); the router's path keeps express.json,
   // which tests/validation/direct-route.test.ts compares it with.
-  const readBody = options.fastBody ? fastJsonBody(limit) : viaExpressJson(jsonBody(limit));
+  const readBody = options.fastBody ? fastJsonBody(limit) : promisedJsonBody(jsonBody(limit));
   const needsBody = route.method !== 'get' && route.method !== 'delete';
   return async (req: Request, res: Response) => {
     // Authenticate before reading the body: an anonymous caller cannot make us parse 256 kB.
@@ -109,10 +109,6 @@ export function routeHandler(services: Services, route: RouteDefinition, options
     else if (route.etag === false) sendJsonWithoutEtag(res, status, result.body);
     else res.status(status).json(result.body);
   };
-}
-
-function viaExpressJson(parser: ReturnType<typeof jsonBody>): (req: Request, res: Response) => Promise<void> {
-  return (req, res) => new Promise<void>((resolve, reject) => parser(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
 }
 
 /** res.json() without the ETag (Express hashes every body it sends; pointless on a no-store answer). */

@@ -32,6 +32,18 @@ describe('WindowLimiter (the in-memory limits)', () => {
     expect(await limiter.consume('a')).toMatchObject({ consumedPoints: 1, isFirstInDuration: true });
   });
 
+  it('forgets a key unused for two windows: memory does not grow with every key ever seen', async () => {
+    const { limiter, advance } = limiterAt(2, 60);
+    await limiter.consume('gone');
+    await limiter.consume('kept');
+    advance(60_000);
+    await limiter.consume('kept'); // first turn: 'gone' moves to the older map, still known
+    advance(60_000);
+    await limiter.consume('other'); // second turn: the older map, with 'gone' in it, is dropped
+    expect(await limiter.delete('gone')).toBe(false);
+    expect(await limiter.delete('kept')).toBe(true);
+  });
+
   it('forgets a key no earlier than its window ends, however the generations turn', async () => {
     const { limiter, advance } = limiterAt(2, 60);
     advance(59_000);
