@@ -16,7 +16,7 @@ import type express from 'express';
 import type { Request, Response } from 'express';
 import type { Services } from '../services';
 import { requestLogger } from '../logger';
-import { renderProblem } from './error-handler';
+import { renderProblem, sendProblem } from './error-handler';
 import { routeHandler } from './mount-routes';
 import { startRequest } from './request-context';
 import type { RouteDefinition } from './route';
@@ -31,14 +31,8 @@ export function directRoute(services: Services, app: express.Express, route: Rou
   const routeName = () => route.path;
 
   const fail = (req: Request, res: Response, error: unknown) => {
-    const problem = renderProblem(services.logger, error, String(res.locals.requestId), route.path);
     if (res.headersSent) return;
-    for (const [name, value] of Object.entries(problem.headers)) res.setHeader(name, value);
-    const body = Buffer.from(problem.body);
-    res.statusCode = problem.status;
-    res.setHeader('Content-Type', 'application/problem+json; charset=utf-8');
-    res.setHeader('Content-Length', body.length);
-    res.end(body);
+    sendProblem(res, renderProblem(services.logger, error, String(res.locals.requestId), route.path));
   };
 
   return (incoming, outgoing) => {

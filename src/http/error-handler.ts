@@ -3,6 +3,7 @@
  * application/problem+json with the request id. Internals (stack traces, SQL, Prisma messages)
  * are logged, never sent.
  */
+import type { ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
 import { loggableError, sqlStateOf, type Logger } from '../logger';
@@ -78,12 +79,21 @@ export function renderProblem(logger: Logger, error: unknown, requestId: string,
   return { status: appError.status, headers: appError.options.headers ?? {}, body: JSON.stringify(problemBody(appError, requestId)) };
 }
 
+/** Writes a rendered problem (no ETag: an error is not a representation worth revalidating). */
+export function sendProblem(res: ServerResponse, problem: ReturnType<typeof renderProblem>): void {
+  if (res.headersSent) return;
+  for (const [name, value] of Object.entries(problem.headers)) res.setHeader(name, value);
+  const body = Buffer.from(problem.body);
+  res.statusCode = problem.status;
+  res.setHeader('Content-Type', 'application/problem+json; charset=utf-8');
+  res.setHeader('Content-Length', body.length);
+  res.end(body);
+}
+
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
-    const problem = renderProblem(logger, error, String(res.locals.requestId ?? ''), req.route?.path);
     if (res.headersSent) return;
-    for (const [name, value] of Object.entries(problem.headers)) res.setHeader(name, value);
-    res.status(problem.status).type('application/problem+json').send(problem.body);
+    sendProblem(res, renderProblem(logger, error, String(res.locals.requestId ?? ''), req.route?.path));
   };
 }
 
