@@ -53,7 +53,7 @@ export class LicenceSigner {
    */
   async sign(claims: JWTPayload, typ = 'JWT'): Promise<string> {
     // The keys are fresh almost always: no promise chain through ensureFresh for each validation.
-    const key = (this.keys.length > 0 && Date.now() - this.loadedAt < RELOAD_MS && this.keys.find((k) => !k.retiredAt)) || await this.activeKey();
+    const key = (this.isFresh() && this.keys.find((k) => !k.retiredAt)) || await this.activeKey();
     const header = typ === 'JWT' ? key.header : Buffer.from(JSON.stringify({ alg: 'EdDSA', kid: key.kid, typ })).toString('base64url');
     const input = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
     return `${input}.${cryptoSign(null, Buffer.from(input), key.privateKey).toString('base64url')}`;
@@ -119,9 +119,12 @@ export class LicenceSigner {
     return result;
   }
 
+  private isFresh(): boolean {
+    return this.keys.length > 0 && Date.now() - this.loadedAt < RELOAD_MS;
+  }
+
   private async ensureFresh(): Promise<void> {
-    if (this.keys.length > 0 && Date.now() - this.loadedAt < RELOAD_MS) return;
-    await this.reload();
+    if (!this.isFresh()) await this.reload();
   }
 
   private reload(): Promise<void> {
