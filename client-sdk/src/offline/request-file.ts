@@ -3,8 +3,8 @@ import type { DevicePublicJwk } from './device-key.js';
 
 export const REQUEST_FORMAT = 'nomina-activation-request';
 export const REQUEST_FILE_NAME = 'nomina-activation-request.json';
-const ARMOUR_BEGIN = '-----BEGIN NOMINA ACTIVATION REQUEST-----';
-const ARMOUR_END = '-----END NOMINA ACTIVATION REQUEST-----';
+export const ARMOUR_BEGIN = '-----BEGIN NOMINA ACTIVATION REQUEST-----';
+export const ARMOUR_END = '-----END NOMINA ACTIVATION REQUEST-----';
 const LINE_LENGTH = 64;
 
 /** docs/offline-activation.md §2: what /v1/validate receives, plus the device's public key. */
@@ -30,14 +30,4 @@ export function encodeActivationRequest(request: ActivationRequest): { json: str
   const packed = zlib().deflateRawSync(Buffer.from(JSON.stringify(request), 'utf8')).toString('base64url');
   const lines = packed.match(new RegExp(`.{1,${LINE_LENGTH}}`, 'g')) ?? [];
   return { json, text: [ARMOUR_BEGIN, ...lines, ARMOUR_END].join('\n') + '\n' };
-}
-
-/** The text form back to the request object (what the service does with an uploaded text); throws if it does not decode. */
-export function decodeActivationRequestText(text: string): unknown {
-  const start = text.indexOf(ARMOUR_BEGIN);
-  const end = text.indexOf(ARMOUR_END);
-  if (start < 0 || end < start) throw new SyntaxError('not an armoured Nomina activation request');
-  const body = text.slice(start + ARMOUR_BEGIN.length, end).replace(/\s+/g, '');
-  if (!/^[A-Za-z0-9_-]+$/.test(body)) throw new SyntaxError('the request text contains characters outside base64url');
-  return JSON.parse(zlib().inflateRawSync(Buffer.from(body, 'base64url')).toString('utf8'));
 }
