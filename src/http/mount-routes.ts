@@ -94,7 +94,8 @@ export function routeHandler(services: Services, route: RouteDefinition, options
       req, res, services,
       requestId: String(res.locals.requestId),
       params: parse(route.params, req.params, '/params'),
-      query: parse(route.query, req.query, '/query'),
+      // req.query parses the URL on every read: not done for a route that takes no query and got none.
+      query: route.query || req.url.includes('?') ? parse(route.query, req.query, '/query') : {},
       body: needsBody ? parse(route.body, req.body, '') : undefined,
       staff: principals.staff,
       subject: principals.subject,
@@ -111,9 +112,20 @@ export function routeHandler(services: Services, route: RouteDefinition, options
   };
 }
 
-/** res.json() without the ETag (Express hashes every body it sends; pointless on a no-store answer). */
+/**
+ * res.json() without the ETag (Express hashes every body it sends; pointless on a no-store answer).
+ * The app's replacer (bigints as strings, app.ts) only matters when the body holds a bigint, and
+ * JSON.stringify refuses a bigint without it (TypeError): so the body is written without the
+ * replacer first — V8's fast path, several times quicker than calling a function for every value
+ * (measured on the verdict: bench/README.md) — and again with it only if that throws.
+ */
 function sendJsonWithoutEtag(res: Response, status: number, body: unknown): void {
-  const text = JSON.stringify(body, res.app.get('json replacer') as (key: string, value: unknown) => unknown);
+  let text: string;
+  try {
+    text = JSON.stringify(body);
+  } catch {
+    text = JSON.stringify(body, res.app.get('json replacer') as (key: string, value: unknown) => unknown);
+  }
   res.statusCode = status;
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.setHeader('Content-Length', Buffer.byteLength(text));
