@@ -4,7 +4,7 @@ declare module 'autocannon' {
   interface Result { requests: Histogram; latency: Histogram; non2xx: number; errors: number; timeouts: number }
   interface Request { method?: string; path?: string; body?: string; headers?: Record<string, string> }
   interface Options {
-    url: string; connections?: number; duration?: number; overallRate?: number;
+    url: string; connections?: number; duration?: number; overallRate?: number; amount?: number;
     requests?: (Request & { setupRequest?: (request: Request) => Request })[];
   }
   function autocannon(options: Options, done: (error: Error | null, result: Result) => void): { on(event: string, listener: (...args: unknown[]) => void): void };

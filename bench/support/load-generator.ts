@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
-interface Job { url: string; path: string; requestsFile: string; seconds: number; connections: number; overallRate?: number }
+/** `amount`: send exactly this many requests (then `seconds` is ignored) */
+interface Job { url: string; path: string; requestsFile: string; seconds: number; connections: number; overallRate?: number; amount?: number }
 
 const job = JSON.parse(process.argv[2]) as Job;
 const requests = readFileSync(job.requestsFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { body: string; ip: string });
@@ -27,7 +28,7 @@ function withClientTimeNow(body: string): string {
 const instance = autocannon({
   url: job.url,
   connections: job.connections,
-  duration: job.seconds,
+  ...(job.amount ? { amount: job.amount } : { duration: job.seconds }),
   overallRate: job.overallRate,
   requests: [{
     method: 'POST',

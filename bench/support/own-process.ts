@@ -1,16 +1,17 @@
 /**
  * Servers in processes of their own, as users run them: the service exactly as `npm start` runs
- * it (`node --enable-source-maps dist/src/main.js`, production configuration, real PostgreSQL),
+ * it (`node` with `npm start`'s flags and `dist/src/main.js`, production configuration, real PostgreSQL),
  * and the baseline (baseline-server.ts). Both pinned to the first CPU when `taskset` exists, the
  * load generator to the second (load-generator.ts, paced-load.ts): the server under test gets one
  * core, as in the measurement of issue 15; PostgreSQL is not pinned.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Config } from '../../src/config';
+import { startScriptNodeFlags } from './spawn-service';
 
 const TASKSET = '/usr/bin/taskset';
 /** CPU lists for the server and the load generator; null when pinning is not possible. */
@@ -60,6 +61,14 @@ async function start(name: string, args: string[], env: NodeJS.ProcessEnv, ready
   const keep = (chunk: Buffer) => { output.push(String(chunk)); if (output.length > 2000) output.splice(0, 1000); };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
+  // BENCH_SERVICE_OUTPUT=<dir>: each server's whole output kept in <dir>/<pid>.log (with
+  // BENCH_SERVICE_NODE_ARGS="--trace-gc", say), beside the last chunks kept here for errors.
+  if (process.env.BENCH_SERVICE_OUTPUT) {
+    const file = createWriteStream(path.join(process.env.BENCH_SERVICE_OUTPUT, `${child.pid}.log`));
+    file.write(`${name}\n`);
+    child.stdout!.pipe(file);
+    child.stderr!.pipe(file);
+  }
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   let exitCode: number | null | undefined;
   void exited.then((code) => { exitCode = code; });
@@ -103,12 +112,26 @@ export function startService(config: Config, options: { logLevel: string; fraudS
     NOMINA_INDEX_KEY: b64(config.secrets.indexKey), NOMINA_KEY_PEPPER: b64(config.secrets.keyPepper),
     NOMINA_TELEMETRY_KEY: b64(config.secrets.telemetryKey), NOMINA_TOKEN_SECRET: b64(config.secrets.tokenSecret),
     NOMINA_FRAUD_SIGNALS: options.fraudSignals, NOMINA_PRIVACY_CONFIG: privacyFile,
-    MAIL_FROM: config.mailFrom, METRICS_TOKEN: 'bench-metrics-token-0123456789',
+    MAIL_FROM: config.mailFrom, METRICS_TOKEN: BENCH_METRICS_TOKEN,
     ...options.env,
   };
   // BENCH_SERVICE_NODE_ARGS: extra Node flags for the service under test, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
   const extra = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  return start(`service ${options.label} (LOG_LEVEL=${options.logLevel})`, [...extra, '--enable-source-maps', mainJs], env, '/readyz');
+  return start(`service ${options.label} (LOG_LEVEL=${options.logLevel})`, [...extra, ...startScriptNodeFlags(), mainJs], env, '/readyz');
+}
+
+/** The bearer token of the own-process services' /metrics. */
+export const BENCH_METRICS_TOKEN = 'bench-metrics-token-0123456789';
+
+/** The service's nomina_fraud_* samples from /metrics, summed over their labels. */
+export async function scrapeFraudMetrics(url: string, token?: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${url}/metrics`, { headers: token ? { authorization: `Bearer ${token}` } : {} })).text();
+  const values: Record<string, number> = {};
+  for (const line of text.split('\n')) {
+    const match = /^(nomina_fraud_[a-z_]+)(?:\{[^}]*\})? ([0-9.e+-]+)$/.exec(line);
+    if (match) values[match[1]] = (values[match[1]] ?? 0) + Number(match[2]);
+  }
+  return values;
 }
 
 /** The baseline (baseline-server.ts) in its own process, on the same database and key pepper. */

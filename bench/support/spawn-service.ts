@@ -1,5 +1,5 @@
 /**
- * The service as `npm start` runs it — `node dist/src/main.js` in a process of its own, with
+ * The service as `npm start` runs it — `node <its flags> dist/src/main.js` in a process of its own, with
  * NODE_ENV=production, real PostgreSQL and the given secrets — for benchmarks that must measure
  * what users run (a separate event loop, its own CPU time read from /proc/<pid>/stat).
  */
@@ -10,6 +10,15 @@ import path from 'node:path';
 import type { Secrets } from '../../src/crypto/secrets';
 
 export const MAIN_JS = path.resolve(__dirname, '../../src/main.js');
+
+/**
+ * The Node flags `npm start` runs the service with (package.json's start script, which the
+ * Dockerfile's CMD repeats — a test keeps them equal): the benchmarks run it with the same ones.
+ */
+export function startScriptNodeFlags(): string[] {
+  const packageJson = JSON.parse(readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8')) as { scripts: { start: string } };
+  return packageJson.scripts.start.split(/\s+/).filter((word) => word.startsWith('--'));
+}
 /** The service's entry point: this build's, or BENCH_SERVICE_MAIN's. */
 export const serviceMainJs = () => path.resolve(process.env.BENCH_SERVICE_MAIN ?? MAIN_JS);
 
@@ -66,7 +75,7 @@ export async function spawnService(options: { databaseUrl: string; dataDir: stri
   // BENCH_SERVICE_NODE_ARGS: extra Node flags for the service (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
   const extra = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
   // BENCH_SERVICE_MAIN: another build's main.js (e.g. main's, built into dist-base/), to compare builds in one session, interleaved.
-  const child = spawn(process.execPath, [...extra, '--enable-source-maps', serviceMainJs()], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...extra, ...startScriptNodeFlags(), serviceMainJs()], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   child.stdout?.on('data', (c: Buffer) => output.push(String(c)));
   child.stderr?.on('data', (c: Buffer) => output.push(String(c)));

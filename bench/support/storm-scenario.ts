@@ -26,6 +26,7 @@ import { keyDigest } from '../../src/licences/licence-keys';
 import { createLogger } from '../../src/logger';
 import { buildServices } from '../../src/services';
 import { benchConfig, createBenchDatabase, onServer } from './bench-database';
+import { scrapeFraudMetrics } from './own-process';
 import { seed, type SeededDevice } from './seed';
 import { serviceMainJs, spawnService, type SpawnedService } from './spawn-service';
 
@@ -91,16 +92,6 @@ async function idleAfter(service: SpawnedService, limitMs = 10_000): Promise<num
     if (from && (last.cpu - from.cpu) / ((last.at - from.at) / 1000) < IDLE_SHARE) return from.at;
   }
   return null;
-}
-
-async function scrape(url: string): Promise<Record<string, number>> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const values: Record<string, number> = {};
-  for (const line of text.split('\n')) {
-    const match = /^(nomina_fraud_[a-z_]+)(?:\{[^}]*\})? ([0-9.e+-]+)$/.exec(line);
-    if (match) values[match[1]] = (values[match[1]] ?? 0) + Number(match[2]);
-  }
-  return values;
 }
 
 function requestLine(d: SeededDevice, product: string, ip: string): string {
@@ -196,11 +187,11 @@ export async function runStormScenario(options: StormOptions = {}): Promise<Stor
       honestRuns.push(await load(service.url, honestFile, seconds, connections, service, `honest-${i + 1}`));
       idleAfterHonestMs.push(await idleAfter(service));
       stormRuns.push(await load(service.url, stormFile, seconds, connections, service, `storm-${i + 1}`));
-      const at = await scrape(service.url);
+      const at = await scrapeFraudMetrics(service.url);
       backlogAtStormEnd.push(`${at.nomina_fraud_evaluation_backlog ?? '?'} licences, oldest ${(at.nomina_fraud_evaluation_backlog_oldest_seconds ?? 0).toFixed(1)} s`);
       idleAfterStormMs.push(await idleAfter(service));
     }
-    const metrics = await scrape(service.url);
+    const metrics = await scrapeFraudMetrics(service.url);
     const logText = service.output.join('');
     const failedLines = logText.split('\n').filter((l) => l.includes('fraud evaluation failed'));
     const failureCodes = [...new Set(failedLines.map((l) => /"errorCode":"([^"]+)"/.exec(l)?.[1] ?? /"err":"([^"]+)"/.exec(l)?.[1] ?? '?'))];

@@ -43,4 +43,11 @@ describe('docker-compose.yml', () => {
     expect(dockerfile).toMatch(/COPY web \.\/web[\s\S]*RUN npm run build/);
     expect(dockerfile).toMatch(/CMD \["node", "--enable-source-maps", "dist\/src\/main.js"\]/);
   });
+
+  it('runs the container with the Node flags of npm start (the benchmarks measure those)', () => {
+    const dockerfile = readFileSync(path.join(root, 'Dockerfile'), 'utf8');
+    const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)![1]) as string[];
+    const start = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+    expect(cmd.join(' ')).toBe(start);
+  });
 });
