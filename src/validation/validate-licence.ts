@@ -35,10 +35,13 @@ export async function validateLicence(services: Services, body: ValidateBody, lo
   let facts = await hot.facts(lookup.digest, identity);
   const decision = decideVerdict(facts, identity, body, now);
   let { code, device } = decision;
+  // On the hot path the event is written while the token is signed (neither needs the other);
+  // the verdict still waits for both: no verdict leaves without its record.
+  let recorded: Promise<void> | undefined;
   if (facts && decision.needsLock) {
     ({ facts, code, device } = await validateUnderLock(services, facts.id, identity, body, record));
   } else {
-    await hot.record({ ...record, licenceId: facts?.id ?? null, deviceId: device?.id ?? null, code, touchDevice: code === 'VALID' });
+    recorded = hot.record({ ...record, licenceId: facts?.id ?? null, deviceId: device?.id ?? null, code, touchDevice: code === 'VALID' });
   }
 
   const valid = code === 'VALID';
@@ -49,7 +52,8 @@ export async function validateLicence(services: Services, body: ValidateBody, lo
     offlineGraceHours: facts?.policy.offlineGraceHours ?? 0,
   }, now);
   // NOT_FOUND signs too and throws the token away: an unknown key costs what a known one does.
-  const token = await licenceSigner(services).sign(claims);
+  // Promise.all: a failed write fails the validation, and is never left unhandled while signing waits.
+  const [token] = await Promise.all([licenceSigner(services).sign(claims), recorded]);
 
   const metrics = validationMetrics(services);
   metrics.validations.inc({ code });

@@ -62,6 +62,29 @@ describe('POST /v1/validate', () => {
     expect(await h.services.prisma.validationEvent.count({ where: { licenceId: licence.id } })).toBe(2);
   });
 
+  it('answers no verdict for a known device when its event cannot be written, and the next start is valid again', async () => {
+    // The hot path writes the event while it signs the token: the verdict must still wait for the write.
+    const { key, product, licence } = await buildLicence(h);
+    const device = aDevice();
+    await validate(h, validateBody(key, product.code, device)).expect(200);
+    await h.services.prisma.$executeRawUnsafe(`
+      CREATE OR REPLACE FUNCTION refuse_marked_event() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW."appVersion" = 'event-write-fails' THEN RAISE EXCEPTION 'event refused by the test'; END IF; RETURN NEW; END $$`);
+    await h.services.prisma.$executeRawUnsafe(`CREATE TRIGGER refuse_marked_event BEFORE INSERT ON validation_events FOR EACH ROW EXECUTE FUNCTION refuse_marked_event()`);
+    try {
+      const refused = await validate(h, validateBody(key, product.code, device, { app: { version: 'event-write-fails', os: 'Windows 11' } }));
+      expect(refused.status).toBeGreaterThanOrEqual(500);
+      expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(JSON.stringify(refused.body)).not.toMatch(/VALID|eyJ/);
+      expect(await h.services.prisma.validationEvent.count({ where: { licenceId: licence.id } })).toBe(1);
+      await validate(h, validateBody(key, product.code, device)).expect(200);
+      expect(await h.services.prisma.validationEvent.count({ where: { licenceId: licence.id } })).toBe(2);
+    } finally {
+      await h.services.prisma.$executeRawUnsafe('DROP TRIGGER refuse_marked_event ON validation_events');
+      await h.services.prisma.$executeRawUnsafe('DROP FUNCTION refuse_marked_event()');
+    }
+  });
+
   it('accepts the key as a person types it: lower case, no dashes, O for 0 and I for 1', async () => {
     const { key, product } = await buildLicence(h);
     const typed = key.slice(product.code.length).replace(/-/g, '').replace(/0/g, 'O').replace(/1/g, 'I').toLowerCase();
