@@ -25,7 +25,7 @@ const MAX_LICENCES = 20_000;
 export const EVALUATION_INTERVAL_MS = 5_000;
 /**
  * evaluations running at once. Their statements are grouped across licences (fraud-statements.ts:
- * one of each kind in flight, the ungrouped ones through a gate of three), so fraud holds at most
+ * one of each kind in flight, the ungrouped ones through a gate of two), so fraud holds at most
  * 8 connections of the service's pool (10) however many run — validation has a pool of its own.
  * Many at once is what makes the groups large: a storm's first run (every licence a first
  * sighting, three statements each, and an alert to open) goes through in few statements.

@@ -11,14 +11,14 @@
  *
  * One statement of each kind in flight: fraud is background work, so fewer, larger statements
  * (less CPU for both processes) are worth a little latency. The rarer statements that are not
- * grouped (MAC collision, churn) pass a gate of UNGROUPED_IN_FLIGHT: so fraud holds at most
- * 5 + 3 = 8 connections of the service's pool (10) however many evaluations run at
+ * grouped (churn's two reads) pass a gate of UNGROUPED_IN_FLIGHT: so fraud holds at most
+ * 6 + 2 = 8 connections of the service's pool (10) however many evaluations run at
  * once (fraud-runtime.ts), and the pool's last two stay with the other routes.
  */
 import { StatementBatcher } from '../db/statement-batcher';
 import type { Services } from '../services';
 import { EVIDENCE_HEAD, EVIDENCE_TAIL } from './alert-evidence';
-import type { SeenValue, Severity, SignalName } from './fraud-signals';
+import type { MacSighting, SeenValue, Severity, SignalName } from './fraud-signals';
 import type { KnownAlias } from './machine-identity';
 import type { ObservationWrite } from './observation-store';
 
@@ -36,8 +36,10 @@ export interface AlertOpening {
 export type OpeningOutcome = { objected: boolean; coolingDown: boolean; opened: boolean } | null;
 
 const MAX_BATCH = 100;
+/** sightings of a licence's MACs on other licences read per evaluation (what the signal needs is one) */
+export const MAC_SIGHTINGS_PER_CALL = 50;
 const IN_FLIGHT = 1;
-export const UNGROUPED_IN_FLIGHT = 3;
+export const UNGROUPED_IN_FLIGHT = 2;
 // Arrays of enum values are sent as text[] and cast in the statement: the embedded database's
 // driver cannot serialise a parameter typed as an array of an enum.
 
@@ -63,6 +65,17 @@ SELECT q.n::int AS n, o.kind::text AS kind, o."valueIndex", o."firstAt", o."last
      WHERE "licenceId" = q."licenceId" AND kind IN ('machine', 'account') AND "lastAt" >= q.since
      ORDER BY "firstAt" LIMIT 1000) o
  ORDER BY q.n, o."firstAt"`;
+
+// The devices of other licences that carry one of a licence's MACs (device_macs.macIndex), at most
+// MAC_SIGHTINGS_PER_CALL per calling licence, with what the MAC collision signal compares.
+const MAC_SIGHTINGS = `
+SELECT q.n::int AS n, s."macIndex", s."licenceId", s."lastSeenAt", s."deviceId", s."pcNameIndex", s."customerId"
+  FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS q("licenceId", macs, n)
+  CROSS JOIN LATERAL (
+    SELECT m."macIndex", m."licenceId", m."lastSeenAt", d.id AS "deviceId", d."pcNameIndex", l."customerId"
+      FROM device_macs m JOIN devices d ON d.id = m."deviceId" JOIN licences l ON l.id = d."licenceId"
+     WHERE m."macIndex" = ANY(string_to_array(q.macs, ',')) AND m."licenceId" <> q."licenceId"
+     LIMIT ${MAC_SIGHTINGS_PER_CALL}) s`;
 
 // Each firing counted, severity and last-evidence time raised, its sealed entry written into its
 // slot (the first EVIDENCE_HEAD firings, then a ring of the latest EVIDENCE_TAIL); evidenceCount
@@ -118,6 +131,8 @@ export interface FraudStatements {
   knownAliases(licenceId: string, aliases: string[]): Promise<KnownAlias[]>;
   touchObservations(licenceId: string, writes: ObservationWrite[], now: Date): Promise<void>;
   seenSince(licenceId: string, since: Date): Promise<Seen>;
+  /** devices of other licences that carry one of `macIndexes` (MAC collision) */
+  macSightings(licenceId: string, customerId: string, macIndexes: string[]): Promise<MacSighting[]>;
   /** false when no alert is open under the key */
   appendEvidence(append: EvidenceAppend): Promise<boolean>;
   openAlert(opening: AlertOpening): Promise<OpeningOutcome>;
@@ -180,6 +195,21 @@ function build(services: Services): FraudStatements {
     return out;
   }, MAX_BATCH, IN_FLIGHT);
 
+  // Blind indexes are base64url: a comma never occurs in one, so each call's list travels as one text.
+  const macs = new StatementBatcher<{ licenceId: string; customerId: string; macIndexes: string[] }, MacSighting[]>(async (calls) => {
+    const rows = await run<{ n: number; macIndex: string; licenceId: string; lastSeenAt: Date | string; deviceId: string; pcNameIndex: string; customerId: string }>(
+      MAC_SIGHTINGS, [calls.map((c) => c.licenceId), calls.map((c) => c.macIndexes.join(','))]);
+    const out: MacSighting[][] = calls.map(() => []);
+    for (const r of rows) {
+      const call = calls[Number(r.n) - 1];
+      out[Number(r.n) - 1].push({
+        macIndex: r.macIndex, otherLicenceId: r.licenceId, otherDeviceId: r.deviceId, otherPcNameIndex: r.pcNameIndex,
+        sameCustomer: r.customerId === call.customerId, lastSeenAt: asDate(r.lastSeenAt),
+      });
+    }
+    return out;
+  }, MAX_BATCH, IN_FLIGHT);
+
   // One alert row may not be updated twice by one statement: firings of one alert take turns.
   const appends = new StatementBatcher<EvidenceAppend, boolean>(async (calls) => {
     const rows = await run<{ n: number }>(APPEND, [calls.map((c) => c.openKey), calls.map((c) => c.severity), calls.map((c) => iso(c.at)), calls.map((c) => c.entryEnc)]);
@@ -205,6 +235,7 @@ function build(services: Services): FraudStatements {
     knownAliases: (licenceId, list) => (list.length === 0 ? Promise.resolve([]) : aliases.call({ licenceId, aliases: list })),
     touchObservations: (licenceId, writes, now) => (writes.length === 0 ? Promise.resolve() : touches.call({ licenceId, writes, now })),
     seenSince: (licenceId, since) => seen.call({ licenceId, since }),
+    macSightings: (licenceId, customerId, macIndexes) => (macIndexes.length === 0 ? Promise.resolve([]) : macs.call({ licenceId, customerId, macIndexes })),
     appendEvidence: (append) => appends.call(append),
     ungrouped: gate(UNGROUPED_IN_FLIGHT),
   };

@@ -9,7 +9,7 @@
 import type { Services } from '../services';
 import type { ValidationObservation } from './evaluate-validation';
 import type { LicenceMemory } from './fraud-runtime';
-import { accountFanout, churn, deviceFanout, macCollision, type MacSighting, type SignalName, type SignalVerdict } from './fraud-signals';
+import { accountFanout, churn, deviceFanout, macCollision, type SignalName, type SignalVerdict } from './fraud-signals';
 import { machineAliases, resolveMachine } from './machine-identity';
 import { fraudStatements } from './fraud-statements';
 import { activationsSince, type ObservationWrite } from './observation-store';
@@ -69,16 +69,11 @@ async function churnOf(services: Services, o: ValidationObservation, t: Threshol
   return churn({ activationsByDay, releases: released.map((d) => d.releasedAt!) }, t, o.at);
 }
 
-/** One indexed query on device_macs.macIndex: the same MACs on other licences, with their PC names. */
+/**
+ * One indexed lookup on device_macs.macIndex, grouped with other licences' (fraud-statements.ts):
+ * the same MACs on other licences, with their PC names.
+ */
 async function macCollisionOf(services: Services, o: ValidationObservation): Promise<SignalVerdict> {
-  const rows = await fraudStatements(services).ungrouped(() => services.prisma.deviceMac.findMany({
-    where: { macIndex: { in: o.macIndexes }, licenceId: { not: o.licence.id } },
-    select: { macIndex: true, licenceId: true, lastSeenAt: true, device: { select: { id: true, pcNameIndex: true, licence: { select: { customerId: true } } } } },
-    take: 50,
-  }));
-  const sightings: MacSighting[] = rows.map((r) => ({
-    macIndex: r.macIndex, otherLicenceId: r.licenceId, otherDeviceId: r.device.id, otherPcNameIndex: r.device.pcNameIndex,
-    sameCustomer: r.device.licence.customerId === o.licence.customerId, lastSeenAt: r.lastSeenAt,
-  }));
+  const sightings = await fraudStatements(services).macSightings(o.licence.id, o.licence.customerId, o.macIndexes);
   return macCollision({ pcNameIndex: o.pcNameIndex, macIndexes: o.macIndexes, sightings }, new Date(o.at));
 }
