@@ -9,7 +9,7 @@
  *
  * Reads and writes are grouped. Validation events go through a group commit: a request's event is
  * written before its verdict is answered, but concurrent requests share one multi-row statement
- * (at most four in flight). An idle service writes each event at once; under load one statement
+ * (at most two in flight). An idle service writes each event at once; under load one statement
  * and one commit serve many validations. If the write fails, every validation in that batch fails
  * with it: no verdict leaves without its record. The facts are read the same way (one statement
  * for every key queued meanwhile): on a small machine each round trip to PostgreSQL costs a
@@ -34,11 +34,13 @@ interface FactsLookup { digest: string; identity: DeviceIdentity }
 const POOL_SIZE = 10;
 const MAX_BATCH = 500;
 const MAX_READ_BATCH = 100;
-// Statements of each kind in flight. Two kept the service waiting on PostgreSQL whenever other
-// processes held the cores: its thread was idle 39 % of the time at full load (bench/README.md).
-// Four, measured in one run with the order of servers rotated: 1777 against 1305 req/s. The pool
-// (10) holds both kinds at four.
-const MAX_IN_FLIGHT = 4;
+// Statements of each kind in flight. Fewer means larger groups: fewer round trips, less CPU for
+// both processes, a little more waiting. Measured on a quiet 2-core machine (bench/README.md, third
+// pass), four rounds interleaved: two in flight made 1023 req/s at 875 µs of server CPU and 0.28
+// statements per validation, four 786 req/s at 1133 µs and 0.55 statements, one 947 req/s at 955 µs
+// with a longer wait. (Four had won on a machine loaded by other processes, where PostgreSQL was
+// slow to get a core and the service waited for it: 1777 against 1305 req/s.)
+const MAX_IN_FLIGHT = 2;
 
 // Same statement as record-validation.ts, for many rows: the events, and each touched device's
 // newest lastSeenAt; committed without waiting for the WAL flush (see there for why).
