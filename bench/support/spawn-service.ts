@@ -4,7 +4,7 @@
  * what users run (a separate event loop, its own CPU time read from /proc/<pid>/stat).
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import type { Secrets } from '../../src/crypto/secrets';
@@ -16,7 +16,10 @@ export const MAIN_JS = path.resolve(__dirname, '../../src/main.js');
  * Dockerfile's CMD repeats — a test keeps them equal): the benchmarks run it with the same ones.
  */
 export function startScriptNodeFlags(): string[] {
-  const packageJson = JSON.parse(readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8')) as { scripts: { start: string } };
+  // From dist/bench/support (the built benchmarks) or bench/support (run from source).
+  const file = ['../../../package.json', '../../package.json'].map((p) => path.resolve(__dirname, p)).find((p) => existsSync(p) && /"name": "nomina"/.test(readFileSync(p, 'utf8')));
+  if (!file) throw new Error(`package.json not found above ${__dirname}`);
+  const packageJson = JSON.parse(readFileSync(file, 'utf8')) as { scripts: { start: string } };
   return packageJson.scripts.start.split(/\s+/).filter((word) => word.startsWith('--'));
 }
 /** The service's entry point: this build's, or BENCH_SERVICE_MAIN's. */

@@ -97,7 +97,9 @@ describe.each(DATABASES)('many capabilities at once on one subject, on %s', (_la
     await Promise.all(round(ROUNDS + 2));
 
     const failures = answers.filter((a) => a.status >= 500);
-    expect(failures).toEqual([]);
+    // A 5xx answer says only "internal"; its cause is in the service's log: shown beside it.
+    const serviceErrors = failures.length === 0 ? [] : service.output.join('').split('\n').filter((l) => /"level":(40|50|60)/.test(l)).slice(-20);
+    expect({ failures, serviceErrors }).toEqual({ failures: [], serviceErrors: [] });
     expect(answers.find((a) => a.what === 'complete erasure')?.status).toBe(200);
     expect(validDevices.size).toBeLessThanOrEqual(MAX_MACHINES);
     expect(answers.length).toBeGreaterThan(ROUNDS * 15);
