@@ -28,6 +28,8 @@ export interface ErasureReceiptPayload {
 
 export const BACKUP_STATEMENT = 'The subject’s data key was destroyed. Data backups never contain data keys (the key store is backed up apart and its backup is replaced after every destruction), so the subject’s encrypted fields in any backup can no longer be decrypted.';
 
+const ERASE_AGAIN_ATTEMPTS = 5;
+
 async function leftovers(services: Services, scope: SubjectScope, stores: readonly SubjectDataStore[]) {
   const counts = await Promise.all(stores.map(async (s) => ({ store: s, left: await s.count(services, scope) })));
   return counts.filter((c) => c.left > 0);
@@ -38,10 +40,17 @@ export async function finishErasure(
   input: { jobId: string; scope: SubjectScope; stores: readonly SubjectDataStore[]; actor: Actor; requestId: string | null },
 ): Promise<{ receiptJws: string; receipt: ErasureReceiptPayload }> {
   const { jobId, scope, stores } = input;
+  // Something written while we erased — a validation or telemetry batch that read its licence
+  // before the licence was deleted and writes its event after — is erased again. Such writers
+  // are finite (once the licence is gone nothing new finds it), but on a busy service, above all
+  // on the embedded database's one connection, one can land after a single second pass: so up to
+  // ERASE_AGAIN_ATTEMPTS passes, a short pause growing between them, before verification fails.
   let left = await leftovers(services, scope, stores);
-  // Something written while we erased (an in-flight validation or telemetry batch): erase again, once.
-  for (const { store } of left) await services.prisma.$transaction((tx) => store.erase(services, scope, tx), { timeout: 120_000 });
-  left = await leftovers(services, scope, stores);
+  for (let attempt = 1; left.length > 0 && attempt <= ERASE_AGAIN_ATTEMPTS; attempt++) {
+    for (const { store } of left) await services.prisma.$transaction((tx) => store.erase(services, scope, tx), { timeout: 120_000 });
+    await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    left = await leftovers(services, scope, stores);
+  }
   if (left.length > 0) throw new Error(`erasure job ${jobId} verification failed: data left in ${left.map((l) => l.store.name).join(', ')}`);
 
   const job = await services.prisma.erasureJob.findUniqueOrThrow({ where: { id: jobId } });
