@@ -85,15 +85,19 @@ describe.each([['PostgreSQL', postgres], ['the embedded database', embedded]] as
         db.macSightings(b.licence.id, b.licence.customerId, [`mac1-${tag}`]),
         db.macSightings(c.licence.id, a.licence.customerId, [`mac3-${tag}`, `unknown-${tag}`]),
         db.macSightings(a.licence.id, a.licence.customerId, []),
+        db.macSightings(a.licence.id, b.licence.customerId, [`mac1-${tag}`]),
       ]);
     });
     expect(statements).toBeLessThanOrEqual(2);
-    const [ofA, ofB, ofC, none] = answers;
+    const [ofA, ofB, ofC, none, asB] = answers;
     expect(ofA.map((s) => [s.macIndex, s.otherLicenceId, s.otherDeviceId, s.otherPcNameIndex]).sort()).toEqual([
       [`mac1-${tag}`, b.licence.id, bDevice, `pc-b-${tag}`],
       [`mac2-${tag}`, c.licence.id, cDevice, `pc-c-${tag}`],
     ].sort());
-    expect(ofA.every((s) => s.sameCustomer === (s.otherLicenceId === b.licence.id ? b.licence.customerId === a.licence.customerId : c.licence.customerId === a.licence.customerId))).toBe(true);
+    // Each licence has a customer of its own: a sighting is "same customer" only against the caller's.
+    expect(new Set([a, b, c].map((x) => x.licence.customerId)).size).toBe(3);
+    expect(ofA.map((s) => s.sameCustomer)).toEqual([false, false]);
+    expect(asB.map((s) => [s.otherLicenceId, s.sameCustomer])).toEqual([[b.licence.id, true]]);
     expect(ofA.every((s) => s.lastSeenAt instanceof Date)).toBe(true);
     expect(ofB.map((s) => s.otherLicenceId)).toEqual([a.licence.id]);
     expect(ofC).toHaveLength(50);
