@@ -11,6 +11,7 @@ import { metricsEndpoint } from './http/metrics';
 import { mountRoutes } from './http/mount-routes';
 import { buildOpenApi } from './http/openapi';
 import { directRoute } from './http/direct-route';
+import { listenWithExpressObjects } from './http/express-server';
 import { requestContext } from './http/request-context';
 import { allRoutes } from './route-table';
 import { registerPrivacyMetrics } from './privacy/privacy-metrics';
@@ -36,6 +37,8 @@ export interface AppOptions {
 
 export function createApp(services: Services, options: AppOptions = {}): express.Express {
   const app = express();
+  // Requests and responses made with Express's prototypes from the start (http/express-server.ts: why).
+  app.listen = listenWithExpressObjects(app);
   app.disable('x-powered-by');
   app.set('trust proxy', services.config.trustProxy === 'false' ? false : services.config.trustProxy);
   app.set('json replacer', (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));

@@ -38,7 +38,8 @@ export function directRoute(services: Services, app: express.Express, route: Rou
   return (incoming, outgoing) => {
     if (incoming.method !== method || incoming.url !== route.path) return false;
     // The request and response as Express's own (what app.handle does): the handler reads
-    // req.ip with the app's trust-proxy setting, req.is(), res.locals — the same getters.
+    // req.ip with the app's trust-proxy setting, req.is(), res.locals — the same getters. On the
+    // app's own server (express-server.ts) they already are, and these calls change nothing.
     const req = Object.setPrototypeOf(incoming, app.request) as Request;
     const res = Object.setPrototypeOf(outgoing, app.response) as Response;
     req.res = res;
