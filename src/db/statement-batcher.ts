@@ -8,6 +8,12 @@
  * `conflictKey` (optional): calls with the same key never share a statement — the later one
  * waits for the next — for statements such as INSERT … ON CONFLICT DO UPDATE, which may not touch
  * one row twice.
+ *
+ * `gatherTurn` (optional): a free slot does not send the call at once but at the end of the
+ * event loop's turn (setImmediate), with every call made meanwhile. The calls of one turn are
+ * often many: the requests read from the network in one poll, or every validation resumed by one
+ * grouped read, each of which then writes its event. Sent at once, the first one or two calls of
+ * such a turn each took a statement of their own and the rest waited for a round trip.
  */
 export class StatementBatcher<I, O> {
   private queue: { input: I; resolve(output: O): void; reject(error: unknown): void }[] = [];
@@ -18,12 +24,23 @@ export class StatementBatcher<I, O> {
     private readonly maxBatch: number,
     private readonly maxInFlight: number,
     private readonly conflictKey?: (input: I) => string,
+    private readonly gatherTurn = false,
   ) {}
+
+  private gathering = false;
 
   call(input: I): Promise<O> {
     return new Promise((resolve, reject) => {
       this.queue.push({ input, resolve, reject });
-      if (this.inFlight < this.maxInFlight) void this.flush();
+      if (this.inFlight >= this.maxInFlight) return; // the next statement to finish takes it
+      if (!this.gatherTurn) void this.flush();
+      else if (!this.gathering) {
+        this.gathering = true;
+        setImmediate(() => {
+          this.gathering = false;
+          if (this.queue.length > 0 && this.inFlight < this.maxInFlight) void this.flush();
+        });
+      }
     });
   }
 

@@ -75,4 +75,31 @@ describe('StatementBatcher', () => {
     for (const f of failed) await expect(f).rejects.toThrow('statement failed');
     await expect(later).resolves.toBe(4);
   });
+
+  it('with gatherTurn, sends the calls of one event-loop turn together, at the end of the turn', async () => {
+    const statements: number[][] = [];
+    const first = gate();
+    const batcher = new StatementBatcher<number, number>(async (inputs) => {
+      statements.push(inputs);
+      if (statements.length === 1) await first.opened;
+      return inputs.map((n) => -n);
+    }, 100, 1, undefined, true);
+    // Three calls in one turn (say three requests read in one poll): nothing sent yet, then one statement.
+    const answers = [batcher.call(1), batcher.call(2), batcher.call(3)];
+    expect(statements).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(statements).toEqual([[1, 2, 3]]);
+    // While it runs, later calls wait for it as without gatherTurn, and share the next statement.
+    answers.push(batcher.call(4));
+    await new Promise((resolve) => setImmediate(resolve));
+    answers.push(batcher.call(5));
+    first.open();
+    expect(await Promise.all(answers)).toEqual([-1, -2, -3, -4, -5]);
+    expect(statements).toEqual([[1, 2, 3], [4, 5]]);
+  });
+
+  it('with gatherTurn, an idle call is still sent within its turn', async () => {
+    const batcher = new StatementBatcher<number, number>(async (inputs) => inputs, 100, 2, undefined, true);
+    expect(await batcher.call(7)).toBe(7);
+  });
 });
