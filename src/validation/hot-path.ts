@@ -12,9 +12,9 @@
  * (at most two in flight), sent at the end of the event loop's turn with every event of that
  * turn (statement-batcher.ts, gatherTurn). An idle service writes each event within the turn;
  * under load one statement and one commit serve many validations. If the write fails, every
- * validation in that batch fails with it: no verdict leaves without its record. The facts are read the same way (one statement
- * for every key queued meanwhile): on a small machine each round trip to PostgreSQL costs a
- * context switch on both sides, which weighed more than the query itself.
+ * validation in that batch fails with it: no verdict leaves without its record. The facts are
+ * read the same way (one statement for every key queued meanwhile): on a small machine each round
+ * trip to PostgreSQL costs a context switch on both sides, which weighed more than the query itself.
  */
 import { createHash } from 'node:crypto';
 import { Pool } from 'pg';
