@@ -291,6 +291,9 @@ async function ownProcess({ config, requestsFile, devices, scratch, pool }: Setu
   const warn = await startService(config, { logLevel: 'warn', fraudSignals: 'on', scratch, label: 'warn' });
   const info = await startService(config, { logLevel: 'info', fraudSignals: 'on', scratch, label: 'info' });
   const baseline = await startBaseline(config, POOL_SIZE);
+  // The same baseline on the service's own server (src/http/express-server.ts): not the targets'
+  // baseline (Express as it comes), but it shows how much of the ratio is that server alone.
+  const baselineObjects = await startBaseline(config, POOL_SIZE, { expressObjects: true });
   const variant = VARIANT ? await startService(config, { logLevel: 'warn', fraudSignals: 'on', scratch, label: 'variant', env: VARIANT_ENV, mainJs: VARIANT_MAIN }) : undefined;
   // Request logs at info go to stdout: drained by the bench as a log shipper would, not kept.
   try {
@@ -300,13 +303,14 @@ async function ownProcess({ config, requestsFile, devices, scratch, pool }: Setu
     // service sees every device, and its fraud engine has evaluated every first sighting.
     for (const service of [warn, info, ...(variant ? [variant] : [])]) console.log(`warm-up of ${service.name}: ${await warmUp(service, requestsFile, devices)}`);
     await load(baseline.url, requestsFile, 3, { connections: OWN_CONNECTIONS, pin: true });
+    await load(baselineObjects.url, requestsFile, 3, { connections: OWN_CONNECTIONS, pin: true });
 
     type Measured = LoadResult & { cpuUs: number | null };
-    const rounds: { warn: Measured; info: Measured; baseline: Measured; variant?: Measured }[] = [];
-    // Each round runs all three, starting with a different one each time: what comes first after
+    const rounds: { warn: Measured; info: Measured; baseline: Measured; baselineObjects: Measured; variant?: Measured }[] = [];
+    // Each round runs every server, starting with a different one each time: what comes first after
     // a pause, or right after another's load (vacuum, a busier or quieter machine), is not always the same server.
-    const servers: Record<string, ServerProcess> = { warn, info, baseline, ...(variant ? { variant } : {}) };
-    const order = variant ? ['warn', 'variant', 'info', 'baseline'] as const : ['warn', 'info', 'baseline'] as const;
+    const servers: Record<string, ServerProcess> = { warn, info, baseline, baselineObjects, ...(variant ? { variant } : {}) };
+    const order = variant ? ['warn', 'variant', 'info', 'baseline', 'baselineObjects'] as const : ['warn', 'info', 'baseline', 'baselineObjects'] as const;
     for (let i = 0; i < ROUNDS; i++) {
       const round = {} as (typeof rounds)[number];
       for (let j = 0; j < order.length; j++) {
@@ -319,6 +323,7 @@ async function ownProcess({ config, requestsFile, devices, scratch, pool }: Setu
     const warnMax = { ...meanOf(rounds.map((r) => r.warn)), cpuUs: meanCpu(rounds.map((r) => r.warn)) };
     const infoMax = { ...meanOf(rounds.map((r) => r.info)), cpuUs: meanCpu(rounds.map((r) => r.info)) };
     const baselineMax = { ...meanOf(rounds.map((r) => r.baseline)), cpuUs: meanCpu(rounds.map((r) => r.baseline)) };
+    const objectsMax = { ...meanOf(rounds.map((r) => r.baselineObjects)), cpuUs: meanCpu(rounds.map((r) => r.baselineObjects)) };
     const variantMax = variant ? { ...meanOf(rounds.map((r) => r.variant!)), cpuUs: meanCpu(rounds.map((r) => r.variant!)) } : undefined;
     const halfRate = Math.floor(warnMax.rps / 2);
     // The p99 at half rate is set by the slowest 1 %: at ≈ 1,400 req/s for 10 s, one stall of
@@ -365,6 +370,7 @@ async function ownProcess({ config, requestsFile, devices, scratch, pool }: Setu
     console.log(`validate LOG_LEVEL=warn  max  ${fmt(warnMax)}${cpu(warnMax)}   (mean of ${ROUNDS} runs, interleaved, order rotated)`);
     console.log(`validate LOG_LEVEL=info  max  ${fmt(infoMax)}${cpu(infoMax)}`);
     console.log(`baseline                 max  ${fmt(baselineMax)}${cpu(baselineMax)}`);
+    console.log(`baseline, Express objects max ${fmt(objectsMax)}${cpu(objectsMax)}   (the baseline on the service's server: comparison only)`);
     if (variantMax) console.log(`variant (warn; ${process.env.BENCH_VARIANT_ENV ?? ''} ${VARIANT_MAIN ?? ''}) max  ${fmt(variantMax)}${cpu(variantMax)}`);
     console.log(`validate half rate            ${fmt(warnHalf)}   (at ${halfRate} req/s, evenly paced, ${OWN_CONNECTIONS} connections)`);
     console.log(`baseline half rate            ${fmt(baselineHalf)}   (at ${Math.floor(baselineMax.rps / 2)} req/s, evenly paced)`);
@@ -378,6 +384,7 @@ async function ownProcess({ config, requestsFile, devices, scratch, pool }: Setu
     // server's core is the limit, and far less moved by other load on the machine than req/s.
     const cpuRatio = (r: { cpuUs: number | null }) => (r.cpuUs && baselineMax.cpuUs ? (baselineMax.cpuUs / r.cpuUs).toFixed(2) : 'n/a');
     console.log(`CPU per request, baseline/validate: ${cpuRatio(warnMax)} at warn, ${cpuRatio(infoMax)} at info`);
+    console.log(`for comparison, validate/baseline on the service's server: ${(warnMax.rps / objectsMax.rps).toFixed(2)} at warn, ${(infoMax.rps / objectsMax.rps).toFixed(2)} at info (${objectsMax.rps.toFixed(0)} req/s; not the targets' baseline)`);
     return [
       `own-process validate/baseline ratio ${warnRatio.toFixed(2)} at LOG_LEVEL=warn (${warnMax.rps.toFixed(0)} / ${baselineMax.rps.toFixed(0)} req/s) — target ≥ 0.6: ${met(warnRatio >= 0.6)}`,
       `own-process validate/baseline ratio ${infoRatio.toFixed(2)} at LOG_LEVEL=info (${infoMax.rps.toFixed(0)} / ${baselineMax.rps.toFixed(0)} req/s) — target ≥ 0.6: ${met(infoRatio >= 0.6)}`,
@@ -387,6 +394,7 @@ async function ownProcess({ config, requestsFile, devices, scratch, pool }: Setu
     await warn.stop();
     await info.stop();
     await baseline.stop();
+    await baselineObjects.stop();
     await variant?.stop();
   }
 }

@@ -134,13 +134,17 @@ export async function scrapeFraudMetrics(url: string, token?: string): Promise<R
   return values;
 }
 
-/** The baseline (baseline-server.ts) in its own process, on the same database and key pepper. */
-export function startBaseline(config: Config, poolSize: number): Promise<ServerProcess> {
+/**
+ * The baseline (baseline-server.ts) in its own process, on the same database and key pepper;
+ * `expressObjects`: on the service's server instead of Express's default one (comparison only).
+ */
+export function startBaseline(config: Config, poolSize: number, options: { expressObjects?: boolean } = {}): Promise<ServerProcess> {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production',
     DATABASE_URL: config.databaseUrl, KEY_PEPPER: config.secrets.keyPepper.toString('base64'), POOL_SIZE: String(poolSize),
+    ...(options.expressObjects ? { BASELINE_SERVER: 'express-objects' } : {}),
   };
-  return start('baseline', [path.join(__dirname, 'baseline-server.js')], env, '/ready');
+  return start(options.expressObjects ? 'baseline (Express objects)' : 'baseline', [path.join(__dirname, 'baseline-server.js')], env, '/ready');
 }
 
 /** CPU seconds (user + system) the process has used so far, from /proc; null where there is no /proc. */
