@@ -10,7 +10,7 @@ import type { ValidationCode } from '../generated/prisma/enums';
 import type { Services } from '../services';
 import { combineEvidence } from './alert-evidence';
 import { fraudRuntime, type LicenceMemory } from './fraud-runtime';
-import { clockDrift, maxSeverity, overlap, type Evidence, type Severity, type SignalName, type SignalVerdict } from './fraud-signals';
+import { clockDrift, maxSeverity, overlap, type Evidence, type NetworkSighting, type Severity, type SignalName, type SignalVerdict } from './fraud-signals';
 import { recordFraudSignal } from './record-fraud-signal';
 import { evaluateStoredSignals } from './stored-signals';
 import { coolDownMs, thresholdsOf, type FraudPolicy, type Thresholds } from './thresholds';
@@ -80,7 +80,7 @@ export async function evaluateValidations(services: Services, batch: ValidationO
   for (const o of batch) {
     const t = thresholdsOf(o.policy);
     const verdicts: [SignalName, SignalVerdict][] = [['clock_drift', clockDrift({ clientTime: o.clientTime }, t, o.at)]];
-    if (o.device && lastSighting.get(o.device.id) === o) verdicts.push(['overlap', overlap(memory.networks.get(o.device.id) ?? [], t, o.at)]);
+    if (o.device && lastSighting.get(o.device.id) === o) verdicts.push(['overlap', overlapOfDevice(memory.networks.get(o.device.id) ?? [], t, o.at)]);
     verdicts.push(...await evaluateStoredSignals(services, o, memory, t, refreshMs(t)));
     for (const [signal, verdict] of verdicts) {
       if (!verdict.fire || recentlyRecorded(memory, signal, verdict, o.at, refreshMs(t))) continue;
@@ -99,6 +99,18 @@ export async function evaluateValidations(services: Services, batch: ValidationO
     if (outcome === 'opened' || outcome === 'updated') memory.open.add(signal);
     else memory.open.delete(signal);
   }
+}
+
+/**
+ * A device's overlap verdict from everything remembered of it, judged at its latest sighting.
+ * Observations reach the fraud engine in the order their validations answered, not the order
+ * they started (grouped statements resume many validations at once), so a batch's last
+ * observation can be older than sightings already remembered: judged at its own time, the newer
+ * ones were left out, and a key used from four networks at once could go without an alert.
+ */
+export function overlapOfDevice(sightings: NetworkSighting[], t: Thresholds, observedAt: Date): SignalVerdict {
+  const latest = sightings.reduce((max, s) => Math.max(max, s.at.getTime()), observedAt.getTime());
+  return overlap(sightings, t, new Date(latest));
 }
 
 function rememberNetwork(memory: LicenceMemory, deviceId: string, networkHash: string, t: Thresholds, now: Date) {
