@@ -18,6 +18,8 @@
 export class StatementBatcher<I, O> {
   private queue: { input: I; resolve(output: O): void; reject(error: unknown): void }[] = [];
   private inFlight = 0;
+  /** a flush is already scheduled for the end of this turn (gatherTurn) */
+  private gathering = false;
 
   constructor(
     private readonly runBatch: (inputs: I[]) => Promise<O[]>,
@@ -26,8 +28,6 @@ export class StatementBatcher<I, O> {
     private readonly conflictKey?: (input: I) => string,
     private readonly gatherTurn = false,
   ) {}
-
-  private gathering = false;
 
   call(input: I): Promise<O> {
     return new Promise((resolve, reject) => {

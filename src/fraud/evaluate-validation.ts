@@ -61,7 +61,8 @@ export async function evaluateValidation(services: Services, o: ValidationObserv
 }
 
 /**
- * Evaluates the validations of one licence that waited together (oldest first): each one's
+ * Evaluates the validations of one licence that waited together (in the order they were
+ * answered, which is not always the order they started: see overlapOfDevice): each one's
  * signals in order, as if evaluated one by one, but each signal that fired is recorded once,
  * with the evidence of all of them — one append per signal however many validations came in.
  */
