@@ -15,6 +15,9 @@ import { assertOutsideTransaction, disciplinedTransactions, guardedAdapter } fro
 
 export type DatabaseKind = 'postgres' | 'embedded';
 
+/** How long an idle PostgreSQL connection of the main pool stays open (see openPostgres). */
+const IDLE_CONNECTION_MS = 5 * 60_000;
+
 export interface Database {
   kind: DatabaseKind;
   prisma: PrismaClient;
@@ -56,7 +59,14 @@ export async function moveKeysIntoVault(db: Database): Promise<number> {
 
 async function openPostgres(url: string, max: number, keyVaultUrl: string | undefined, guard: boolean): Promise<Database> {
   const keyVault = await openPostgresKeyVault(url, keyVaultUrl);
-  const pool = new Pool({ connectionString: url, max });
+  // Idle connections stay open for minutes, not pg's default 10 s: the work on this pool comes in
+  // spells (fraud evaluations, the webhook poll, a metrics scrape), and a connection closed
+  // between two spells is opened again by the next one. A new PostgreSQL connection costs the
+  // server ≈ 30–35 ms of CPU (a process forked, its catalog caches filled), in slices of 5–8 ms
+  // that took the validation server's core under load (perf sched on a 2-core machine,
+  // bench/README.md, fifth pass). At most `max` stay open, as before; an idle pool does not keep a
+  // command-line tool's process alive (allowExitOnIdle), as pg's 10 s timer never did for long.
+  const pool = new Pool({ connectionString: url, max, idleTimeoutMillis: IDLE_CONNECTION_MS, allowExitOnIdle: true });
   // An idle connection closed by the server (restart, failover, pg_terminate_backend) must not
   // crash the process: the pool drops it and opens a new one on the next query.
   pool.on('error', () => {});
