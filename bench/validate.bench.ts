@@ -18,7 +18,9 @@
  *   (support/baseline-server.ts); servers pinned to one CPU, the load generator to the other
  *   (support/own-process.ts), BENCH_OWN_CONNECTIONS (64) connections, rounds interleaved
  *   (validate warn, validate info, baseline); then validate's p99 at half its own maximum rate,
- *   evenly paced. CPU per request of each server process is read from /proc.
+ *   evenly paced, and at that same rate the floor (support/floor-server.ts: Node's bare http and
+ *   one prepared lookup — what this machine gives any server). CPU per request of each server
+ *   process is read from /proc.
  * Every request is a known device of a bound account (the hot path); each device always comes
  * from the same client address (X-Forwarded-For; the app trusts the loopback proxy), 256 devices
  * per /24 network: an office each, honest traffic.
@@ -40,7 +42,7 @@ import type { Config } from '../src/config';
 import { buildServices, type Services } from '../src/services';
 import { benchConfig, createBenchDatabase } from './support/bench-database';
 import { baselineApp } from './support/baseline-server';
-import { BENCH_METRICS_TOKEN, cpuSeconds, PINNING, pinned, scrapeFraudMetrics, startBaseline, startService, type ServerProcess } from './support/own-process';
+import { BENCH_METRICS_TOKEN, cpuSeconds, PINNING, pinned, scrapeFraudMetrics, startBaseline, startFloor, startService, type ServerProcess } from './support/own-process';
 import { seed } from './support/seed';
 import { runStormScenario } from './support/storm-scenario';
 
@@ -294,6 +296,9 @@ async function ownProcess({ config, requestsFile, devices, scratch, pool }: Setu
   // The same baseline on the service's own server (src/http/express-server.ts): not the targets'
   // baseline (Express as it comes), but it shows how much of the ratio is that server alone.
   const baselineObjects = await startBaseline(config, POOL_SIZE, { expressObjects: true });
+  // The latency floor: Node's bare http server and one prepared lookup (support/floor-server.ts),
+  // measured at validate's half rate — what this machine gives any server there (not a target).
+  const floor = await startFloor(config, POOL_SIZE);
   const variant = VARIANT ? await startService(config, { logLevel: 'warn', fraudSignals: 'on', scratch, label: 'variant', env: VARIANT_ENV, mainJs: VARIANT_MAIN }) : undefined;
   // Request logs at info go to stdout: drained by the bench as a log shipper would, not kept.
   try {
@@ -304,6 +309,7 @@ async function ownProcess({ config, requestsFile, devices, scratch, pool }: Setu
     for (const service of [warn, info, ...(variant ? [variant] : [])]) console.log(`warm-up of ${service.name}: ${await warmUp(service, requestsFile, devices)}`);
     await load(baseline.url, requestsFile, 3, { connections: OWN_CONNECTIONS, pin: true });
     await load(baselineObjects.url, requestsFile, 3, { connections: OWN_CONNECTIONS, pin: true });
+    await load(floor.url, requestsFile, 3, { connections: OWN_CONNECTIONS, pin: true });
 
     type Measured = LoadResult & { cpuUs: number | null };
     const rounds: { warn: Measured; info: Measured; baseline: Measured; baselineObjects: Measured; variant?: Measured }[] = [];
@@ -361,6 +367,7 @@ async function ownProcess({ config, requestsFile, devices, scratch, pool }: Setu
     };
     const warnHalves = await halfRuns(warn, halfRate);
     const baselineHalves = await halfRuns(baseline, Math.floor(baselineMax.rps / 2));
+    const floorHalves = await halfRuns(floor, halfRate);
     const warnHalf = warnHalves.median;
     const baselineHalf = baselineHalves.median;
     const describeRuns = (runs: (LoadResult & { settledS: number; others: string })[]) => runs.map((r) => `p50 ${r.p50} ms, p99 ${r.p99} ms, max ${r.max} ms (idle after ${r.settledS.toFixed(1)} s; ${r.others}; requests > 10 ms per second: ${r.slowPerSecond?.join(' ')}; slowest at ${r.worst?.map((w) => `${w.atS} s: ${w.ms} ms`).join(', ')})`).join('\n    ');
@@ -374,8 +381,10 @@ async function ownProcess({ config, requestsFile, devices, scratch, pool }: Setu
     if (variantMax) console.log(`variant (warn; ${process.env.BENCH_VARIANT_ENV ?? ''} ${VARIANT_MAIN ?? ''}) max  ${fmt(variantMax)}${cpu(variantMax)}`);
     console.log(`validate half rate            ${fmt(warnHalf)}   (at ${halfRate} req/s, evenly paced, ${OWN_CONNECTIONS} connections)`);
     console.log(`baseline half rate            ${fmt(baselineHalf)}   (at ${Math.floor(baselineMax.rps / 2)} req/s, evenly paced)`);
+    console.log(`floor half rate               ${fmt(floorHalves.median)}   (at ${halfRate} req/s, validate's half rate: node:http and one prepared lookup, what this machine gives any server)`);
     console.log(`  validate half-rate runs (median above):\n    ${describeRuns(warnHalves.runs)}`);
     console.log(`  baseline half-rate runs:\n    ${describeRuns(baselineHalves.runs)}`);
+    console.log(`  floor half-rate runs:\n    ${describeRuns(floorHalves.runs)}`);
 
     const warnRatio = warnMax.rps / baselineMax.rps;
     const infoRatio = infoMax.rps / baselineMax.rps;
@@ -388,13 +397,14 @@ async function ownProcess({ config, requestsFile, devices, scratch, pool }: Setu
     return [
       `own-process validate/baseline ratio ${warnRatio.toFixed(2)} at LOG_LEVEL=warn (${warnMax.rps.toFixed(0)} / ${baselineMax.rps.toFixed(0)} req/s) — target ≥ 0.6: ${met(warnRatio >= 0.6)}`,
       `own-process validate/baseline ratio ${infoRatio.toFixed(2)} at LOG_LEVEL=info (${infoMax.rps.toFixed(0)} / ${baselineMax.rps.toFixed(0)} req/s) — target ≥ 0.6: ${met(infoRatio >= 0.6)}`,
-      `own-process p99 at half rate ${warnHalf.p99} ms (median of ${HALF_RUNS} runs: ${warnHalves.runs.map((r) => r.p99).join(" / ")} ms; p50 ${warnHalf.p50} ms, ${halfRate} req/s evenly paced) — target ≤ 10 ms: ${met(warnHalf.p99 <= 10)}`,
+      `own-process p99 at half rate ${warnHalf.p99} ms (median of ${HALF_RUNS} runs: ${warnHalves.runs.map((r) => r.p99).join(" / ")} ms; p50 ${warnHalf.p50} ms, ${halfRate} req/s evenly paced) — target ≤ 10 ms: ${met(warnHalf.p99 <= 10)}; this machine's floor at that rate ${floorHalves.median.p99} ms (${floorHalves.runs.map((r) => r.p99).join(' / ')} ms), the baseline's p99 at its own half rate ${baselineHalf.p99} ms`,
     ];
   } finally {
     await warn.stop();
     await info.stop();
     await baseline.stop();
     await baselineObjects.stop();
+    await floor.stop();
     await variant?.stop();
   }
 }

@@ -147,6 +147,15 @@ export function startBaseline(config: Config, poolSize: number, options: { expre
   return start(options.expressObjects ? 'baseline (Express objects)' : 'baseline', [path.join(__dirname, 'baseline-server.js')], env, '/ready');
 }
 
+/** The floor server (floor-server.ts) in its own process, on the same database and key pepper. */
+export function startFloor(config: Config, poolSize: number): Promise<ServerProcess> {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production',
+    DATABASE_URL: config.databaseUrl, KEY_PEPPER: config.secrets.keyPepper.toString('base64'), POOL_SIZE: String(poolSize),
+  };
+  return start('floor (node:http, one prepared lookup)', [path.join(__dirname, 'floor-server.js')], env, '/ready');
+}
+
 /** CPU seconds (user + system) the process has used so far, from /proc; null where there is no /proc. */
 export function cpuSeconds(pid: number): number | null {
   try {
