@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { databaseUrl, withAdminClient } from '../setup/test-database';
+import { dropTestDatabase } from '../support/harness';
 import { checkScreen, launchBrowser, openPage, saveLastPage, signIn, endingWith } from './support/browser';
 import { startService, type RunningService } from './support/console-service';
 import { seedWorld, type World } from './support/seed-world';
@@ -29,7 +30,7 @@ afterEach(() => saveLastPage(`postgres ${expect.getState().currentTestName}`));
 afterAll(async () => {
   await browser?.close();
   await service?.stop();
-  await withAdminClient((admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+  await dropTestDatabase(name); // and the key vault the service opened beside it
 });
 
 it('lets support find a licence by the holder\'s name and open it, masked', async () => {

@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { databaseUrl, templateName, withAdminClient } from '../../setup/test-database';
+import { dropTestDatabase } from '../../support/harness';
 
 export type DatabaseKind = 'embedded' | 'postgres';
 
@@ -92,7 +93,7 @@ export async function startService(kind: DatabaseKind, extraEnv: Record<string, 
         clearTimeout(timer);
       }
       rmSync(dataDir, { recursive: true, force: true });
-      if (database) await withAdminClient((a) => a.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`));
+      if (database) await dropTestDatabase(database); // and the key vault the service opened beside it
     },
   };
 }
