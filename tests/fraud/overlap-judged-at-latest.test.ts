@@ -5,9 +5,12 @@
  * fraud storm journey (tests/fraud/fraud-storm.test.ts), where a licence used from four networks
  * at once sometimes got no alert.
  */
-import { overlapOfDevice } from '../../src/fraud/evaluate-validation';
+import { evaluateValidations, overlapOfDevice, type ValidationObservation } from '../../src/fraud/evaluate-validation';
 import { overlap } from '../../src/fraud/fraud-signals';
 import { thresholdsOf } from '../../src/fraud/thresholds';
+import { createEmbeddedHarness } from '../support/embedded-harness';
+import { buildLicence } from '../support/factories';
+import { createHarness, type Harness } from '../support/harness';
 
 const t = thresholdsOf({ maxMachines: 2, maxUsers: 1, fraudWindowHours: 24, deviceFanoutThreshold: null, accountFanoutThreshold: null, churnThreshold: 6, clockDriftToleranceMinutes: 60, overlapWindowMinutes: 10 });
 const start = new Date('2026-03-29T09:00:00Z').getTime();
@@ -35,5 +38,26 @@ describe('overlap of a device, judged at its latest sighting', () => {
   it('leaves out sightings older than the window before the latest one', () => {
     const old = [{ networkHash: 'A', at: at(0) }, { networkHash: 'B', at: at(60_000) }, { networkHash: 'A', at: at(11 * 60_000) }];
     expect(overlapOfDevice(old, t, at(0)).fire).toBe(false);
+  });
+});
+
+// The same order through the engine itself: fails if evaluateValidations judges the device with
+// overlap() at its last observation's time instead of overlapOfDevice.
+describe.each([['PostgreSQL', createHarness], ['the embedded database', createEmbeddedHarness]] as const)('a batch whose last observation is its oldest, on %s', (_name, open) => {
+  let h: Harness;
+  beforeAll(async () => { h = await open(); }, 60_000);
+  afterAll(() => h.close());
+
+  it('opens the overlap alert', async () => {
+    const { licence, policy } = await buildLicence(h);
+    const observed = (network: string, ms: number): ValidationObservation => ({
+      at: at(ms), code: 'VALID', source: 'online',
+      licence: { id: licence.id, customerId: licence.customerId, holderId: licence.holderId }, profilingStopped: false,
+      policy: { ...policy, overlapWindowMinutes: 10 }, device: { id: '00000000-0000-4000-8000-00000000000d', new: false },
+      pcNameIndex: 'pc-index', ntAccountIndex: 'account-index', macIndexes: ['mac-index'], networkHash: network, clientTime: null,
+    });
+    await evaluateValidations(h.services, [observed('A', 1), observed('B', 2), observed('A', 3), observed('B', 0)]);
+    const alerts = await h.services.prisma.fraudAlert.findMany({ where: { licenceId: licence.id }, select: { signal: true } });
+    expect(alerts.map((a) => a.signal)).toContain('overlap');
   });
 });
