@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { program } from '../../src/cli/main';
 import { eraseSubject } from '../../src/privacy/erasure/erase-subject';
-import { databaseUrl, withAdminClient } from '../setup/test-database';
+import { databaseUrl, dropTestDatabase, withAdminClient } from '../setup/test-database';
 import { buildContact } from '../support/factories';
 import { createHarness, type Harness } from '../support/harness';
 import { Client } from 'pg';
@@ -35,9 +35,7 @@ beforeAll(async () => {
 afterAll(async () => {
   jest.restoreAllMocks();
   process.env = env;
-  await withAdminClient(async (admin) => {
-    for (const name of [target, `${target}_keys`]) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  });
+  await dropTestDatabase(target);
   await h.close();
 });
 

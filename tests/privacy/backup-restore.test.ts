@@ -18,7 +18,7 @@ import { createBackup, reconcileAfterRestore, restoreDataBackup } from '../../sr
 import { keyStorePath, loadKeyStoreSnapshot, readKeyStoreSnapshot } from '../../src/privacy/backup/key-store';
 import { eraseSubject } from '../../src/privacy/erasure/erase-subject';
 import { buildServices, type Services } from '../../src/services';
-import { databaseUrl, withAdminClient } from '../setup/test-database';
+import { databaseUrl, dropTestDatabase, withAdminClient } from '../setup/test-database';
 import { createHarness, type Harness } from '../support/harness';
 import { buildSubjectWorld, type SubjectWorld } from './support/subject-world';
 
@@ -31,7 +31,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const r of restored) { await r.services.close(); await r.db.close(); }
-  await withAdminClient(async (admin) => { for (const r of restored) for (const name of [r.name, `${r.name}_keys`]) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`); });
+  for (const r of restored) await dropTestDatabase(r.name);
   await h.close();
 });
 

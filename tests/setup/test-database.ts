@@ -22,6 +22,14 @@ export async function withAdminClient<T>(work: (client: Client) => Promise<T>): 
   }
 }
 
+/** Drops a test database and its key vault (`<name>_keys`, created beside it on open). */
+export async function dropTestDatabase(name: string): Promise<void> {
+  await withAdminClient(async (admin) => {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.query(`DROP DATABASE IF EXISTS "${name}_keys" WITH (FORCE)`);
+  });
+}
+
 export function templateName(): string {
   const name = process.env.NOMINA_TEST_TEMPLATE;
   if (!name) throw new Error('NOMINA_TEST_TEMPLATE is not set: run the tests through jest (global setup)');

@@ -18,7 +18,7 @@ import type { StaffRole } from '../../src/generated/prisma/enums';
 import { createLogger } from '../../src/logger';
 import { buildServices, type Services } from '../../src/services';
 import { createStaffUser } from '../../src/staff/create-staff-user';
-import { databaseUrl, templateName, withAdminClient } from '../setup/test-database';
+import { databaseUrl, dropTestDatabase, templateName, withAdminClient } from '../setup/test-database';
 import { testConfig } from './test-config';
 
 export interface Harness {
@@ -59,13 +59,7 @@ export async function createTestDatabase(): Promise<string> {
   return name;
 }
 
-/** Drops a test database and its key vault (`<name>_keys`, created beside it on open). */
-export async function dropTestDatabase(name: string): Promise<void> {
-  await withAdminClient(async (admin) => {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.query(`DROP DATABASE IF EXISTS "${name}_keys" WITH (FORCE)`);
-  });
-}
+export { dropTestDatabase }; // from ../setup/test-database, beside the other database helpers
 
 export async function createHarness(overrides: Partial<Config> = {}): Promise<Harness> {
   const name = await createTestDatabase();

@@ -4,8 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Browser } from 'playwright-core';
-import { databaseUrl, withAdminClient } from '../setup/test-database';
-import { dropTestDatabase } from '../support/harness';
+import { databaseUrl, dropTestDatabase, withAdminClient } from '../setup/test-database';
 import { checkScreen, launchBrowser, openPage, saveLastPage, signIn, endingWith } from './support/browser';
 import { startService, type RunningService } from './support/console-service';
 import { seedWorld, type World } from './support/seed-world';

@@ -9,8 +9,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { databaseUrl, templateName, withAdminClient } from '../../setup/test-database';
-import { dropTestDatabase } from '../../support/harness';
+import { databaseUrl, dropTestDatabase, templateName, withAdminClient } from '../../setup/test-database';
 
 export type DatabaseKind = 'embedded' | 'postgres';
 
