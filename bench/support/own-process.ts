@@ -139,21 +139,21 @@ export async function scrapeFraudMetrics(url: string, token?: string): Promise<R
  * `expressObjects`: on the service's server instead of Express's default one (comparison only).
  */
 export function startBaseline(config: Config, poolSize: number, options: { expressObjects?: boolean } = {}): Promise<ServerProcess> {
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production',
-    DATABASE_URL: config.databaseUrl, KEY_PEPPER: config.secrets.keyPepper.toString('base64'), POOL_SIZE: String(poolSize),
-    ...(options.expressObjects ? { BASELINE_SERVER: 'express-objects' } : {}),
-  };
+  const env = { ...lookupServerEnv(config, poolSize), ...(options.expressObjects ? { BASELINE_SERVER: 'express-objects' } : {}) };
   return start(options.expressObjects ? 'baseline (Express objects)' : 'baseline', [path.join(__dirname, 'baseline-server.js')], env, '/ready');
 }
 
 /** The floor server (floor-server.ts) in its own process, on the same database and key pepper. */
 export function startFloor(config: Config, poolSize: number): Promise<ServerProcess> {
-  const env: NodeJS.ProcessEnv = {
+  return start('floor (node:http, one prepared lookup)', [path.join(__dirname, 'floor-server.js')], lookupServerEnv(config, poolSize), '/ready');
+}
+
+/** The environment of the bench's own lookup servers (baseline-server.ts, floor-server.ts). */
+function lookupServerEnv(config: Config, poolSize: number): NodeJS.ProcessEnv {
+  return {
     PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production',
     DATABASE_URL: config.databaseUrl, KEY_PEPPER: config.secrets.keyPepper.toString('base64'), POOL_SIZE: String(poolSize),
   };
-  return start('floor (node:http, one prepared lookup)', [path.join(__dirname, 'floor-server.js')], env, '/ready');
 }
 
 /** CPU seconds (user + system) the process has used so far, from /proc; null where there is no /proc. */
