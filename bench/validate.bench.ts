@@ -18,9 +18,10 @@
  *   (support/baseline-server.ts); servers pinned to one CPU, the load generator to the other
  *   (support/own-process.ts), BENCH_OWN_CONNECTIONS (64) connections, rounds interleaved
  *   (validate warn, validate info, baseline); then validate's p99 at half its own maximum rate,
- *   evenly paced, and at that same rate the floor (support/floor-server.ts: Node's bare http and
- *   one prepared lookup — what this machine gives any server). CPU per request of each server
- *   process is read from /proc.
+ *   evenly paced, and at that same rate the floors (support/floor-server.ts: Node's bare http and
+ *   one prepared lookup — what this machine gives any server; and validate's contract done
+ *   plainly: the lookup, a signature, the event written, one statement each) and one PostgreSQL
+ *   round trip alone (support/round-trip-probe.ts). CPU per request of each server process is read from /proc.
  * Every request is a known device of a bound account (the hot path); each device always comes
  * from the same client address (X-Forwarded-For; the app trusts the loopback proxy), 256 devices
  * per /24 network: an office each, honest traffic.
@@ -92,6 +93,16 @@ async function load(url: string, requestsFile: string, seconds: number, options:
   const [command, args] = pinned(options.pin ? PINNING?.load : undefined, process.execPath, [path.join(__dirname, 'support', 'load-generator.js'), JSON.stringify(job)]);
   const { stdout } = await promisify(execFile)(command, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
   return JSON.parse(stdout) as LoadResult;
+}
+
+interface RoundTrip { total: number; p50: number; p99: number; max: number }
+
+/** One PostgreSQL round trip alone, paced at `rate`, on the servers' core (support/round-trip-probe.ts). */
+async function roundTrip(databaseUrl: string, rate: number, seconds: number): Promise<RoundTrip> {
+  const job = { databaseUrl, rate, seconds, connections: POOL_SIZE };
+  const [command, args] = pinned(PINNING?.server, process.execPath, [path.join(__dirname, 'support', 'round-trip-probe.js'), JSON.stringify(job)]);
+  const { stdout } = await promisify(execFile)(command, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
+  return JSON.parse(stdout) as RoundTrip;
 }
 
 /** Requests evenly spaced at `rate` per second (support/paced-load.ts: why not autocannon's overallRate). */
@@ -299,6 +310,9 @@ async function ownProcess({ config, requestsFile, devices, scratch, pool }: Setu
   // The latency floor: Node's bare http server and one prepared lookup (support/floor-server.ts),
   // measured at validate's half rate — what this machine gives any server there (not a target).
   const floor = await startFloor(config, POOL_SIZE);
+  // And validate's contract done plainly (a read, a signature, then the event written before the
+  // answer, one statement each): two round trips one after the other (bench/README.md, sixth pass).
+  const contractFloor = await startFloor(config, POOL_SIZE, 'contract');
   const variant = VARIANT ? await startService(config, { logLevel: 'warn', fraudSignals: 'on', scratch, label: 'variant', env: VARIANT_ENV, mainJs: VARIANT_MAIN }) : undefined;
   // Request logs at info go to stdout: drained by the bench as a log shipper would, not kept.
   try {
@@ -310,6 +324,7 @@ async function ownProcess({ config, requestsFile, devices, scratch, pool }: Setu
     await load(baseline.url, requestsFile, 3, { connections: OWN_CONNECTIONS, pin: true });
     await load(baselineObjects.url, requestsFile, 3, { connections: OWN_CONNECTIONS, pin: true });
     await load(floor.url, requestsFile, 3, { connections: OWN_CONNECTIONS, pin: true });
+    await load(contractFloor.url, requestsFile, 3, { connections: OWN_CONNECTIONS, pin: true });
 
     type Measured = LoadResult & { cpuUs: number | null };
     const rounds: { warn: Measured; info: Measured; baseline: Measured; baselineObjects: Measured; variant?: Measured }[] = [];
@@ -368,6 +383,11 @@ async function ownProcess({ config, requestsFile, devices, scratch, pool }: Setu
     const warnHalves = await halfRuns(warn, halfRate);
     const baselineHalves = await halfRuns(baseline, Math.floor(baselineMax.rps / 2));
     const floorHalves = await halfRuns(floor, halfRate);
+    const contractHalves = await halfRuns(contractFloor, halfRate);
+    // One round trip to PostgreSQL alone (no HTTP), paced at the same rate from the servers' core.
+    const roundTrips: RoundTrip[] = [];
+    for (let i = 0; i < HALF_RUNS; i++) roundTrips.push(await roundTrip(config.databaseUrl!, halfRate, SECONDS));
+    const roundTripMedian = [...roundTrips].sort((a, b) => a.p99 - b.p99)[Math.floor(roundTrips.length / 2)];
     const warnHalf = warnHalves.median;
     const baselineHalf = baselineHalves.median;
     const describeRuns = (runs: (LoadResult & { settledS: number; others: string })[]) => runs.map((r) => `p50 ${r.p50} ms, p99 ${r.p99} ms, max ${r.max} ms (idle after ${r.settledS.toFixed(1)} s; ${r.others}; requests > 10 ms per second: ${r.slowPerSecond?.join(' ')}; slowest at ${r.worst?.map((w) => `${w.atS} s: ${w.ms} ms`).join(', ')})`).join('\n    ');
@@ -382,9 +402,12 @@ async function ownProcess({ config, requestsFile, devices, scratch, pool }: Setu
     console.log(`validate half rate            ${fmt(warnHalf)}   (at ${halfRate} req/s, evenly paced, ${OWN_CONNECTIONS} connections)`);
     console.log(`baseline half rate            ${fmt(baselineHalf)}   (at ${Math.floor(baselineMax.rps / 2)} req/s, evenly paced)`);
     console.log(`floor half rate               ${fmt(floorHalves.median)}   (at ${halfRate} req/s, validate's half rate: node:http and one prepared lookup, what this machine gives any server)`);
+    console.log(`contract, plainly, half rate  ${fmt(contractHalves.median)}   (at ${halfRate} req/s: node:http, the lookup, a signature, then the event written, one statement each, nothing grouped)`);
+    console.log(`one round trip to PostgreSQL  p50 ${roundTripMedian.p50} ms   p99 ${roundTripMedian.p99} ms   (at ${halfRate} per second, pg alone, no HTTP; p99 of ${HALF_RUNS} runs: ${roundTrips.map((r) => r.p99).join(' / ')} ms, max ${roundTrips.map((r) => r.max).join(' / ')} ms)`);
     console.log(`  validate half-rate runs (median above):\n    ${describeRuns(warnHalves.runs)}`);
     console.log(`  baseline half-rate runs:\n    ${describeRuns(baselineHalves.runs)}`);
     console.log(`  floor half-rate runs:\n    ${describeRuns(floorHalves.runs)}`);
+    console.log(`  contract, plainly, half-rate runs:\n    ${describeRuns(contractHalves.runs)}`);
 
     const warnRatio = warnMax.rps / baselineMax.rps;
     const infoRatio = infoMax.rps / baselineMax.rps;
@@ -397,7 +420,7 @@ async function ownProcess({ config, requestsFile, devices, scratch, pool }: Setu
     return [
       `own-process validate/baseline ratio ${warnRatio.toFixed(2)} at LOG_LEVEL=warn (${warnMax.rps.toFixed(0)} / ${baselineMax.rps.toFixed(0)} req/s) — target ≥ 0.6: ${met(warnRatio >= 0.6)}`,
       `own-process validate/baseline ratio ${infoRatio.toFixed(2)} at LOG_LEVEL=info (${infoMax.rps.toFixed(0)} / ${baselineMax.rps.toFixed(0)} req/s) — target ≥ 0.6: ${met(infoRatio >= 0.6)}`,
-      `own-process p99 at half rate ${warnHalf.p99} ms (median of ${HALF_RUNS} runs: ${warnHalves.runs.map((r) => r.p99).join(" / ")} ms; p50 ${warnHalf.p50} ms, ${halfRate} req/s evenly paced) — target ≤ 10 ms: ${met(warnHalf.p99 <= 10)}; this machine's floor at that rate ${floorHalves.median.p99} ms (${floorHalves.runs.map((r) => r.p99).join(' / ')} ms), the baseline's p99 at its own half rate ${baselineHalf.p99} ms`,
+      `own-process p99 at half rate ${warnHalf.p99} ms (median of ${HALF_RUNS} runs: ${warnHalves.runs.map((r) => r.p99).join(" / ")} ms; p50 ${warnHalf.p50} ms, ${halfRate} req/s evenly paced) — target ≤ 10 ms: ${met(warnHalf.p99 <= 10)}; this machine's floor at that rate ${floorHalves.median.p99} ms (${floorHalves.runs.map((r) => r.p99).join(' / ')} ms), the contract done plainly ${contractHalves.median.p99} ms (${contractHalves.runs.map((r) => r.p99).join(' / ')} ms), one round trip to PostgreSQL alone ${roundTripMedian.p99} ms, the baseline's p99 at its own half rate ${baselineHalf.p99} ms`,
     ];
   } finally {
     await warn.stop();
@@ -405,6 +428,7 @@ async function ownProcess({ config, requestsFile, devices, scratch, pool }: Setu
     await baseline.stop();
     await baselineObjects.stop();
     await floor.stop();
+    await contractFloor.stop();
     await variant?.stop();
   }
 }

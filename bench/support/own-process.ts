@@ -143,9 +143,13 @@ export function startBaseline(config: Config, poolSize: number, options: { expre
   return start(options.expressObjects ? 'baseline (Express objects)' : 'baseline', [path.join(__dirname, 'baseline-server.js')], env, '/ready');
 }
 
-/** The floor server (floor-server.ts) in its own process, on the same database and key pepper. */
-export function startFloor(config: Config, poolSize: number): Promise<ServerProcess> {
-  return start('floor (node:http, one prepared lookup)', [path.join(__dirname, 'floor-server.js')], lookupServerEnv(config, poolSize), '/ready');
+/**
+ * A floor server (floor-server.ts) in its own process, on the same database and key pepper:
+ * `lookup` does the baseline's one lookup, `contract` validate's contract done plainly.
+ */
+export function startFloor(config: Config, poolSize: number, work: 'lookup' | 'contract' = 'lookup'): Promise<ServerProcess> {
+  const name = work === 'lookup' ? 'floor (node:http, one prepared lookup)' : 'contract, plainly (node:http, lookup, signature, event write)';
+  return start(name, [path.join(__dirname, 'floor-server.js')], { ...lookupServerEnv(config, poolSize), FLOOR_WORK: work }, '/ready');
 }
 
 /** The environment of the bench's own lookup servers (baseline-server.ts, floor-server.ts). */
