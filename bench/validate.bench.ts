@@ -312,7 +312,7 @@ async function ownProcess({ config, requestsFile, devices, scratch, pool }: Setu
   const floor = await startFloor(config, POOL_SIZE);
   // And validate's contract done plainly (a read, a signature, then the event written before the
   // answer, one statement each): two round trips one after the other (bench/README.md, sixth pass).
-  const contractFloor = await startFloor(config, POOL_SIZE, 'contract');
+  const plainContract = await startFloor(config, POOL_SIZE, 'contract');
   const variant = VARIANT ? await startService(config, { logLevel: 'warn', fraudSignals: 'on', scratch, label: 'variant', env: VARIANT_ENV, mainJs: VARIANT_MAIN }) : undefined;
   // Request logs at info go to stdout: drained by the bench as a log shipper would, not kept.
   try {
@@ -324,7 +324,7 @@ async function ownProcess({ config, requestsFile, devices, scratch, pool }: Setu
     await load(baseline.url, requestsFile, 3, { connections: OWN_CONNECTIONS, pin: true });
     await load(baselineObjects.url, requestsFile, 3, { connections: OWN_CONNECTIONS, pin: true });
     await load(floor.url, requestsFile, 3, { connections: OWN_CONNECTIONS, pin: true });
-    await load(contractFloor.url, requestsFile, 3, { connections: OWN_CONNECTIONS, pin: true });
+    await load(plainContract.url, requestsFile, 3, { connections: OWN_CONNECTIONS, pin: true });
 
     type Measured = LoadResult & { cpuUs: number | null };
     const rounds: { warn: Measured; info: Measured; baseline: Measured; baselineObjects: Measured; variant?: Measured }[] = [];
@@ -383,7 +383,7 @@ async function ownProcess({ config, requestsFile, devices, scratch, pool }: Setu
     const warnHalves = await halfRuns(warn, halfRate);
     const baselineHalves = await halfRuns(baseline, Math.floor(baselineMax.rps / 2));
     const floorHalves = await halfRuns(floor, halfRate);
-    const contractHalves = await halfRuns(contractFloor, halfRate);
+    const contractHalves = await halfRuns(plainContract, halfRate);
     // One round trip to PostgreSQL alone (no HTTP), paced at the same rate from the servers' core.
     const roundTrips: RoundTrip[] = [];
     for (let i = 0; i < HALF_RUNS; i++) roundTrips.push(await roundTrip(config.databaseUrl!, halfRate, SECONDS));
@@ -428,7 +428,7 @@ async function ownProcess({ config, requestsFile, devices, scratch, pool }: Setu
     await baseline.stop();
     await baselineObjects.stop();
     await floor.stop();
-    await contractFloor.stop();
+    await plainContract.stop();
     await variant?.stop();
   }
 }
