@@ -49,6 +49,12 @@ describe('migrations on PostgreSQL', () => {
   });
 });
 
+// Each test below creates a fresh embedded data directory (initdb, then every migration) one or
+// more times: 5.5–11 s each when the file runs alone on a 2-core machine, but the lock test passed
+// jest's 30 s default in a clean-clone CI run (parallel workers, other work on the machine). A slow
+// machine is not a failure of what they check, so their own limit is generous.
+const EMBEDDED_TIMEOUT_MS = 180_000;
+
 describe('migrations on embedded PostgreSQL (PGlite)', () => {
   it('migrates a fresh data directory and keeps data across a restart', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'nomina-pglite-'));
@@ -68,7 +74,7 @@ describe('migrations on embedded PostgreSQL (PGlite)', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, EMBEDDED_TIMEOUT_MS);
 });
 
 describe('the embedded data directory', () => {
@@ -83,7 +89,7 @@ describe('the embedded data directory', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, EMBEDDED_TIMEOUT_MS);
 
   it('takes over the lock of a process that died', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'nomina-lock-'));
@@ -94,5 +100,5 @@ describe('the embedded data directory', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, EMBEDDED_TIMEOUT_MS);
 });
