@@ -95,8 +95,7 @@ export const requestRoutes = [
     response: { status: 200, description: 'the export (Content-Disposition: attachment), format nomina.subject-export v1; JSON Schema at GET /v1/privacy/export-schema', schema: SubjectExportView, published: SUBJECT_EXPORT_SCHEMA }, readsPersonalData: true,
     summary: 'The full export of a subject, for a request received by phone or letter (audited with the purpose)',
     async handler({ services, params, staff, purpose, requestId, res }) {
-      await services.audit.record({ actor: staff.actor, action: 'subject.export', subjectId: params.contactId, resource: { type: 'contact', id: params.contactId }, purpose, requestId });
-      await streamExport(services, params.contactId, res);
+      await streamExport(services, params.contactId, res, () => services.audit.record({ actor: staff.actor, action: 'subject.export', subjectId: params.contactId, resource: { type: 'contact', id: params.contactId }, purpose, requestId }));
     },
   }),
   defineRoute({

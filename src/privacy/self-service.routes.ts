@@ -82,8 +82,7 @@ export const selfServiceRoutes = [
     response: { status: 200, description: 'the export (Content-Disposition: attachment), format nomina.subject-export v1; JSON Schema at GET /v1/privacy/export-schema', schema: SubjectExportView, published: SUBJECT_EXPORT_SCHEMA },
     summary: 'Download everything about me (JSON, format nomina.subject-export v1, JSON Schema at GET /v1/privacy/export-schema), streamed',
     async handler({ services, subject, res }) {
-      await services.audit.record({ actor: { type: 'subject', id: subject.contactId }, action: 'subject.export', subjectId: subject.contactId, resource: { type: 'contact', id: subject.contactId } });
-      await streamExport(services, subject.contactId, res);
+      await streamExport(services, subject.contactId, res, () => services.audit.record({ actor: { type: 'subject', id: subject.contactId }, action: 'subject.export', subjectId: subject.contactId, resource: { type: 'contact', id: subject.contactId } }));
     },
   }),
   defineRoute({
@@ -91,8 +90,10 @@ export const selfServiceRoutes = [
     response: { status: 200, description: 'the readable document (Content-Disposition: attachment), self-contained HTML', contentType: 'text/html', schema: z.string() },
     summary: 'Download everything about me as a readable document (HTML that prints well), same content as the JSON export; ?lang=en|nl',
     async handler({ services, subject, query, res }) {
+      // Collected first: an erased or unknown subject is a 404 before anything is recorded as an export.
+      const document = await collectExport(services, subject.contactId);
       await services.audit.record({ actor: { type: 'subject', id: subject.contactId }, action: 'subject.export', subjectId: subject.contactId, resource: { type: 'contact', id: subject.contactId }, details: { format: 'html' } });
-      const html = renderExportHtml(await collectExport(services, subject.contactId), await readAccessLog(services, subject.contactId), query.lang);
+      const html = renderExportHtml(document, await readAccessLog(services, subject.contactId), query.lang);
       res.status(200).type('text/html; charset=utf-8')
         .setHeader('Content-Disposition', `attachment; filename="nomina-export-${services.now().toISOString().slice(0, 10)}.html"`)
         .setHeader('Cache-Control', 'no-store')

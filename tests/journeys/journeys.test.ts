@@ -79,6 +79,15 @@ describe.each(DATABASES)('journeys on %s', (label, kind) => {
       expectStatus(await service.api.get(`/v1/licences/${w.licenceId}`).set(bearer(staff.admin)), 404);
       expect(expectStatus(await validateOverHttp(service, w, pc.device), 200).body).toMatchObject({ valid: false, code: 'NOT_FOUND' });
       await mail.waitFor(w.email, (m) => m.text.includes('has been erased'));
+      // The holder's session, still within its 15 minutes, finds nothing more to export, and the
+      // attempts are not recorded as exports (they once showed in the holder's access log as "you
+      // downloaded your data" before their 404); the privacy officer's attempt neither.
+      expectStatus(await service.api.get('/v1/privacy/me/export').set(bearer(session)), 404);
+      expectStatus(await service.api.get('/v1/privacy/me/export.html?lang=en').set(bearer(session)), 404);
+      expectStatus(await service.api.get(`/v1/privacy/subjects/${w.contactId}/export`).set(bearer(staff.privacyOfficer)).set('X-Purpose', 'erasure request'), 404);
+      expect(await auditActionsAbout(service, staff, w.contactId)).not.toContain('subject.export');
+      // The erasure request itself stays visible to the holder as a non-identifying record.
+      expect(expectStatus(await service.api.get('/v1/privacy/me/requests').set(bearer(session)), 200).body.items[0]).toMatchObject({ type: 'erasure', status: 'completed' });
       // The trail reads (also about the erased subject) for the auditor and the privacy officer, and verifies.
       await expectAuditTrailReadable(service, staff, w.contactId);
       expect(await auditActionsAbout(service, staff, w.contactId)).toEqual(expect.arrayContaining(['contact.read']));
