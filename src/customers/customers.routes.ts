@@ -2,6 +2,7 @@ import { defineRoute, orApiKey, staffOnly } from '../http/route';
 import { IdParams, page, pageOf } from '../http/common-schemas';
 import { AppError, notFound } from '../http/problem';
 import { CreateCustomerBody, CustomerListQuery, CustomerView, presentCustomer, UpdateCustomerBody } from './customers.schemas';
+import { likeLiteral } from '../db/like-literal';
 
 const READERS = ['support', 'admin', 'privacy_officer'] as const;
 const WRITERS = ['support', 'admin'] as const;
@@ -26,7 +27,7 @@ export const customerRoutes = [
     summary: 'List customers; `name` filters by organisation name (contains, case-insensitive)',
     async handler({ services, query }) {
       const customers = await services.prisma.customer.findMany({
-        where: { nameSearch: query.name ? { contains: query.name.toLowerCase() } : undefined, id: query.after ? { gt: query.after } : undefined },
+        where: { nameSearch: query.name ? { contains: likeLiteral(query.name.toLowerCase()) } : undefined, id: query.after ? { gt: query.after } : undefined },
         orderBy: { id: 'asc' },
         take: query.limit,
       });

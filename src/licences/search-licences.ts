@@ -4,6 +4,7 @@ import type { Services } from '../services';
 import { keyLookup } from './licence-keys';
 import type { LicenceListQuery } from './licences.schemas';
 import { LICENCE_INCLUDE } from './present-licence';
+import { likeLiteral } from '../db/like-literal';
 
 /**
  * "x7k9", "X7K9", "x7ko" (O typed for 0) → "X7K0": Crockford base32 as keys are printed. The last
@@ -26,7 +27,7 @@ export function lastFourOf(q: string): string | null {
  */
 export function searchCondition(services: Services, q: string): Prisma.LicenceWhereInput {
   const { blindIndex } = services;
-  const any: Prisma.LicenceWhereInput[] = [{ customer: { nameSearch: { contains: q.toLowerCase() } } }];
+  const any: Prisma.LicenceWhereInput[] = [{ customer: { nameSearch: { contains: likeLiteral(q.toLowerCase()) } } }];
   const key = keyLookup(services.config.secrets.keyPepper, q);
   if (key.wellFormed) any.push({ keyDigest: key.digest });
   const lastFour = lastFourOf(q);

@@ -72,6 +72,13 @@ describe('GET /v1/licences?q=', () => {
     for (const q of ['finder@oostende.test', 'oostende zoek', 'pc-zoek-77', 'OOSTENDE\\zoeker', 'zoeker']) {
       expect({ q, found: ids(await search(q)) }).toEqual({ q, found: [licence.id] });
     }
+    // What is typed is matched as typed: % and _ are not wildcards (they once listed every licence),
+    // in the licence search and in the customer list's name filter alike.
+    for (const q of ['%', '_', '%%', 'st_d oostende', 'stad%zoek', 'oostende\\%']) {
+      expect({ q, found: ids(await search(q)) }).toEqual({ q, found: [] });
+      expect({ q, customers: ids(await h.api.get('/v1/customers').query({ name: q, limit: 100 }).set(h.auth(support)).expect(200)) }).toEqual({ q, customers: [] });
+    }
+    expect(ids(await h.api.get('/v1/customers').query({ name: 'stad oostende', limit: 100 }).set(h.auth(support)).expect(200))).toEqual([customer.id]);
     // an account bound before search by user name alone: indexed at start-up
     await h.services.prisma.licenceUser.updateMany({ where: { licenceId: licence.id }, data: { ntUserIndex: null } });
     expect(ids(await search('zoeker'))).toEqual([]);
