@@ -15,7 +15,8 @@ export const contactRoutes = [
     method: 'post', path: '/v1/contacts', tag: 'contacts', access: orApiKey(staffOnly('support', 'admin'), 'customers:write'), body: CreateContactBody,
     response: { status: 201, description: 'the contact, unmasked for its creator', schema: ContactView, example: { id: '3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c', customerId: '8d6f7a52-3c1b-4e9d-a0f2-7b5c4d3e2f10', roles: ['licence_holder'], title: null, firstName: 'Jan', lastName: 'Peeters', jobTitle: 'Engineer', department: null, address: null, phone: null, fax: null, email: 'jan.peeters@contoso.example', view: 'full', erased: false, objections: { telemetry: null, directMarketing: null, fraudProfiling: null }, restrictedAt: null, createdAt: '2026-12-01T09:00:00.000Z', updatedAt: '2026-12-01T09:00:00.000Z' } },
     example: { customerId: '8d6f7a52-3c1b-4e9d-a0f2-7b5c4d3e2f10', firstName: 'Jan', lastName: 'Peeters', jobTitle: 'Engineer', email: 'jan.peeters@contoso.example', roles: ['licence_holder'] },
-    summary: 'Create a contact (a person at a customer); personal fields are encrypted at rest',
+    problems: ['CONFLICT'],
+    summary: 'Create a contact (a person at a customer); personal fields are encrypted at rest (409 CONFLICT for a closed customer)',
     async handler({ services, body, staff, requestId }) {
       const contact = await createContact(services, body, staff.actor, requestId);
       return { status: 201, body: await presentContact(services, contact, viewFor(staff, 'creation', 'one')) };

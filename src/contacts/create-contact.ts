@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Services } from '../services';
 import type { Actor } from '../audit/audit-trail';
 import { notFound } from '../http/problem';
+import { customerClosed } from '../customers/customer-closed';
 import { encryptContactFields } from './contact-crypto';
 import type { CreateContactBody } from './contacts.schemas';
 
@@ -9,8 +10,11 @@ import type { CreateContactBody } from './contacts.schemas';
 export async function createContact(services: Services, input: CreateContactBody, actor: Actor, requestId?: string) {
   const { customerId, roles, ...fields } = input;
   return services.prisma.$transaction(async (tx) => {
-    const customer = await tx.customer.findUnique({ where: { id: customerId }, select: { id: true } });
+    const customer = await tx.customer.findUnique({ where: { id: customerId }, select: { id: true, closedAt: true } });
     if (!customer) throw notFound('customer');
+    // A closed customer's data was handed back and erased (close-customer.ts): nothing new is
+    // collected under it. A returning organisation is a new customer.
+    if (customer.closedAt) throw customerClosed();
     // The id is chosen here: it names the data key and is bound into every ciphertext.
     const id = randomUUID();
     const columns = await encryptContactFields(services, id, fields);

@@ -32,6 +32,15 @@ export async function closeCustomer(services: Services, customerId: string, expo
   }
   if (!exported.sha256) throw new AppError('CONFLICT', 'that export did not complete; export again');
   if (now.getTime() - exported.createdAt.getTime() > EXPORT_VALID_MS) throw new AppError('CONFLICT', 'that export is older than 7 days; export again');
+  // The export handed back must hold what is about to be erased: a contact or licence added or
+  // changed after it would be erased without ever having been returned.
+  const since = { OR: [{ createdAt: { gt: exported.createdAt } }, { updatedAt: { gt: exported.createdAt } }] };
+  const changedAfter = await services.prisma.contact.count({ where: { customerId, ...since } }) + await services.prisma.licence.count({ where: { customerId, ...since } });
+  if (changedAfter > 0) {
+    throw new AppError('CONFLICT', `${changedAfter} contact(s) or licence(s) of this customer were added or changed after that export; export again, then close with the new export`, {
+      errors: [{ pointer: '/exportId', detail: 'older than the customer’s latest change' }],
+    });
+  }
 
   const actor = { type: 'staff' as const, id: staffId };
   const contacts = await services.prisma.contact.findMany({ where: { customerId }, select: { id: true } });

@@ -5,6 +5,7 @@ import { emitWebhookEvent } from '../webhooks/emit-event';
 import { issueKey } from './licence-keys';
 import type { IssueLicenceBody } from './licences.schemas';
 import { LICENCE_INCLUDE } from './present-licence';
+import { customerClosed } from '../customers/customer-closed';
 
 const DAY_MS = 86_400_000;
 
@@ -22,6 +23,8 @@ export async function issueLicence(services: Services, input: IssueLicenceBody, 
     // Another customer's contact is as unknown as a missing one.
     if (!holder || (input.customerId && holder.customerId !== input.customerId)) throw notFound('holder');
     if (!holder.roles.includes('licence_holder')) throw new AppError('UNPROCESSABLE', 'the contact does not have the licence_holder role');
+    const customer = await tx.customer.findUnique({ where: { id: holder.customerId }, select: { closedAt: true } });
+    if (customer?.closedAt) throw customerClosed();
     const validFrom = input.validFrom ?? now;
     const validUntil = input.validUntil !== undefined ? input.validUntil
       : policy.durationDays ? new Date(validFrom.getTime() + policy.durationDays * DAY_MS) : null;

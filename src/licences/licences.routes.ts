@@ -40,8 +40,8 @@ export const licenceRoutes = [
     method: 'post', path: '/v1/licences', tag: 'licences', access: orApiKey(staffOnly(...WRITERS), 'licences:write'), body: IssueLicenceBody,
     response: { status: 201, description: 'the licence with its key, shown this once (Cache-Control: no-store)', schema: LicenceWithKeyView, example: { id: '6a5b4c3d-2e1f-4a0b-9c8d-7e6f5a4b3c2d', key: 'ACME-7KQ2M-XH4TB-9RZ3W-C8NDF-4PJ6W', keyLast4: 'PJ6W', productId: '0b7c1c3e-5d2a-4f4e-9a51-2f0a3f6d9e10', productCode: 'ACME', policyId: '5f3e2d1c-0b9a-4876-9543-210fedcba987', customerId: '8d6f7a52-3c1b-4e9d-a0f2-7b5c4d3e2f10', holder: { id: '3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c', firstName: 'Jan', lastName: 'Peeters', email: 'jan.peeters@contoso.example', erased: false }, status: 'active', statusReason: null, validFrom: '2026-12-01T09:00:00.000Z', validUntil: '2027-12-01T09:00:00.000Z', entitlements: ['export-pdf'], extraEntitlements: [], view: 'full', createdAt: '2026-12-01T09:00:00.000Z', updatedAt: '2026-12-01T09:00:00.000Z' } },
     example: { policyId: '5f3e2d1c-0b9a-4876-9543-210fedcba987', holderId: '3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c' },
-    readsPersonalData: true, problems: ['PROCESSING_RESTRICTED'],
-    summary: 'Issue a licence to a holder; the response carries the key, shown this once (the holder masked for support without X-Purpose)',
+    readsPersonalData: true, problems: ['PROCESSING_RESTRICTED', 'CONFLICT'],
+    summary: 'Issue a licence to a holder; the response carries the key, shown this once (the holder masked for support without X-Purpose; 409 CONFLICT for a closed customer)',
     async handler({ services, body, staff, purpose, requestId }) {
       await assertProcessingAllowed(services, services.prisma, staff, body.holderId, 'change');
       const { licence, key } = await issueLicence(services, body, staff.actor, requestId, purpose);

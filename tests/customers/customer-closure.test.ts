@@ -67,6 +67,35 @@ describe('closing a customer at the end of its agreement', () => {
     expect(again.body).toMatchObject({ alreadyClosed: true, receipt: closed.body.receipt });
   });
 
+  it('refuses an export older than the customer’s latest change, and takes no new contact or licence once closed', async () => {
+    const admin = await h.login('admin');
+    const customer = await buildCustomer(h, { agreementEndsAt: new Date(Date.now() - DAY) });
+    await buildSubjectWorld(h, { customerId: customer.id });
+    const first = JSON.parse((await exportOf(customer.id).expect(200)).body as string);
+    await new Promise((r) => setTimeout(r, 20)); // a later millisecond than the export's
+    const late = await buildContact(h, { customerId: customer.id });
+    // The contact added after the export would be erased without ever having been handed back.
+    const stale = await h.api.post(`/v1/customers/${customer.id}/actions/close`).set(h.auth(admin)).send({ exportId: first.exportId }).expect(409);
+    expect(stale.body.errors[0].pointer).toBe('/exportId');
+    expect(await h.services.prisma.contact.count({ where: { customerId: customer.id } })).toBe(2);
+    const second = JSON.parse((await exportOf(customer.id).expect(200)).body as string);
+    expect(second.subjects.map((x: { subject: { contactId: string } }) => x.subject.contactId)).toContain(late.id);
+    expect((await h.api.post(`/v1/customers/${customer.id}/actions/close`).set(h.auth(admin)).send({ exportId: second.exportId }).expect(200)).body).toMatchObject({ subjectsErased: 2 });
+
+    // Closed: nothing new is collected under it.
+    const contact = await h.api.post('/v1/contacts').set(h.auth(admin)).send({ customerId: customer.id, firstName: 'After', lastName: 'Closing', email: 'after.closing@closed.test', roles: ['licence_holder'] }).expect(409);
+    expect(contact.body.errors[0].pointer).toBe('/customerId');
+    expect(await h.services.prisma.contact.count({ where: { customerId: customer.id } })).toBe(0);
+    // A holder left under a closed customer (closed while it was being added) gets no new licence either.
+    const other = await buildCustomer(h, { agreementEndsAt: new Date(Date.now() - DAY) });
+    const holder = await buildSubjectWorld(h, { customerId: other.id });
+    const { policyId } = await h.services.prisma.licence.findUniqueOrThrow({ where: { id: holder.licenceId }, select: { policyId: true } });
+    await h.services.prisma.customer.update({ where: { id: other.id }, data: { closedAt: new Date() } });
+    const licence = await h.api.post('/v1/licences').set(h.auth(admin)).send({ policyId, holderId: holder.contactId }).expect(409);
+    expect(licence.body.errors[0].pointer).toBe('/customerId');
+    expect(await h.services.prisma.licence.count({ where: { customerId: other.id } })).toBe(1);
+  });
+
   it('refuses while the agreement runs, and refuses an export of another customer', async () => {
     const running = await buildCustomer(h, { agreementEndsAt: new Date(Date.now() + 30 * DAY) });
     await buildSubjectWorld(h, { customerId: running.id });
