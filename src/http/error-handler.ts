@@ -9,6 +9,7 @@ import { ZodError } from 'zod';
 import { loggableError, sqlStateOf, type Logger } from '../logger';
 import { dependencyUnavailable, isDependencyUnavailable } from './dependency-errors';
 import { AppError, jsonPointer, problemBody, type FieldError } from './problem';
+import { uniqueViolation } from './unique-violation';
 
 export function zodToAppError(error: ZodError, root: '' | '/query' | '/params' = ''): AppError {
   const errors: FieldError[] = [];
@@ -39,10 +40,9 @@ export function toAppError(error: unknown): AppError | null {
   if (error instanceof URIError) {
     return new AppError('VALIDATION_FAILED', 'a path segment is not valid percent-encoded UTF-8', { errors: [{ pointer: '/params', detail: 'not valid percent-encoded UTF-8' }] });
   }
-  // Prisma: unique violation and "record to update not found". Mapped on the code only: the
-  // shape of `meta` differs between driver adapters.
+  // Prisma: unique violation (its fields named, unique-violation.ts) and "record to update not found".
   if (isDependencyUnavailable(error)) return dependencyUnavailable('the database');
-  if (e?.code === 'P2002') return new AppError('ALREADY_EXISTS', 'a resource with these unique fields already exists');
+  if (e?.code === 'P2002') return uniqueViolation((error as { meta?: unknown }).meta);
   if (e?.code === 'P2025') return new AppError('NOT_FOUND', 'not found');
   if (e?.code === 'P2003') return new AppError('CONFLICT', 'a related resource prevents this change');
   // A value PostgreSQL cannot hold (out of range, NUL, impossible date). Schemas refuse these

@@ -110,7 +110,7 @@ describe('in memory (memory://), the SDK round trip', () => {
     await api.post('/v1/validate').set('Content-Type', 'application/json').send('{"key":').expect(400);
     await api.post('/v1/products').set(auth).send({ code: 'DUPE', name: 'x' }).expect(201);
     const duplicate = await api.post('/v1/products').set(auth).send({ code: 'DUPE', name: 'y' }).expect(409);
-    expect(duplicate.body).toMatchObject({ code: 'ALREADY_EXISTS' });
+    expect(duplicate.body).toMatchObject({ code: 'ALREADY_EXISTS', errors: [{ pointer: '/code', detail: 'already used by another product' }] });
     const refused = await mem.prisma.$queryRawUnsafe(`SELECT '0000-01-01 00:00:00'::timestamp AS t`).then(() => null, (error: unknown) => error);
     expect(toAppError(refused)?.code).toBe('UNPROCESSABLE');
     // The database is still usable after a failed statement (no transaction left aborted).

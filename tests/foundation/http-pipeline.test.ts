@@ -67,9 +67,28 @@ describe('the HTTP pipeline', () => {
     expect(await h.services.prisma.product.count({ where: { code: 'BIG' } })).toBe(0);
   });
 
-  it('answers a duplicate unique field with 409', async () => {
-    await h.api.post('/v1/products').set(h.auth(admin)).send({ code: 'TWICE', name: 'first' }).expect(201);
-    expectProblem(await h.api.post('/v1/products').set(h.auth(admin)).send({ code: 'TWICE', name: 'second' }), 409, 'ALREADY_EXISTS');
+  it('answers a duplicate unique field with 409 naming the field, never its value', async () => {
+    const product = await h.api.post('/v1/products').set(h.auth(admin)).send({ code: 'TWICE', name: 'first' }).expect(201);
+    const twice = await h.api.post('/v1/products').set(h.auth(admin)).send({ code: 'TWICE', name: 'second' });
+    expectProblem(twice, 409, 'ALREADY_EXISTS');
+    expect(twice.body.errors).toEqual([{ pointer: '/code', detail: 'already used by another product' }]);
+    // A name unique within its product: the pointer is the name, the product its scope.
+    await h.api.post('/v1/policies').set(h.auth(admin)).send({ productId: product.body.id, name: 'Standard' }).expect(201);
+    const policy = await h.api.post('/v1/policies').set(h.auth(admin)).send({ productId: product.body.id, name: 'Standard' });
+    expectProblem(policy, 409, 'ALREADY_EXISTS');
+    expect(policy.body.errors).toEqual([{ pointer: '/name', detail: 'already used by another policy for this product' }]);
+    // Personal values (an e-mail) are named by their field only.
+    await h.api.post('/v1/staff').set(h.auth(admin)).send({ email: 'twice.staff@vendor.test', password: 'a long passphrase', roles: ['support'] }).expect(201);
+    const staff = await h.api.post('/v1/staff').set(h.auth(admin)).send({ email: 'twice.staff@vendor.test', password: 'a long passphrase', roles: ['support'] });
+    expectProblem(staff, 409, 'ALREADY_EXISTS');
+    expect(staff.body.errors[0].pointer).toBe('/email');
+    const customer = await h.api.post('/v1/customers').set(h.auth(admin)).send({ name: 'Twice NV', country: 'BE', agreementStartsAt: '2026-01-01T00:00:00Z' }).expect(201);
+    const contact = { customerId: customer.body.id, firstName: 'Tw', lastName: 'Ice', email: 'twice.contact@twice.test', roles: ['licence_holder'] };
+    await h.api.post('/v1/contacts').set(h.auth(admin)).send(contact).expect(201);
+    const again = await h.api.post('/v1/contacts').set(h.auth(admin)).send(contact);
+    expectProblem(again, 409, 'ALREADY_EXISTS');
+    expect(again.body.errors).toEqual([{ pointer: '/email', detail: 'already used by another contact for this customer' }]);
+    expect(JSON.stringify([twice.body, policy.body, staff.body, again.body])).not.toMatch(/TWICE|Standard|twice\.(staff|contact)@/);
   });
 
   it('answers bad path parameters with 400, not 500', async () => {
