@@ -15,7 +15,7 @@ import { cookieSecretOf, CSRF_HEADER, resumeBrowserSession, setSessionCookie } f
 import { AppError } from './problem';
 import type { Access, StaffPrincipal, SubjectPrincipal } from './route';
 
-function bearerToken(req: Request): string | null {
+export function bearerToken(req: Request): string | null {
   const header = req.headers.authorization;
   if (!header) return null;
   const match = /^Bearer\s+(\S+)$/i.exec(header);

@@ -1,4 +1,6 @@
-import { browserSessionOf } from '../http/authenticate';
+import type { Request } from 'express';
+import { decodeJwt } from 'jose';
+import { bearerToken, browserSessionOf } from '../http/authenticate';
 import { defineRoute, publicAccess, staffOnly } from '../http/route';
 import { AppError, notFound } from '../http/problem';
 import { createStaffUser, presentStaff } from './create-staff-user';
@@ -40,13 +42,14 @@ export const staffRoutes = [
   }),
   defineRoute({
     method: 'get', path: '/v1/staff/sessions/current', tag: 'staff', access: staffOnly(...ALL_STAFF),
-    summary: 'Who is signed in, with which roles, and (for a console session) when it ends if left idle',
+    summary: 'Who is signed in, with which roles, and when the session ends: for a console session if left idle, for a bearer token when it expires (null for an API key)',
     response: { status: 200, description: 'the current staff member', schema: CurrentSessionView },
     async handler({ services, staff, req }) {
       const user = await services.prisma.staffUser.findUnique({ where: { id: staff.id }, select: { id: true, email: true, roles: true } });
       if (!user) throw notFound('staff user');
       const session = browserSessionOf(req);
-      return { headers: { 'Cache-Control': 'no-store' }, body: { staff: user, session: session ? 'cookie' : 'bearer', expiresAt: session?.expiresAt.toISOString() ?? null } };
+      const expiresAt = session ? session.expiresAt : bearerExpiry(req);
+      return { headers: { 'Cache-Control': 'no-store' }, body: { staff: user, session: session ? 'cookie' : 'bearer', expiresAt: expiresAt?.toISOString() ?? null } };
     },
   }),
   defineRoute({
@@ -121,3 +124,15 @@ export const staffRoutes = [
     },
   }),
 ];
+
+/** When the request's bearer session token expires (its `exp`, already verified); null for an API key. */
+function bearerExpiry(req: Request): Date | null {
+  const token = bearerToken(req);
+  if (!token || token.split('.').length !== 3) return null;
+  try {
+    const { exp } = decodeJwt(token);
+    return typeof exp === 'number' ? new Date(exp * 1000) : null;
+  } catch {
+    return null;
+  }
+}

@@ -31,6 +31,15 @@ describe('console sessions (cookie mode)', () => {
     expect(who.body).toMatchObject({ session: 'cookie', staff: { roles: ['support'] } });
   });
 
+  it('tells the holder of a bearer token when it expires too', async () => {
+    const token = await h.login('support');
+    const who = await h.api.get('/v1/staff/sessions/current').set(h.auth(token)).expect(200);
+    expect(who.body).toMatchObject({ session: 'bearer', staff: { roles: ['support'] } });
+    const { exp } = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as { exp: number };
+    expect(who.body.expiresAt).toBe(new Date(exp * 1000).toISOString());
+    expect(new Date(who.body.expiresAt).getTime()).toBeGreaterThan(clock);
+  });
+
   it('refuses an unsafe request without the X-Requested-With header (CSRF), and accepts it with', async () => {
     const { cookie } = await cookieLogin('admin');
     const forged = await h.api.post('/v1/products').set('Cookie', cookie).send({ code: 'CSRF1', name: 'Forged' });

@@ -41,7 +41,7 @@ export type paths = {
   };
   "/v1/staff/sessions/current": {
     /**
-     * Who is signed in, with which roles, and (for a console session) when it ends if left idle
+     * Who is signed in, with which roles, and when the session ends: for a console session if left idle, for a bearer token when it expires (null for an API key)
      * @description Access: staff. Roles: support, privacy_officer, admin, auditor. Not open to API keys.
      */
     get: operations["getV1StaffSessionsCurrent"];
@@ -148,7 +148,7 @@ export type paths = {
      */
     get: operations["getV1Contacts"];
     /**
-     * Create a contact (a person at a customer); personal fields are encrypted at rest
+     * Create a contact (a person at a customer); personal fields are encrypted at rest (409 CONFLICT for a closed customer)
      * @description Access: staff. Roles: support, admin. API-key scopes: customers:write.
      */
     post: operations["postV1Contacts"];
@@ -262,7 +262,7 @@ export type paths = {
      */
     get: operations["getV1Licences"];
     /**
-     * Issue a licence to a holder; the response carries the key, shown this once (the holder masked for support without X-Purpose)
+     * Issue a licence to a holder; the response carries the key, shown this once (the holder masked for support without X-Purpose; 409 CONFLICT for a closed customer)
      * @description Access: staff. Roles: support, admin. API-key scopes: licences:write.
      */
     post: operations["postV1Licences"];
@@ -1346,7 +1346,7 @@ export type operations = {
     };
   };
   /**
-   * Who is signed in, with which roles, and (for a console session) when it ends if left idle
+   * Who is signed in, with which roles, and when the session ends: for a console session if left idle, for a bearer token when it expires (null for an API key)
    * @description Access: staff. Roles: support, privacy_officer, admin, auditor. Not open to API keys.
    */
   getV1StaffSessionsCurrent: {
@@ -2051,7 +2051,7 @@ export type operations = {
     };
   };
   /**
-   * Create a contact (a person at a customer); personal fields are encrypted at rest
+   * Create a contact (a person at a customer); personal fields are encrypted at rest (409 CONFLICT for a closed customer)
    * @description Access: staff. Roles: support, admin. API-key scopes: customers:write.
    */
   postV1Contacts: {
@@ -2129,6 +2129,7 @@ export type operations = {
       400: components["responses"]["Problem400"];
       401: components["responses"]["Problem401"];
       403: components["responses"]["Problem403"];
+      409: components["responses"]["Problem409"];
       413: components["responses"]["Problem413"];
       415: components["responses"]["Problem415"];
       429: components["responses"]["Problem429"];
@@ -3168,7 +3169,7 @@ export type operations = {
     };
   };
   /**
-   * Issue a licence to a holder; the response carries the key, shown this once (the holder masked for support without X-Purpose)
+   * Issue a licence to a holder; the response carries the key, shown this once (the holder masked for support without X-Purpose; 409 CONFLICT for a closed customer)
    * @description Access: staff. Roles: support, admin. API-key scopes: licences:write.
    */
   postV1Licences: {
