@@ -110,6 +110,25 @@ describe.each(DATABASES)('journeys on %s', (label, kind) => {
     });
   });
 
+  it('closes a customer only with an export that holds everything, takes nothing new after, and matches searches as typed', async () => {
+    await journey('customer closure', async () => {
+      const customerId = await buildCustomerOverHttp(service, staff.admin, new Date(Date.now() - DAY));
+      await buildHolderOverHttp(service, staff.admin, customerId);
+      const exportOf = async () => expectStatus(await service.api.post(`/v1/customers/${customerId}/exports`).set(bearer(staff.privacyOfficer)), 200).headers['x-export-id'] as string;
+      const first = await exportOf();
+      await new Promise((r) => setTimeout(r, 20)); // a later millisecond than the export's
+      await buildHolderOverHttp(service, staff.admin, customerId);
+      const close = (exportId: string) => service.api.post(`/v1/customers/${customerId}/actions/close`).set(bearer(staff.admin)).send({ exportId });
+      expect(expectStatus(await close(first), 409).body.errors[0].pointer).toBe('/exportId');
+      expect(expectStatus(await close(await exportOf()), 200).body).toMatchObject({ subjectsErased: 2 });
+      const after = await service.api.post('/v1/contacts').set(bearer(staff.admin)).send({ customerId, firstName: 'Na', lastName: 'Sluiting', email: `na.${Date.now()}@closed.test`, roles: ['licence_holder'] });
+      expect(expectStatus(after, 409).body.errors[0].pointer).toBe('/customerId');
+      // A licence exists that a wildcard would list; what is typed is matched as typed.
+      await buildLicenceOverHttp(service, staff.admin);
+      for (const q of ['%', '_']) expect(expectStatus(await service.api.get('/v1/licences').query({ q }).set(bearer(staff.support)), 200).body.items).toEqual([]);
+    });
+  });
+
   it('gives the holder and the privacy officer everything about the holder (access and export)', async () => {
     await journey('access', async () => {
       const w = await buildLicenceOverHttp(service, staff.admin);
