@@ -19,12 +19,11 @@ export async function issueLicence(services: Services, input: IssueLicenceBody, 
   return services.prisma.$transaction(async (tx) => {
     const policy = await tx.policy.findUnique({ where: { id: input.policyId }, select: { id: true, productId: true, durationDays: true, product: { select: { code: true } } } });
     if (!policy) throw notFound('policy');
-    const holder = await tx.contact.findUnique({ where: { id: input.holderId }, select: { id: true, customerId: true, roles: true } });
+    const holder = await tx.contact.findUnique({ where: { id: input.holderId }, select: { id: true, customerId: true, roles: true, customer: { select: { closedAt: true } } } });
     // Another customer's contact is as unknown as a missing one.
     if (!holder || (input.customerId && holder.customerId !== input.customerId)) throw notFound('holder');
     if (!holder.roles.includes('licence_holder')) throw new AppError('UNPROCESSABLE', 'the contact does not have the licence_holder role');
-    const customer = await tx.customer.findUnique({ where: { id: holder.customerId }, select: { closedAt: true } });
-    if (customer?.closedAt) throw customerClosed();
+    if (holder.customer.closedAt) throw customerClosed();
     const validFrom = input.validFrom ?? now;
     const validUntil = input.validUntil !== undefined ? input.validUntil
       : policy.durationDays ? new Date(validFrom.getTime() + policy.durationDays * DAY_MS) : null;
